@@ -1,0 +1,26 @@
+# Two commands on a fresh machine: `make demo` (set up, run the main job offline) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SAMPLE := media/samples/batch-your-content.md
+
+.PHONY: install demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/repurpose $(SAMPLE) --out out/demo
+	@echo "Outputs are in out/demo/ (one folder per pillar)."
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

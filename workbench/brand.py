@@ -1,0 +1,198 @@
+"""Brand voices: what a team writes once so every draft sounds like them.
+
+Profiles are YAML in `brand_voice/` (the workspace's, then the project's examples). A typo in a field,
+a wrong type or an unknown platform fails loudly with the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from .errors import BrandError
+from .platforms import DEFAULT_PLATFORMS, PlatformName
+from .userfiles import load_model
+
+PROJECT_BRANDS = Path(__file__).resolve().parent.parent / "brand_voice"
+CTA_KINDS = ("link", "comment", "follow", "signup", "dm", "save", "share")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Tone(_Strict):
+    adjectives: list[str] = Field(default_factory=list)
+    do: list[str] = Field(default_factory=list)
+    dont: list[str] = Field(default_factory=list)
+    contractions: bool = True  # does the voice use "we're", "you'll"?
+    exclamations: int = Field(default=1, ge=0, description="most exclamation marks in one post")
+
+
+class Vocabulary(_Strict):
+    preferred: list[str] = Field(default_factory=list)
+    # banned word -> replacement (null: avoid the sentence instead of replacing)
+    banned: dict[str, str | None] = Field(default_factory=dict)
+
+
+class EmojiPolicy(StrEnum):
+    NONE = "none"
+    SPARING = "sparing"
+    FREE = "free"
+
+
+class Emoji(_Strict):
+    policy: EmojiPolicy = EmojiPolicy.SPARING
+    max_per_post: int = Field(default=2, ge=0)
+
+    @model_validator(mode="after")
+    def _none_means_zero(self) -> Emoji:
+        if self.policy is EmojiPolicy.NONE and self.max_per_post:
+            self.max_per_post = 0
+        return self
+
+
+class Hashtags(_Strict):
+    brand: list[Annotated[str, Field(pattern=r"^#\w+$")]] = Field(default_factory=list)
+    max_per_platform: dict[PlatformName, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+
+
+class CTAOption(_Strict):
+    texts: list[str] = Field(min_length=1)
+    url: HttpUrl | None = None
+
+
+class UTM(_Strict):
+    source: str = "{platform}"
+    medium: str = "social"
+    campaign: str = "{pillar}"
+
+
+class Mix(_Strict):
+    value: int = Field(default=80, ge=0, le=100)
+    promotion: int = Field(default=20, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _sums_to_100(self) -> Mix:
+        if self.value + self.promotion != 100:
+            raise ValueError(f"value ({self.value}) + promotion ({self.promotion}) must add up to 100")
+        return self
+
+
+class ScoringWeights(_Strict):
+    tone: float = Field(default=0.4, ge=0)
+    cta: float = Field(default=0.3, ge=0)
+    platform_fit: float = Field(default=0.3, ge=0)
+
+
+class Scoring(_Strict):
+    weights: ScoringWeights = Field(default_factory=ScoringWeights)
+    threshold: int = Field(default=70, ge=0, le=100)
+
+
+class Visual(_Strict):
+    primary: str = Field(default="#1F3A5F", pattern=r"^#[0-9A-Fa-f]{6}$")
+    background: str = Field(default="#FFFFFF", pattern=r"^#[0-9A-Fa-f]{6}$")
+    text: str = Field(default="#111111", pattern=r"^#[0-9A-Fa-f]{6}$")
+    font: str | None = None
+    logo: str | None = None
+
+
+class PlatformVoice(_Strict):
+    """What changes for one platform; anything left out comes from the profile."""
+
+    emoji: Emoji | None = None
+    hashtags: list[Annotated[str, Field(pattern=r"^#\w+$")]] | None = None
+    cta_kinds: list[Literal["link", "comment", "follow", "signup", "dm", "save", "share"]] | None = None
+    person: Literal["we", "you", "i"] | None = None
+    reading_grade: float | None = None
+
+
+class BrandVoice(_Strict):
+    name: str
+    description: str = ""
+    tone: Tone = Field(default_factory=Tone)
+    person: Literal["we", "you", "i"] = "we"
+    reading_grade: float = Field(default=9, ge=1, le=20)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    emoji: Emoji = Field(default_factory=Emoji)
+    hashtags: Hashtags = Field(default_factory=Hashtags)
+    ctas: dict[Literal["link", "comment", "follow", "signup", "dm", "save", "share"], CTAOption] = Field(
+        default_factory=dict)
+    utm: UTM = Field(default_factory=UTM)
+    mix: Mix = Field(default_factory=Mix)
+    examples: dict[PlatformName, list[str]] = Field(default_factory=dict)
+    overrides: dict[PlatformName, PlatformVoice] = Field(default_factory=dict)
+    scoring: Scoring = Field(default_factory=Scoring)
+    visual: Visual = Field(default_factory=Visual)
+    source_path: str | None = Field(default=None, exclude=True)
+
+    # -- the profile as it applies to one platform -------------------------------------------
+
+    def emoji_for(self, platform: str) -> Emoji:
+        o = self.overrides.get(platform)
+        return o.emoji if o and o.emoji else self.emoji
+
+    def hashtags_for(self, platform: str) -> list[str]:
+        o = self.overrides.get(platform)
+        return list(o.hashtags) if o and o.hashtags is not None else list(self.hashtags.brand)
+
+    def max_hashtags_for(self, platform: str) -> int | None:
+        mine = self.hashtags.max_per_platform.get(platform)
+        rule = DEFAULT_PLATFORMS[platform].max_hashtags if platform in DEFAULT_PLATFORMS else None
+        if mine is None:
+            return rule
+        return mine if rule is None else min(mine, rule)
+
+    def cta_kinds_for(self, platform: str) -> list[str]:
+        o = self.overrides.get(platform)
+        kinds = o.cta_kinds if o and o.cta_kinds else list(self.ctas)
+        return [k for k in kinds if k in self.ctas]
+
+    def person_for(self, platform: str) -> str:
+        o = self.overrides.get(platform)
+        return o.person if o and o.person else self.person
+
+    def cta_url(self, kind: str, platform: str, pillar: str = "") -> str | None:
+        """The CTA's URL with UTM parameters added (existing query parameters kept)."""
+        option = self.ctas.get(kind)  # type: ignore[call-overload]
+        if option is None or option.url is None:
+            return None
+        values = {"platform": platform, "pillar": pillar or "post", "brand": self.name}
+        utm = {f"utm_{k}": v.format(**values) for k, v in self.utm.model_dump().items() if v}
+        parts = urlsplit(str(option.url))
+        query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_")] + list(utm.items())
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def brand_search_path(workspace: Path | None = None) -> list[Path]:
+    return [(workspace or Path.cwd()) / "brand_voice", PROJECT_BRANDS]
+
+
+def available_brands(workspace: Path | None = None) -> list[str]:
+    names: set[str] = set()
+    for folder in brand_search_path(workspace):
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.y*ml"))
+    return sorted(names)
+
+
+def load_brand(name_or_path: str | Path, workspace: Path | None = None) -> BrandVoice:
+    """A profile by file path, or by name from `brand_voice/` (the workspace's, then the project's)."""
+    candidate = Path(name_or_path)
+    if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
+        path = candidate
+    else:
+        path = next((folder / f"{name_or_path}{ext}" for folder in brand_search_path(workspace)
+                     for ext in (".yaml", ".yml") if (folder / f"{name_or_path}{ext}").exists()), None)
+        if path is None:
+            raise BrandError(f"no brand voice named '{name_or_path}'.", path=None,
+                             fix=f"use one of: {', '.join(available_brands(workspace)) or '(none found)'}, "
+                                 "or pass the path of a YAML profile.")
+    brand = load_model(path, BrandVoice, BrandError, "brand voice")
+    brand.source_path = str(path)
+    return brand

@@ -1,0 +1,92 @@
+"""Workspace configuration, resolved in one place.
+
+Order for every setting: explicit argument, then the workspace file (`workbench.yaml` in the current
+folder, or the file `WORKBENCH_CONFIG` names), then the environment, then the default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import ConfigError
+from .pillar import DEFAULT_MAX_BYTES
+from .platforms import PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
+from .userfiles import load_model
+
+CONFIG_NAME = "workbench.yaml"
+
+
+class WorkspaceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    brand: str | None = None
+    engine: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    author: str | None = None
+    out: str | None = None
+    max_pillar_bytes: int | None = Field(default=None, gt=0)
+    platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)
+
+
+# setting -> (environment variables, default)
+_ENV: dict[str, tuple[tuple[str, ...], Any]] = {
+    "brand": (("WORKBENCH_BRAND",), "northwind-advisory"),
+    "engine": (("WORKBENCH_ENGINE",), "extractive"),
+    "model": (("WORKBENCH_MODEL",), None),
+    "base_url": (("WORKBENCH_BASE_URL", "OPENAI_BASE_URL"), None),
+    "author": (("WORKBENCH_AUTHOR", "USER"), "editor"),
+    "out": (("WORKBENCH_OUT",), "out"),
+    "max_pillar_bytes": (("WORKBENCH_MAX_PILLAR_BYTES",), DEFAULT_MAX_BYTES),
+}
+
+
+@dataclass
+class Settings:
+    """The resolved view every command and widget reads."""
+
+    file: WorkspaceConfig
+    path: Path | None
+    workspace: Path
+
+    def get(self, name: str, explicit: Any = None) -> Any:
+        if explicit is not None:
+            return explicit
+        value = getattr(self.file, name)
+        if value is not None:
+            return value
+        env_names, default = _ENV[name]
+        for env in env_names:
+            raw = os.environ.get(env)
+            if raw:
+                if isinstance(default, int):
+                    try:
+                        return int(raw)
+                    except ValueError:
+                        raise ConfigError(f"{env}={raw!r} is not a whole number.", field=env,
+                                          fix=f"set {env} to a number, or unset it.") from None
+                return raw
+        return default
+
+    def platform(self, name: str) -> PlatformSpec:
+        return get_platform(name, self.file.platforms)
+
+    def platforms(self) -> dict[str, PlatformSpec]:
+        return registry(self.file.platforms)
+
+
+def load_settings(path: str | Path | None = None, workspace: str | Path | None = None) -> Settings:
+    ws = Path(workspace) if workspace else Path.cwd()
+    chosen = Path(path) if path else (Path(os.environ["WORKBENCH_CONFIG"]) if os.environ.get("WORKBENCH_CONFIG")
+                                      else ws / CONFIG_NAME)
+    if chosen.exists():
+        cfg = load_model(chosen, WorkspaceConfig, ConfigError, "workspace config")
+        return Settings(cfg, chosen, ws)
+    if path:
+        raise ConfigError("config file not found.", path=chosen, fix="check the path.")
+    return Settings(WorkspaceConfig(), None, ws)

@@ -1,0 +1,74 @@
+"""The one model of a post. Engines, scorers, the queue, the scheduler and the UI all speak `Draft`.
+
+`parts` hold exactly what gets posted (hashtags and the CTA included): one string for a post, several
+for a thread. `hashtags` and `cta` describe what is in the text, for scoring and reporting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .platforms import Problem
+
+
+@dataclass
+class CTA:
+    kind: str  # link, comment, follow, signup, dm, save, share
+    text: str
+    url: str | None = None
+
+
+@dataclass
+class MediaAsset:
+    kind: str  # reel, image, carousel, pdf, poster
+    path: str
+    alt_text: str = ""
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+
+
+@dataclass
+class Provenance:
+    """Where each part of a draft came from: the audit trail for "nothing invented"."""
+
+    source_sentence_ids: list[str] = field(default_factory=list)
+    engine: str = ""
+    model: str | None = None
+    prompt: str | None = None
+    prompt_version: str | None = None
+    pillar_hash: str | None = None
+
+
+@dataclass
+class Draft:
+    platform: str
+    parts: list[str]
+    title: str | None = None
+    hashtags: list[str] = field(default_factory=list)
+    cta: CTA | None = None
+    media: list[MediaAsset] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    score: dict[str, Any] | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+    variant: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["problems"] = [p.to_dict() for p in self.problems]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        data = dict(data)
+        cta = data.get("cta")
+        data["cta"] = CTA(**cta) if cta else None
+        data["media"] = [MediaAsset(**m) for m in data.get("media", [])]
+        data["problems"] = [Problem(**p) for p in data.get("problems", [])]
+        data["provenance"] = Provenance(**data.get("provenance", {}))
+        return cls(**data)

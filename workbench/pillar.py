@@ -1,0 +1,593 @@
+"""Ingest: a pillar file becomes a `Pillar` (sections, sentences with stable ids, links, numbers).
+
+Every check happens before the `Pillar` is built, so a bad file raises a specific `PillarError`
+naming the file and the fix, and nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import regex
+import srt
+import trafilatura
+import webvtt
+import yaml
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import (
+    BinaryFileError,
+    DecodeError,
+    EmptyFileError,
+    FileTooLargeError,
+    PillarError,
+    TranscriptError,
+    UnsupportedFormatError,
+)
+from .text import NumberMention, find_numbers, find_urls, sentence_spans
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+TEXT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
+                ".htm": "html", ".srt": "srt", ".vtt": "vtt"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".m4v"}
+SUPPORTED_SUFFIXES = set(TEXT_FORMATS) | VIDEO_SUFFIXES
+
+
+class PillarDecodeWarning(UserWarning):
+    """The file was not UTF-8 and was read as cp1252; check quotes and accents."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    text: str
+    section: int
+    block: int
+    kind: str = "paragraph"  # paragraph, bullet, quote, cue
+    start: float | None = None  # seconds, transcripts only
+    end: float | None = None
+    speaker: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str
+    text: str
+    sentence_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str | None
+    level: int
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    sentence_id: str | None
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A number stated in the pillar, with the sentence that states it."""
+
+    text: str
+    value: float
+    sentence_id: str
+
+
+@dataclass
+class Pillar:
+    path: Path
+    format: str
+    title: str
+    sections: list[Section]
+    sentences: list[Sentence]
+    links: list[Link]
+    numbers: list[Statistic]
+    content_hash: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    duration: float | None = None
+    video_path: Path | None = None
+    transcript_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for s in self.sections for b in s.blocks)
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        return self._by_id()[sentence_id]
+
+    def _by_id(self) -> dict[str, Sentence]:
+        cache = self.__dict__.get("_index")
+        if cache is None:
+            cache = {s.id: s for s in self.sentences}
+            self.__dict__["_index"] = cache
+        return cache
+
+    @property
+    def number_values(self) -> set[float]:
+        """Every number the pillar states anywhere (title, headings, body): what a draft may use."""
+        values = {n.value for n in self.numbers}
+        values.update(n.value for n in find_numbers(self.title))
+        for s in self.sections:
+            if s.heading:
+                values.update(n.value for n in find_numbers(s.heading))
+        return values
+
+
+class FrontMatter(BaseModel):
+    """A blog post's front matter. Written for the blog, not for us: unknown keys are kept, not refused."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str | None = None
+    url: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, (date, datetime)) else value
+    tags: list[str] | str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading bytes
+
+def _read_text(path: Path, max_bytes: int) -> tuple[str, list[str], bytes]:
+    if not path.exists():
+        raise PillarError("file not found.", path=path, fix="check the path.")
+    if path.is_dir():
+        raise PillarError("is a folder, not a file.", path=path,
+                          fix="pass the files inside it (the repurpose command takes folders).")
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError("the file is empty (0 bytes).", path=path, fix="add the article or transcript text.")
+    if size > max_bytes:
+        raise FileTooLargeError(
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit for a pillar.", path=path,
+            fix="split it into several pillars, or raise max_pillar_bytes in workbench.yaml.")
+    data = path.read_bytes()
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:65536] or _looks_binary(data[:65536]):
+            raise BinaryFileError("this is a binary file, not text.", path=path,
+                                  fix="export the document as .md, .txt or .html (a .docx or .pdf must be "
+                                      "saved as text first).")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise DecodeError(
+                    f"the bytes are neither UTF-8 nor cp1252 (bad byte 0x{data[exc.start]:02x} at offset "
+                    f"{exc.start}).", path=path, fix="re-save the file as UTF-8.") from None
+            message = (f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                       "read as cp1252. Re-save as UTF-8 to be sure quotes and accents are right.")
+            warnings.warn(message, PillarDecodeWarning, stacklevel=3)
+            notes.append(message)
+    if not text.strip():
+        raise EmptyFileError("the file holds only whitespace.", path=path, fix="add the article or transcript text.")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), notes, data
+
+
+def _looks_binary(sample: bytes) -> bool:
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return len(sample) > 0 and control / len(sample) > 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# Building sections and sentences (shared by every format)
+
+class _Builder:
+    """Accumulates blocks, gives each sentence a stable id (a hash of its text), collects links."""
+
+    def __init__(self) -> None:
+        self.sections: list[Section] = []
+        self.sentences: list[Sentence] = []
+        self.links: list[Link] = []
+        self._seen: dict[str, int] = {}
+
+    def section(self, heading: str | None, level: int) -> None:
+        self.sections.append(Section(heading=heading, level=level))
+
+    def _id(self, text: str) -> str:
+        key = " ".join(text.lower().split())
+        base = "s" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+        n = self._seen.get(base, 0) + 1
+        self._seen[base] = n
+        return base if n == 1 else f"{base}-{n}"
+
+    def block(self, kind: str, text: str, links: list[tuple[str, str]] | None = None,
+              times: list[tuple[int, int, float, float]] | None = None, speaker: str | None = None) -> None:
+        text = " ".join(text.split())
+        if not text or not regex.search(r"[\p{L}\p{N}]", text):
+            return
+        if not self.sections:
+            self.section(None, 0)
+        section_index = len(self.sections) - 1
+        block = Block(kind=kind, text=text)
+        block_index = len(self.sections[-1].blocks)
+        for start, end in sentence_spans(text):
+            sentence_text = text[start:end]
+            t0 = t1 = None
+            if times:
+                t0 = next((a for s, e, a, b in times if s <= start < e), times[0][2])
+                t1 = next((b for s, e, a, b in times if s < end <= e), times[-1][3])
+            sid = self._id(sentence_text)
+            self.sentences.append(Sentence(sid, sentence_text, section_index, block_index, kind, t0, t1, speaker))
+            block.sentence_ids.append(sid)
+            for url_start, url_end in find_urls(sentence_text):
+                url = sentence_text[url_start:url_end]
+                self.links.append(Link(url, url, sid))
+        for href, label in links or []:
+            sid = next((s for s in block.sentence_ids if label and label in self._text_of(s)),
+                       block.sentence_ids[0] if block.sentence_ids else None)
+            self.links.append(Link(href, label, sid))
+        self.sections[-1].blocks.append(block)
+
+    def _text_of(self, sid: str) -> str:
+        return next(s.text for s in reversed(self.sentences) if s.id == sid)
+
+    def numbers(self) -> list[Statistic]:
+        return [Statistic(n.text, n.value, s.id) for s in self.sentences for n in find_numbers(s.text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats
+
+_md = MarkdownIt("commonmark")
+
+
+def _inline(token: Any) -> tuple[str, list[tuple[str, str]]]:
+    """Plain text of an inline token and the links in it (href, label)."""
+    out: list[str] = []
+    links: list[tuple[str, str]] = []
+    href: str | None = None
+    label: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+            if href is not None:
+                label.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            label = []
+        elif child.type == "link_close":
+            if href:
+                links.append((href, "".join(label)))
+            href = None
+        elif child.type == "image":
+            out.append(child.content)
+    return "".join(out), links
+
+
+def _parse_markdown(body: str, b: _Builder) -> str | None:
+    """Returns the first level-1 heading (a title candidate)."""
+    tokens = _md.parse(body)
+    first_h1 = None
+    context: list[str] = []
+    heading_level = 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            heading_level = int(tok.tag[1])
+        elif tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            context.append(tok.type)
+        elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            context.pop()
+        elif tok.type == "inline":
+            text, links = _inline(tok)
+            if heading_level:
+                if heading_level == 1 and first_h1 is None:
+                    first_h1 = text.strip()
+                b.section(text.strip(), heading_level)
+                heading_level = 0
+            else:
+                kind = ("quote" if "blockquote_open" in context else
+                        "bullet" if any(c.endswith("list_open") for c in context) else "paragraph")
+                b.block(kind, text, links)
+        elif tok.type == "heading_close":
+            heading_level = 0
+    return first_h1
+
+
+def _load_markdown(path: Path, text: str, b: _Builder) -> tuple[str | None, dict[str, Any]]:
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise PillarError(f"the front matter (between the '---' lines) is not valid YAML{where}.", path=path,
+                          field="front matter", fix="fix the YAML, or remove the front matter.") from None
+    try:
+        meta = FrontMatter.model_validate(post.metadata)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field_name = ".".join(str(p) for p in err["loc"])
+        raise PillarError(f"front matter field '{field_name}': {err['msg']}.", path=path, field=field_name,
+                          fix="correct that value in the front matter.") from None
+    h1 = _parse_markdown(post.content, b)
+    data = meta.model_dump(exclude_none=True)
+    if isinstance(data.get("tags"), str):
+        data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
+    return meta.title or h1, data
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+_TERMINAL = tuple(".!?:;,\"”')")
+
+
+def _is_heading(line: str, prev: str | None) -> bool:
+    """Plain-text headings: a short bare line, no closing punctuation, after a finished paragraph."""
+    s = line.strip()
+    if not s or _BULLET.match(line) or len(s) > 100 or len(s.split()) > 12:
+        return False
+    if s.endswith(tuple(".!?:;,")):
+        return False
+    if not (s[0].isupper() or s[0].isdigit()):
+        return False
+    return prev is None or not prev.strip() or prev.rstrip().endswith(_TERMINAL)
+
+
+def _load_plain(text: str, b: _Builder) -> str | None:
+    lines = text.split("\n")
+    title = None
+    paragraph: list[str] = []
+    prev: str | None = None
+
+    def flush() -> None:
+        if paragraph:
+            b.block("paragraph", " ".join(paragraph))
+            paragraph.clear()
+
+    for line in lines:
+        s = line.strip()
+        if title is None:
+            if s:
+                title = s
+                b.section(title, 1)
+                prev = line
+            continue
+        if not s or s in ("-", "*", "•"):
+            flush()
+        elif _BULLET.match(line):
+            flush()
+            b.block("bullet", _BULLET.sub("", line, count=1))
+        elif _is_heading(line, prev):
+            flush()
+            b.section(s, 2)
+        else:
+            # a line that ends a sentence closes its paragraph; a wrapped line continues it
+            paragraph.append(s)
+            if s.endswith(_TERMINAL):
+                flush()
+        prev = line
+    flush()
+    return title
+
+
+def _load_html(path: Path, text: str, b: _Builder) -> tuple[str | None, dict[str, Any]]:
+    body = trafilatura.extract(text, output_format="markdown", include_formatting=True, include_links=True,
+                               include_comments=False, include_tables=False)
+    if not body or not body.strip():
+        raise PillarError("no article text found in this HTML page (only navigation or scripts).", path=path,
+                          fix="save the article page itself, or paste its text into a .md file.")
+    meta = trafilatura.extract_metadata(text)
+    h1 = _parse_markdown(body, b)
+    data = {}
+    if meta is not None:
+        data = {k: v for k, v in {"title": meta.title, "author": meta.author, "url": meta.url}.items() if v}
+    return (meta.title if meta and meta.title else h1), data
+
+
+# Transcripts ---------------------------------------------------------------------------------
+
+_SRT_TIME = r"\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}"
+_VTT_TIME = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
+_SPEAKER = regex.compile(r"^(?:>>\s*)?([\p{Lu}][\p{L}\p{N} .'-]{0,30}?):\s+")
+
+
+@dataclass
+class _Cue:
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+def _check_timestamps(path: Path, text: str, pattern: str) -> None:
+    line_re = re.compile(rf"^\s*({pattern})\s+-->\s+({pattern})(?:\s+.*)?$")
+    for n, line in enumerate(text.split("\n"), 1):
+        if "-->" in line and not line_re.match(line):
+            raise TranscriptError(f"line {n}: broken timestamp '{line.strip()}'.", path=path, field=f"line {n}",
+                                  fix="timestamps look like 00:01:02,500 --> 00:01:04,000 (SRT) or "
+                                      "00:01:02.500 --> 00:01:04.000 (WebVTT).")
+
+
+def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
+    cues: list[_Cue] = []
+    if fmt == "srt":
+        _check_timestamps(path, text, _SRT_TIME)
+        try:
+            for sub in srt.parse(text, ignore_errors=False):
+                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), sub.content))
+        except srt.SRTParseError as exc:
+            line = text.count("\n", 0, exc.expected_start) + 1
+            raise TranscriptError(f"not valid SubRip near line {line}: {exc.unmatched_content.strip()[:60]!r}.",
+                                  path=path, field=f"line {line}",
+                                  fix="each cue is a number, a 'start --> end' line, text, then a blank line.",
+                                  ) from None
+    else:
+        _check_timestamps(path, text, _VTT_TIME)
+        try:
+            captions = webvtt.from_buffer(io.StringIO(text))
+        except Exception as exc:  # webvtt raises several error types, all "malformed"
+            raise TranscriptError(f"not valid WebVTT: {exc}.", path=path,
+                                  fix="the file must start with 'WEBVTT' and hold cues with 'start --> end' lines."
+                                  ) from None
+        for c in captions:
+            cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
+                             c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, c.text, c.voice or None))
+    if not cues:
+        raise TranscriptError("the transcript has no cues.", path=path,
+                              fix="export the transcript with its timestamps.")
+    for i, cue in enumerate(cues, 1):
+        if cue.end <= cue.start:
+            raise TranscriptError(f"cue {i} ends ({cue.end:.3f} s) before it starts ({cue.start:.3f} s).",
+                                  path=path, field=f"cue {i}", fix="correct that cue's timestamps.")
+        if i > 1 and cue.start < cues[i - 2].start:
+            raise TranscriptError(
+                f"cue {i} starts at {cue.start:.3f} s, before cue {i - 1} ({cues[i - 2].start:.3f} s).",
+                path=path, field=f"cue {i}", fix="cues must be in time order; re-export the transcript.")
+    _split_speakers(cues)
+    return cues
+
+
+def _split_speakers(cues: list[_Cue]) -> None:
+    """'ALICE: ...' or 'Alice: ...' at a cue's start names the speaker, when the name is in capitals or
+    recurs (so a one-off 'Note: ...' is not taken for a speaker)."""
+    found = [(_SPEAKER.match(" ".join(c.text.split())), c) for c in cues]
+    names = [m.group(1) for m, _ in found if m]
+    current: str | None = None
+    for m, cue in found:
+        cue.text = " ".join(cue.text.split())
+        if m and (m.group(1).isupper() or names.count(m.group(1)) > 1) and len(m.group(1).split()) <= 3:
+            current = m.group(1).title() if m.group(1).isupper() else m.group(1)
+            cue.text = cue.text[m.end():]
+        if cue.speaker is None:
+            cue.speaker = current
+        else:
+            current = cue.speaker
+
+
+def _load_transcript(path: Path, text: str, fmt: str, b: _Builder) -> float:
+    cues = _read_cues(path, text, fmt)
+    b.section(None, 0)
+    turn: list[_Cue] = []
+
+    def flush() -> None:
+        if not turn:
+            return
+        pieces, times, pos = [], [], 0
+        for cue in turn:
+            pieces.append(cue.text)
+            times.append((pos, pos + len(cue.text) + 1, cue.start, cue.end))
+            pos += len(cue.text) + 1
+        b.block("cue", " ".join(pieces), times=times, speaker=turn[0].speaker)
+        turn.clear()
+
+    for cue in cues:
+        if turn and (cue.speaker != turn[-1].speaker or cue.start - turn[-1].end >= 2.0):
+            flush()
+        if cue.text.strip():
+            turn.append(cue)
+    flush()
+    if not b.sentences:
+        raise TranscriptError("the transcript's cues hold no words.", path=path, fix="check the export.")
+    return cues[-1].end
+
+
+def _find_transcript(video: Path) -> Path | None:
+    for suffix in (".srt", ".vtt", ".SRT", ".VTT"):
+        candidate = video.with_suffix(suffix)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+
+def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: str | Path | None = None) -> Pillar:
+    """Read one pillar asset: an article (.md .txt .html), a transcript (.srt .vtt), or a video with
+    its transcript beside it (same stem) or given as `transcript`."""
+    path = Path(path)
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    suffix = path.suffix.lower()
+    video_path = None
+    if suffix in VIDEO_SUFFIXES:
+        if not path.exists():
+            raise PillarError("file not found.", path=path, fix="check the path.")
+        if path.stat().st_size == 0:
+            raise EmptyFileError("the video file is empty (0 bytes).", path=path, fix="copy the video again.")
+        video_path = path
+        found = Path(transcript) if transcript else _find_transcript(path)
+        if found is None:
+            raise PillarError("no transcript beside this video.", path=path,
+                              fix=f"put {path.stem}.srt or {path.stem}.vtt next to it, or pass --transcript FILE.")
+        source = found
+        suffix = found.suffix.lower()
+        if suffix not in (".srt", ".vtt"):
+            raise UnsupportedFormatError(f"a transcript must be .srt or .vtt, not '{suffix}'.", path=found,
+                                         fix="export the captions as SubRip or WebVTT.")
+    elif suffix in TEXT_FORMATS:
+        source = path
+    else:
+        raise UnsupportedFormatError(
+            f"unsupported file type '{suffix or '(none)'}'.", path=path,
+            fix=f"use one of: {', '.join(sorted(SUPPORTED_SUFFIXES))} (save other documents as .md or .txt).")
+
+    fmt = TEXT_FORMATS[suffix]
+    text, notes, raw = _read_text(source, limit)
+    b = _Builder()
+    meta: dict[str, Any] = {}
+    duration = None
+    if fmt == "markdown":
+        title, meta = _load_markdown(source, text, b)
+    elif fmt == "html":
+        title, meta = _load_html(source, text, b)
+    elif fmt == "text":
+        title = _load_plain(text, b)
+    else:
+        duration = _load_transcript(source, text, fmt, b)
+        title = None
+    if not b.sentences:
+        raise EmptyFileError("no sentences found (only headings or markup).", path=source,
+                             fix="a pillar needs body text to repurpose.")
+    if not title:
+        title = " ".join(path.stem.replace("_", " ").replace("-", " ").split()).capitalize()
+    digest = hashlib.sha256(raw).hexdigest()
+    return Pillar(
+        path=path, format="video" if video_path else fmt, title=title, sections=b.sections,
+        sentences=b.sentences, links=b.links, numbers=b.numbers(), content_hash=digest, meta=meta,
+        duration=duration, video_path=video_path,
+        transcript_path=source if fmt in ("srt", "vtt") else None, warnings=notes,
+    )
+
+
+def iter_pillar_files(paths: list[str | Path]) -> list[Path]:
+    """Files under the given files and folders (recursive) that look like pillars; transcripts that sit
+    beside a video of the same stem are taken through the video."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not f.name.startswith(".")))
+        else:
+            found.append(p)
+    videos = {f.with_suffix("") for f in found if f.suffix.lower() in VIDEO_SUFFIXES}
+    return [f for f in found if not (f.suffix.lower() in (".srt", ".vtt") and f.with_suffix("") in videos)]
