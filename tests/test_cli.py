@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.cli import main, repurpose_cmd
+from workbench.cli import main
 
 ARTICLE = """# Batching content
 
@@ -92,16 +92,3 @@ def test_platforms_markdown_table_lists_every_platform_with_a_source(runner: Cli
     assert len(lines) == 2 + 11
     assert "| x | X post | 280 | x_weighted, URL=23 | max 2 |" in result.output
     assert all(line.rstrip(" |").split("|")[-1].strip() for line in lines[2:])
-
-
-def test_repurpose_goes_on_past_a_bad_file_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    pillars = tmp_path / "pillars"
-    (pillars / "sub").mkdir(parents=True)
-    (pillars / "good.md").write_text(ARTICLE)
-    (pillars / "sub" / "bad.txt").write_bytes(b"")
-    result = runner.invoke(repurpose_cmd, [str(pillars), "--out", "results"])
-    assert result.exit_code == 1
-    assert "1 ok, 1 failed. Outputs in results/" in result.output
-    assert "the file is empty" in result.output
-    summary = json.loads((tmp_path / "results" / "good" / "pillar.json").read_text())
-    assert summary["title"] == "Batching content"

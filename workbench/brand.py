@@ -6,6 +6,7 @@ a wrong type or an unknown platform fails loudly with the file, the line and the
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -167,6 +168,35 @@ class BrandVoice(_Strict):
         parts = urlsplit(str(option.url))
         query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_")] + list(utm.items())
         return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+    # -- applying the voice to source text (the extractive engine rearranges, it never invents) ----
+
+    def _banned_re(self) -> re.Pattern[str] | None:
+        words = sorted(self.vocabulary.banned, key=len, reverse=True)
+        if not words:
+            return None
+        return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+
+    def banned_in(self, text: str) -> list[str]:
+        pattern = self._banned_re()
+        return [m.group(1) for m in pattern.finditer(text)] if pattern else []
+
+    def usable(self, text: str) -> bool:
+        """False when the text holds a banned word that has no replacement: avoid that sentence."""
+        return all(self.vocabulary.banned.get(w.lower()) is not None for w in self.banned_in(text))
+
+    def rewrite(self, text: str) -> str:
+        """Banned words replaced by the brand's replacement, keeping a capital at the start."""
+        pattern = self._banned_re()
+        if pattern is None:
+            return text
+
+        def swap(m: re.Match[str]) -> str:
+            new = self.vocabulary.banned.get(m.group(1).lower()) or m.group(1)
+            return new[:1].upper() + new[1:] if m.group(1)[:1].isupper() else new
+
+        return pattern.sub(swap, text)
 
 
 def brand_search_path(workspace: Path | None = None) -> list[Path]:

@@ -12,11 +12,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .brand import load_brand
 from .config import load_settings
 from .drafts import Draft
 from .errors import WorkbenchError
 from .pillar import Pillar, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec, validate
+from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, run_batch
 from .text import word_count
 
 THREAD_SEPARATOR = "---"
@@ -207,23 +209,51 @@ def _rule_row(s: PlatformSpec) -> list[str]:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: out).")
-def repurpose_cmd(paths: tuple[Path, ...], out: Path | None) -> None:
-    """Repurpose pillar files and folders (recursive) into platform drafts."""
-    from .repurpose import run_batch
+@click.option("--brand", "-b", help="Brand voice: a name from brand_voice/ or a YAML file.")
+@click.option("--platforms", "-p", help=f"Comma-separated (default: {','.join(DEFAULT_RUN_PLATFORMS)}).")
+@click.option("--engine", "-e", type=click.Choice(["extractive", "llm"]), help="Default: extractive (offline).")
+@click.option("--model", help="LLM engine: model name.")
+@click.option("--base-url", help="LLM engine: an OpenAI-compatible server, e.g. http://localhost:11434/v1.")
+@click.option("--variants", "-n", type=click.IntRange(1, 10), default=1, show_default=True,
+              help="Distinct drafts per platform.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), help="Output folder (default: out).")
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Pillars processed in parallel.")
+@click.option("--force", is_flag=True, help="Redo pillars whose content and settings are unchanged.")
+def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,
+                  model: str | None, base_url: str | None, variants: int, out: Path | None, workers: int,
+                  force: bool) -> None:
+    """Repurpose pillar files and folders (recursive) into platform drafts.
 
-    settings = load_settings()
-    out_dir = Path(settings.get("out", out))
-    results = run_batch(list(paths), out_dir, settings)
-    table = Table("pillar", "status", "sentences", "statistics", "output / error", title="repurpose summary")
+    Writes OUT/<pillar>/drafts.json and drafts.md; exits 1 when any pillar failed.
+    """
+    try:
+        settings = load_settings()
+        names = tuple(s.name for s in settings_platforms(settings, platforms))
+        options = RunOptions(brand=settings.get("brand", brand), platforms=names,
+                             engine=settings.get("engine", engine), model=settings.get("model", model),
+                             base_url=settings.get("base_url", base_url), variants=variants, force=force,
+                             workers=workers, out=Path(settings.get("out", out)))
+        load_brand(options.brand, settings.workspace)  # a bad profile fails once, before the batch
+    except WorkbenchError as exc:
+        _fail(exc)
+    results = run_batch(list(paths), options, settings)
+    table = Table("pillar", "status", "drafts", "problems", "output / error", title="repurpose summary")
     for r in results:
-        table.add_row(str(r.path), "ok" if r.ok else "FAILED", str(r.sentences), str(r.statistics),
+        table.add_row(str(r.path), r.status if r.ok else "FAILED", str(r.drafts), str(r.problems),
                       str(r.output) if r.ok else r.error)
     console = _console()
     console.print(table)
     failed = [r for r in results if not r.ok]
-    console.print(f"{len(results) - len(failed)} ok, {len(failed)} failed. Outputs in {out_dir}/")
+    unchanged = sum(r.status == "unchanged" for r in results)
+    console.print(f"{len(results) - len(failed) - unchanged} written, {unchanged} unchanged, {len(failed)} failed. "
+                  f"Outputs in {options.out}/")
     sys.exit(1 if failed or not results else 0)
+
+
+def settings_platforms(settings: Any, value: str | None) -> list[PlatformSpec]:
+    names = value.split(",") if value else list(DEFAULT_RUN_PLATFORMS)
+    return [settings.platform(n.strip()) for n in names if n.strip()]
 
 
 def repurpose_main() -> None:

@@ -1,48 +1,169 @@
-"""Orchestration: one pillar, and a batch of pillars that goes on past a bad one."""
+"""Orchestration: one pillar into drafts for every platform, and a batch that goes on past a bad pillar.
+
+A pillar is skipped when neither its content nor the settings that shape its drafts changed since the
+last run (a fingerprint in OUT/<stem>/manifest.json), so re-running a folder costs nothing.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from rich.progress import Progress
 
+from .brand import BrandVoice, load_brand
 from .config import Settings
+from .drafts import Draft
+from .engines import Engine, get_engine
+from .engines.extractive import is_promotional
 from .errors import WorkbenchError
-from .pillar import iter_pillar_files, load_pillar
+from .pillar import Pillar, iter_pillar_files, load_pillar
+from .platforms import PlatformSpec
+
+# what `repurpose` writes when no --platforms is given (reels need a video: the media step adds them)
+DEFAULT_RUN_PLATFORMS = ("linkedin", "x_thread", "x", "instagram", "threads", "bluesky", "mastodon", "tiktok",
+                         "youtube_shorts", "facebook")
+
+
+@dataclass
+class RunOptions:
+    """Everything that shapes a run's drafts (and so its fingerprint)."""
+
+    brand: str
+    platforms: tuple[str, ...] = DEFAULT_RUN_PLATFORMS
+    engine: str = "extractive"
+    model: str | None = None
+    base_url: str | None = None
+    variants: int = 1
+    force: bool = False
+    workers: int = 1
+    out: Path = Path("out")
 
 
 @dataclass
 class PillarResult:
     path: Path
-    ok: bool
+    status: str  # ok, unchanged, failed
     output: Path | None = None
     error: str = ""
-    sentences: int = 0
-    statistics: int = 0
+    drafts: int = 0
+    problems: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
 
 
-def run_one(path: Path, out_dir: Path, settings: Settings) -> PillarResult:
-    from .cli import pillar_summary
+def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
+              variants: int = 1) -> list[Draft]:
+    """Drafts for every platform (and variant) of one pillar; the brief is extracted once."""
+    brief = engine.brief(pillar)
+    drafts = []
+    for spec in specs:
+        for v in range(variants):
+            # the brand's value/promotion mix holds over the run: every n-th draft promotes
+            promotional = is_promotional(len(drafts), brand.mix.promotion)
+            drafts.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+    return drafts
 
+
+def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], options: RunOptions) -> str:
+    brand_bytes = Path(brand.source_path).read_bytes() if brand.source_path else b""
+    key = {
+        "pillar": pillar.content_hash,
+        "brand": hashlib.sha256(brand_bytes).hexdigest(),
+        "platforms": [s.model_dump(mode="json") for s in specs],
+        "engine": options.engine, "model": options.model, "base_url": options.base_url,
+        "variants": options.variants, "version": version("workbench"),
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice) -> str:
+    """drafts.md: every draft with its counts against the limits and its problems, for a person to read."""
+    lines = [f"# {pillar.title}", "", f"Source: `{pillar.path}` · brand: {brand.name} · "
+             f"engine: {drafts[0].provenance.engine if drafts else '-'} · {len(drafts)} drafts", ""]
+    for d in drafts:
+        spec = specs[d.platform]
+        status = "ok" if not d.problems else f"{len(d.problems)} problem(s)"
+        lines.append(f"## {spec.label}" + (f" (variant {d.variant + 1})" if d.variant else "") + f" — {status}")
+        lines.append("")
+        if d.title:
+            lines.append(f"**Title** ({len(d.title)}/{spec.title_limit}): {d.title}")
+            lines.append("")
+        for i, part in enumerate(d.parts, 1):
+            label = f"Post {i}/{len(d.parts)}: " if len(d.parts) > 1 else ""
+            lines.append(f"_{label}{spec.length(part)}/{spec.limit} ({spec.counting.value})_")
+            lines.append("")
+            lines.extend(f"> {line}" if line else ">" for line in part.split("\n"))
+            lines.append("")
+        if d.cta:
+            lines.append(f"CTA: {d.cta.kind}" + (f" → {d.cta.url}" if d.cta.url else ""))
+        for p in d.problems:
+            lines.append(f"- **{p.code}** {('[' + p.where + '] ') if p.where else ''}{p.message}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:
     pillar = load_pillar(path, max_bytes=settings.get("max_pillar_bytes"))
-    target = out_dir / pillar.stem
+    brand = load_brand(options.brand, settings.workspace)
+    specs = [settings.platform(name) for name in options.platforms]
+    target = target or options.out / pillar.stem
+    manifest = target / "manifest.json"
+    fingerprint = _fingerprint(pillar, brand, specs, options)
+    if not options.force and manifest.exists() and (target / "drafts.json").exists():
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+        if previous.get("fingerprint") == fingerprint:
+            return PillarResult(path, "unchanged", target, drafts=previous.get("drafts", 0),
+                                problems=previous.get("problems", 0))
+    engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
+    drafts = repurpose(pillar, brand, specs, engine, options.variants)
+    problems = sum(len(d.problems) for d in drafts)
     target.mkdir(parents=True, exist_ok=True)
-    (target / "pillar.json").write_text(json.dumps(pillar_summary(pillar), indent=2, ensure_ascii=False),
+    (target / "drafts.json").write_text(json.dumps([d.to_dict() for d in drafts], indent=2, ensure_ascii=False),
                                         encoding="utf-8")
-    return PillarResult(path, True, target, sentences=len(pillar.sentences), statistics=len(pillar.numbers))
+    (target / "drafts.md").write_text(review_sheet(pillar, drafts, {s.name: s for s in specs}, brand),
+                                      encoding="utf-8")
+    manifest.write_text(json.dumps({"fingerprint": fingerprint, "pillar": str(path), "drafts": len(drafts),
+                                    "problems": problems}, indent=2), encoding="utf-8")
+    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=pillar.warnings)
 
 
-def run_batch(paths: list[Path], out_dir: Path, settings: Settings) -> list[PillarResult]:
+def _targets(files: list[Path], out: Path) -> dict[Path, Path]:
+    """OUT/<stem>, or OUT/<parent>-<stem> where two pillars share a stem."""
+    stems: dict[str, int] = {}
+    for f in files:
+        stems[f.stem] = stems.get(f.stem, 0) + 1
+    return {f: out / (f.stem if stems[f.stem] == 1 else f"{f.parent.name}-{f.stem}") for f in files}
+
+
+def _safe_run(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarResult:
+    try:
+        return run_one(path, options, settings, target)
+    except WorkbenchError as exc:
+        return PillarResult(path, "failed", error=str(exc))
+
+
+def run_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[PillarResult]:
     files = iter_pillar_files(list(paths))
-    results: list[PillarResult] = []
+    targets = _targets(files, options.out)
+    results: dict[Path, PillarResult] = {}
     with Progress(transient=True) as progress:
         task = progress.add_task("repurposing", total=len(files))
-        for path in files:
-            try:
-                results.append(run_one(path, out_dir, settings))
-            except WorkbenchError as exc:
-                results.append(PillarResult(path, False, error=str(exc)))
-            progress.advance(task)
-    return results
+        if options.workers > 1 and len(files) > 1:
+            with ProcessPoolExecutor(max_workers=options.workers) as pool:
+                futures = {pool.submit(_safe_run, f, options, settings, targets[f]): f for f in files}
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    progress.advance(task)
+        else:
+            for f in files:
+                results[f] = _safe_run(f, options, settings, targets[f])
+                progress.advance(task)
+    return [results[f] for f in files]

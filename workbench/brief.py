@@ -1,0 +1,153 @@
+"""The brief: what a pillar says that is worth posting, extracted once and reused for every platform.
+
+Every item points back to source sentence ids, so drafts carry their provenance and the "nothing
+invented" check has something to check against. Ranking is a plain frequency score (TextRank-style
+centrality would add a dependency for little gain on articles of a few thousand words).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .pillar import Pillar, Sentence
+from .text import find_numbers, word_count
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each even every few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just let like make
+many may me might more most much must my myself no nor not now of off often on once one only or other our
+ours ourselves out over own per rather really same she should so some still such than that the their theirs
+them themselves then there these they this those through to too under until up upon us use used using very
+was we well were what when where which while who whom why will with within without would yet you your yours
+yourself yourselves back get got way thing things it's that's there's don't can't won't isn't also e.g i.e via etc new one two three
+""".split())
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+# openers that lean on a previous sentence: a draft cannot start a post with them
+DANGLING = re.compile(r"^(this|that|these|those|it|they|so|and|but|or|also|however|then|thus|here|such)\b",
+                      re.IGNORECASE)
+
+
+@dataclass
+class BriefItem:
+    text: str
+    sentence_id: str
+    score: float = 0.0
+
+
+@dataclass
+class Brief:
+    pillar_hash: str
+    headline: str
+    key_points: list[BriefItem] = field(default_factory=list)
+    quotes: list[BriefItem] = field(default_factory=list)
+    statistics: list[BriefItem] = field(default_factory=list)
+    questions: list[BriefItem] = field(default_factory=list)
+    hooks: list[BriefItem] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Brief:
+        items = {k: [BriefItem(**i) for i in data.get(k, [])]
+                 for k in ("key_points", "quotes", "statistics", "questions", "hooks")}
+        return cls(pillar_hash=data["pillar_hash"], headline=data["headline"], keywords=data.get("keywords", []),
+                   **items)
+
+
+def _terms(text: str) -> list[str]:
+    return [w.lower().strip("'’-") for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2]
+
+
+def _is_fact_number(s: Sentence) -> bool:
+    """A statistic a reader would quote: not only a year."""
+    return any(not (1900 <= n.value <= 2100 and n.value.is_integer()) for n in find_numbers(s.text))
+
+
+def standalone(text: str) -> bool:
+    """Can this sentence open a post on its own?"""
+    return not DANGLING.match(text.strip()) and not text.rstrip().endswith(":")
+
+
+def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
+    sentences = [s for s in pillar.sentences if word_count(s.text) >= 4]
+    freq = Counter(t for s in sentences for t in _terms(s.text))
+    for s in pillar.sections:
+        if s.heading:
+            for t in _terms(s.heading):
+                freq[t] += 2  # words in headings are what the piece is about
+    n_sections = max(len(pillar.sections), 1)
+
+    def score(s: Sentence) -> float:
+        terms = _terms(s.text)
+        if not terms:
+            return 0.0
+        base = sum(math.log1p(freq[t]) for t in set(terms)) / math.sqrt(len(terms) + 3)
+        words = word_count(s.text)
+        if words > 40:
+            base *= 0.6  # long sentences make poor posts
+        if s.kind == "bullet":
+            base *= 1.15
+        if _is_fact_number(s):
+            base *= 1.2
+        if not standalone(s.text):
+            base *= 0.5
+        if s.text.rstrip().endswith(":"):
+            base *= 0.2
+        return round(base * (1.0 + 0.15 * (1 - s.section / n_sections)), 4)
+
+    scored = sorted(((score(s), i, s) for i, s in enumerate(sentences)), key=lambda x: (-x[0], x[1]))
+
+    # key points: best first, at most two per section, so a post covers the piece, not one paragraph
+    per_section: Counter[int] = Counter()
+    key_points: list[BriefItem] = []
+    for sc, _, s in scored:
+        if per_section[s.section] >= 2 or not standalone(s.text) or word_count(s.text) > 45:
+            continue
+        per_section[s.section] += 1
+        key_points.append(BriefItem(s.text, s.id, sc))
+        if len(key_points) >= max_points:
+            break
+
+    quotes = [BriefItem(s.text, s.id, sc) for sc, _, s in scored
+              if (s.kind == "quote" or re.search(r"[\"“].{12,}[\"”]", s.text)
+                  or 8 <= word_count(s.text) <= 25) and standalone(s.text)][:6]
+    statistics = [BriefItem(s.text, s.id, sc) for sc, _, s in scored if _is_fact_number(s)
+                  and standalone(s.text)][:6]
+    questions = [BriefItem(s.text, s.id, sc) for sc, _, s in scored if s.text.rstrip().endswith("?")][:4]
+    # hooks: a number, a question or a short bold claim, each able to open a post
+    hooks = ([*questions[:1], *statistics[:2]] +
+             [q for q in quotes if word_count(q.text) <= 20][:3] + key_points[:2])
+    seen: set[str] = set()
+    hooks = [h for h in hooks if not (h.sentence_id in seen or seen.add(h.sentence_id)) and
+             word_count(h.text) <= 35][:6]
+    return Brief(pillar.content_hash, pillar.title, key_points, quotes, statistics, questions, hooks,
+                 _keywords(pillar, freq))
+
+
+def _keywords(pillar: Pillar, freq: Counter[str]) -> list[str]:
+    """Phrases for hashtags: recurring two-word phrases ("social media"), then the title's own words."""
+    pairs: Counter[str] = Counter()
+    for s in pillar.sentences:
+        words = [w.lower() for w in WORD.findall(s.text)]
+        for a, b in zip(words, words[1:]):
+            if a not in STOPWORDS and b not in STOPWORDS and len(a) > 2 and len(b) > 2:
+                pairs[f"{a} {b}"] += 1
+    phrases: list[str] = []
+    for phrase, n in pairs.most_common(12):
+        # "professional social media management" yields three pairs: keep the first, not its overlaps
+        if n >= 3 and not set(phrase.split()) & {w for p in phrases for w in p.split()}:
+            phrases.append(phrase)
+    title_terms = sorted(set(_terms(pillar.title)), key=lambda t: -freq[t])
+    frequent = [w for w, _ in freq.most_common(20) if len(w) > 3]
+    ordered = list(dict.fromkeys(phrases + [t for t in title_terms if len(t) > 3 and freq[t] >= 2] + frequent))
+    # drop single words already inside a chosen phrase
+    inside = {w for p in phrases for w in p.split()}
+    return [k for k in ordered if " " in k or k not in inside][:10]

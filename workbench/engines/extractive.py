@@ -1,0 +1,245 @@
+"""The offline engine: rearranges and trims the pillar's own sentences and the brand's own material.
+
+Every sentence in a draft is a source sentence (possibly cut at a clause), a CTA or hashtag from the brand
+profile, or a short fixed connective. Numbers therefore always come from the pillar; `check_numbers`
+still verifies it, because the check is the contract, not the hope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import emoji as emoji_lib
+
+from ..brand import BrandVoice
+from ..brief import Brief, BriefItem, extract_brief
+from ..drafts import CTA, Draft, Provenance
+from ..pillar import Pillar
+from ..platforms import PlatformSpec, Problem, validate
+from ..text import number_values, unsupported_numbers
+from . import register
+
+PROMOTION_KINDS = ("link", "signup")
+VALUE_KINDS = ("comment", "save", "share", "follow", "dm")
+# which CTA a platform rewards, best first (links are not clickable in Instagram and TikTok captions)
+CTA_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "linkedin": ("comment", "link", "signup", "follow", "share", "save", "dm"),
+    "x": ("link", "comment", "share", "follow", "signup", "save", "dm"),
+    "x_thread": ("link", "follow", "signup", "comment", "share", "save", "dm"),
+    "instagram": ("save", "comment", "share", "follow", "dm"),
+    "reels": ("save", "share", "follow", "comment", "dm"),
+    "tiktok": ("follow", "comment", "save", "share", "dm"),
+    "threads": ("comment", "link", "share", "follow", "signup", "save", "dm"),
+    "bluesky": ("link", "comment", "share", "follow", "signup", "save", "dm"),
+    "mastodon": ("link", "comment", "share", "follow", "signup", "save", "dm"),
+    "youtube_shorts": ("link", "follow", "comment", "signup", "share", "save", "dm"),
+    "facebook": ("link", "comment", "share", "follow", "signup", "save", "dm"),
+}
+# hashtags a post carries by default (the brand and the platform cap it further)
+HASHTAG_TARGET = {"linkedin": 3, "x": 1, "x_thread": 1, "instagram": 5, "reels": 5, "tiktok": 4, "threads": 1,
+                  "bluesky": 2, "mastodon": 3, "youtube_shorts": 3, "facebook": 2}
+# key points a post carries at most
+POINTS = {"linkedin": 5, "x": 1, "instagram": 4, "reels": 2, "tiktok": 2, "threads": 2, "bluesky": 1,
+          "mastodon": 2, "youtube_shorts": 3, "facebook": 3, "x_thread": 7}
+CONNECTIVE_THREAD = "A thread:"
+
+
+def is_promotional(index: int, promotion_percent: int) -> bool:
+    """Spread promotional drafts so that about `promotion_percent` of a run's drafts promote."""
+    p = promotion_percent / 100
+    return int((index + 1) * p) > int(index * p)
+
+
+def trim_to(text: str, fits: Callable[[str], bool]) -> str | None:
+    """The sentence, or its longest leading run of clauses that fits, closed with a full stop."""
+    if fits(text):
+        return text
+    pieces = re.split(r"(?<=[,;:—–])\s+", text)
+    for n in range(len(pieces) - 1, 0, -1):
+        candidate = " ".join(pieces[:n]).rstrip(",;:—– ") + "."
+        if fits(candidate) and len(candidate.split()) >= 5:
+            return candidate
+    return None
+
+
+def camel_tag(word: str) -> str:
+    return "#" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[\s_-]+", word) if part)
+
+
+class ExtractiveEngine:
+    name = "extractive"
+
+    def brief(self, pillar: Pillar) -> Brief:
+        return extract_brief(pillar)
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _voice(self, text: str, brand: BrandVoice, platform: str) -> str | None:
+        if not brand.usable(text):
+            return None
+        text = brand.rewrite(text)
+        policy = brand.emoji_for(platform)
+        if policy.max_per_post == 0:
+            text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
+        if text.count("!") > brand.tone.exclamations:
+            text = text.replace("!", ".")
+        return text
+
+    def _items(self, brief: Brief, brand: BrandVoice, platform: str, variant: int,
+               ) -> tuple[BriefItem | None, list[BriefItem]]:
+        def usable(items: list[BriefItem]) -> list[BriefItem]:
+            return [BriefItem(t, i.sentence_id, i.score) for i in items
+                    if (t := self._voice(i.text, brand, platform))]
+
+        hooks = usable(brief.hooks) or usable(brief.key_points)
+        hook = hooks[variant % len(hooks)] if hooks else None
+        points = [p for p in usable(brief.key_points) if not hook or p.sentence_id != hook.sentence_id]
+        if points and variant:
+            shift = variant % len(points)
+            points = points[shift:] + points[:shift]
+        return hook, points
+
+    def _cta(self, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar, promotional: bool,
+             variant: int) -> CTA | None:
+        allowed = brand.cta_kinds_for(spec.name)
+        order = CTA_PREFERENCE.get(spec.name, PROMOTION_KINDS + VALUE_KINDS)
+        wanted = [k for k in order if k in allowed and (k in PROMOTION_KINDS) == promotional]
+        fallback = [k for k in order if k in allowed]
+        kinds = wanted or fallback
+        if not kinds:
+            return None
+        kind = kinds[0]
+        option = brand.ctas[kind]  # type: ignore[index]
+        text = option.texts[variant % len(option.texts)]
+        clickable = spec.name not in ("instagram", "reels", "tiktok")
+        url = brand.cta_url(kind, spec.name, pillar.stem) if clickable else None
+        return CTA(kind=kind, text=text, url=url)
+
+    def _hashtags(self, brief: Brief, brand: BrandVoice, spec: PlatformSpec) -> list[str]:
+        cap = brand.max_hashtags_for(spec.name)
+        target = HASHTAG_TARGET.get(spec.name, 2)
+        n = target if cap is None else min(target, cap)
+        tags = list(dict.fromkeys(brand.hashtags_for(spec.name)))
+        for word in brief.keywords:
+            tag = camel_tag(word)
+            if tag.lower() not in {t.lower() for t in tags} and brand.usable(word):
+                tags.append(tag)
+        return tags[:n]
+
+    # -- assembly ---------------------------------------------------------------------------
+
+    def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
+              promotional: bool | None = None) -> Draft:
+        if promotional is None:
+            promotional = is_promotional(variant, brand.mix.promotion)
+        hook, points = self._items(brief, brand, spec.name, variant)
+        cta = self._cta(brand, spec, pillar, promotional, variant)
+        tags = self._hashtags(brief, brand, spec)
+        if spec.is_thread:
+            parts, used = self._thread(hook, points, cta, tags, spec)
+        else:
+            parts, used = self._post(hook, points, cta, tags, spec)
+        draft = Draft(platform=spec.name, parts=parts, hashtags=tags, cta=cta, variant=variant,
+                      provenance=Provenance(source_sentence_ids=[i.sentence_id for i in used], engine=self.name,
+                                            pillar_hash=pillar.content_hash))
+        if spec.title_limit:
+            draft.title = self._title(pillar.title, brand, spec)
+        finish(draft, pillar, spec)
+        return draft
+
+    def _title(self, title: str, brand: BrandVoice, spec: PlatformSpec) -> str:
+        title = brand.rewrite(title).replace("<", "").replace(">", "")
+        limit = spec.title_limit or len(title)
+        if len(title) <= limit:
+            return title
+        head = re.split(r"[:|–—]", title)[0].strip()
+        if 0 < len(head) <= limit:
+            return head
+        return title[:limit].rsplit(" ", 1)[0]
+
+    def _post(self, hook: BriefItem | None, points: list[BriefItem], cta: CTA | None, tags: list[str],
+              spec: PlatformSpec) -> tuple[list[str], list[BriefItem]]:
+        tail = []
+        if cta:
+            tail.append(f"{cta.text} {cta.url}" if cta.url else cta.text)
+        if tags:
+            tail.append(" ".join(tags))
+        window = spec.hook_window
+
+        def compose(h: str | None, body: list[BriefItem]) -> str:
+            blocks = ([h] if h else []) + [p.text for p in body] + tail
+            return "\n\n".join(blocks)
+
+        hook_text = hook.text if hook else None
+        if hook_text and window and len(hook_text) > window:
+            hook_text = trim_to(hook_text, lambda t: len(t) <= window) or hook_text
+        sweet = spec.sweet_spot[1] if spec.sweet_spot else spec.limit
+        best: tuple[str, list[BriefItem]] | None = None
+        for n in range(POINTS.get(spec.name, 2), -1, -1):
+            body = points[:n]
+            text = compose(hook_text, body)
+            if spec.fits(text) and (spec.length(text) <= sweet or n == 0 or best is None):
+                best = (text, body)
+                if spec.length(text) <= sweet:
+                    break
+        if best is None or not spec.fits(best[0]):
+            # even the hook alone is too long: cut it at a clause
+            rest = spec.limit - spec.length(compose(None, []))
+            cut = trim_to(hook_text or "", lambda t: spec.length(t) <= rest - 2) if hook_text else None
+            best = (compose(cut, []), [])
+            hook_text = cut
+        used = ([hook] if hook and hook_text else []) + best[1]
+        return [best[0]], used
+
+    def _thread(self, hook: BriefItem | None, points: list[BriefItem], cta: CTA | None, tags: list[str],
+                spec: PlatformSpec) -> tuple[list[str], list[BriefItem]]:
+        bodies: list[str] = []
+        used: list[BriefItem] = []
+        max_points = min(POINTS["x_thread"], spec.max_parts - 2)
+        chosen = points[:max_points]
+        n = len(chosen) + (1 if hook else 0) + (1 if cta or tags else 0)
+        suffix = f" {n}/{n}"
+
+        def fits(t: str) -> bool:
+            return spec.fits(t + suffix)
+
+        if hook:
+            first = f"{hook.text}\n\n{CONNECTIVE_THREAD}"
+            text = first if fits(first) else trim_to(hook.text, fits)
+            if text:
+                bodies.append(text)
+                used.append(hook)
+        for p in chosen:
+            text = trim_to(p.text, fits)
+            if text:
+                bodies.append(text)
+                used.append(p)
+        closing = []
+        if cta:
+            closing.append(f"{cta.text} {cta.url}" if cta.url else cta.text)
+        if tags:
+            closing.append(" ".join(tags))
+        if closing:
+            bodies.append("\n\n".join(closing))
+        total = len(bodies)
+        return [f"{b} {i}/{total}" for i, b in enumerate(bodies, 1)], used
+
+
+def check_numbers(draft: Draft, pillar: Pillar) -> list[Problem]:
+    """A number in the draft that the pillar never states is a problem (brand CTA text may hold its own)."""
+    allowed = pillar.number_values | (number_values(draft.cta.text) if draft.cta else set())
+    text = "\n".join([draft.title or "", *draft.parts])
+    bad = unsupported_numbers(text, allowed)
+    return [Problem("invented_number", f"'{n}' does not appear in the pillar; use the source's figure or "
+                                       f"remove it.", "numbers") for n in dict.fromkeys(bad)]
+
+
+def finish(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
+    draft.problems = validate(draft, spec) + check_numbers(draft, pillar)
+    return draft
+
+
+@register("extractive")
+def _factory(**_: object) -> ExtractiveEngine:
+    return ExtractiveEngine()
