@@ -22,3 +22,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("WORKBENCH_CONFIG", "WORKBENCH_BRAND", "WORKBENCH_ENGINE", "WORKBENCH_MODEL", "WORKBENCH_BASE_URL",
                  "WORKBENCH_OUT", "WORKBENCH_MAX_PILLAR_BYTES", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+
+
+# the fake OpenAI server lives beside the tests
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

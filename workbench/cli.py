@@ -18,7 +18,7 @@ from .drafts import Draft
 from .errors import WorkbenchError
 from .pillar import Pillar, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec, validate
-from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, run_batch
+from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, estimate_batch, run_batch
 from .text import word_count
 
 THREAD_SEPARATOR = "---"
@@ -220,9 +220,10 @@ def _rule_row(s: PlatformSpec) -> list[str]:
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Pillars processed in parallel.")
 @click.option("--force", is_flag=True, help="Redo pillars whose content and settings are unchanged.")
+@click.option("--dry-run", is_flag=True, help="LLM engine: estimate tokens and cost with tiktoken; send nothing.")
 def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,
                   model: str | None, base_url: str | None, variants: int, out: Path | None, workers: int,
-                  force: bool) -> None:
+                  force: bool, dry_run: bool) -> None:
     """Repurpose pillar files and folders (recursive) into platform drafts.
 
     Writes OUT/<pillar>/drafts.json and drafts.md; exits 1 when any pillar failed.
@@ -235,12 +236,19 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
                              base_url=settings.get("base_url", base_url), variants=variants, force=force,
                              workers=workers, out=Path(settings.get("out", out)))
         load_brand(options.brand, settings.workspace)  # a bad profile fails once, before the batch
+        if dry_run:
+            _print_estimate(estimate_batch(list(paths), options, settings), options.model or "")
+            return
     except WorkbenchError as exc:
         _fail(exc)
     results = run_batch(list(paths), options, settings)
-    table = Table("pillar", "status", "drafts", "problems", "output / error", title="repurpose summary")
+    llm = options.engine == "llm"
+    columns = ["pillar", "status", "drafts", "problems"] + (["tokens in/out", "cache hits"] if llm else [])
+    table = Table(*columns, "output / error", title="repurpose summary")
     for r in results:
-        table.add_row(str(r.path), r.status if r.ok else "FAILED", str(r.drafts), str(r.problems),
+        extra = ([f"{r.usage.get('input_tokens', 0)}/{r.usage.get('output_tokens', 0)}",
+                  str(r.usage.get("cache_hits", 0))] if llm else [])
+        table.add_row(str(r.path), r.status if r.ok else "FAILED", str(r.drafts), str(r.problems), *extra,
                       str(r.output) if r.ok else r.error)
     console = _console()
     console.print(table)
@@ -249,6 +257,18 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
     console.print(f"{len(results) - len(failed) - unchanged} written, {unchanged} unchanged, {len(failed)} failed. "
                   f"Outputs in {options.out}/")
     sys.exit(1 if failed or not results else 0)
+
+
+def _print_estimate(rows: list[dict[str, Any]], model: str) -> None:
+    table = Table("pillar", "requests", "input tokens", "output tokens (est.)", "cost USD",
+                  title=f"dry run: {model} (counted with tiktoken cl100k_base; nothing sent)")
+    for r in rows:
+        if "error" in r:
+            table.add_row(r["pillar"], "-", "-", "-", r["error"])
+        else:
+            table.add_row(r["pillar"], str(r["requests"]), str(r["input_tokens"]), str(r["output_tokens"]),
+                          f"{r['cost_usd']:.4f}")
+    _console().print(table)
 
 
 def settings_platforms(settings: Any, value: str | None) -> list[PlatformSpec]:

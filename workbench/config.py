@@ -21,6 +21,16 @@ from .userfiles import load_model
 CONFIG_NAME = "workbench.yaml"
 
 
+class LLMSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+    requests_per_second: float | None = Field(default=None, gt=0)
+    # USD per 1M tokens: {model: [input, output]}
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
 class WorkspaceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -32,6 +42,7 @@ class WorkspaceConfig(BaseModel):
     out: str | None = None
     max_pillar_bytes: int | None = Field(default=None, gt=0)
     platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
 
 # setting -> (environment variables, default)

@@ -53,6 +53,7 @@ class PillarResult:
     drafts: int = 0
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -125,14 +126,42 @@ def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | 
     engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     drafts = repurpose(pillar, brand, specs, engine, options.variants)
     problems = sum(len(d.problems) for d in drafts)
+    usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
     target.mkdir(parents=True, exist_ok=True)
     (target / "drafts.json").write_text(json.dumps([d.to_dict() for d in drafts], indent=2, ensure_ascii=False),
                                         encoding="utf-8")
     (target / "drafts.md").write_text(review_sheet(pillar, drafts, {s.name: s for s in specs}, brand),
                                       encoding="utf-8")
     manifest.write_text(json.dumps({"fingerprint": fingerprint, "pillar": str(path), "drafts": len(drafts),
-                                    "problems": problems}, indent=2), encoding="utf-8")
-    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=pillar.warnings)
+                                    "problems": problems, "usage": usage}, indent=2), encoding="utf-8")
+    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=pillar.warnings,
+                        usage=usage)
+
+
+def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[dict[str, object]]:
+    """--dry-run: what an LLM run would cost, counted with tiktoken; nothing is sent."""
+    from .engines.llm import LLMEngine
+
+    if options.engine != "llm":
+        raise WorkbenchError("--dry-run estimates the LLM engine's tokens; the extractive engine uses none.",
+                             field="--dry-run", fix="add --engine llm --model M.")
+    # counting needs no key: nothing is sent
+    engine = get_engine("llm", model=options.model, base_url=options.base_url, settings=settings,
+                        api_key="dry-run")
+    if not isinstance(engine, LLMEngine):
+        raise WorkbenchError("--dry-run estimates the LLM engine's tokens; the extractive engine uses none.",
+                             field="--dry-run", fix="add --engine llm --model M.")
+    brand = load_brand(options.brand, settings.workspace)
+    specs = [settings.platform(name) for name in options.platforms]
+    rows: list[dict[str, object]] = []
+    for path in iter_pillar_files(list(paths)):
+        try:
+            pillar = load_pillar(path, max_bytes=settings.get("max_pillar_bytes"))
+        except WorkbenchError as exc:
+            rows.append({"pillar": str(path), "error": str(exc)})
+            continue
+        rows.append({"pillar": str(path), **engine.estimate(pillar, brand, specs, options.variants)})
+    return rows
 
 
 def _targets(files: list[Path], out: Path) -> dict[Path, Path]:

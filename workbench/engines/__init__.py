@@ -50,4 +50,4 @@ def get_engine(name: str, **options: Any) -> Engine:
 
 
 def _load_builtins() -> None:
-    from . import extractive  # noqa: F401  (registers itself)
+    from . import extractive, llm  # noqa: F401  (they register themselves)

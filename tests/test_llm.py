@@ -1,0 +1,190 @@
+"""The LLM engine over a real socket: the openai client and langchain against a local server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from llm_server import FakeOpenAIServer
+from workbench.brand import load_brand
+from workbench.cli import repurpose_cmd
+from workbench.engines.llm import LLMEngine, LLMError
+from workbench.pillar import load_pillar
+from workbench.platforms import get_platform
+from workbench.prompts import PromptError, load_prompt
+from workbench.repurpose import repurpose
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "media/samples/batch-your-content.md"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as srv:
+        yield srv
+
+
+def make_engine(server: FakeOpenAIServer, tmp_path: Path, **kw: Any) -> LLMEngine:
+    options: dict[str, Any] = {"model": "test-model", "base_url": server.url,
+                               "cache_path": tmp_path / "cache.sqlite", "max_retries": 2, "timeout": 5}
+    options.update(kw)
+    return LLMEngine(**options)
+
+
+def schema_of(request: dict[str, Any]) -> str:
+    return FakeOpenAIServer.schema_name(request["body"])
+
+
+def all_text(request: dict[str, Any]) -> str:
+    return "\n".join(str(m["content"]) for m in request["body"]["messages"])
+
+
+def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
+    engine = make_engine(server, tmp_path)
+    specs = [get_platform(p) for p in ("linkedin", "x_thread", "youtube_shorts")]
+    drafts = repurpose(pillar, brand, specs, engine)
+    assert [schema_of(r) for r in server.requests] == ["BriefOut", "DraftOut", "DraftOut", "DraftOut"]
+    assert all(r["body"]["response_format"]["type"] == "json_schema" for r in server.requests)
+    brief_request = all_text(server.requests[0])
+    assert all(f"[{s.id}] {s.text}" in brief_request for s in pillar.sentences)
+    for request in server.requests[1:]:
+        sent = all_text(request)
+        assert "Northwind Advisory" in sent and "Never use: 'revolutionary' (say 'new')" in sent
+        assert "Emoji: none, at most 0 per post." in sent
+        # the brief is reused: the draft prompts carry brief items, not the whole article
+        assert "Start small: batch one week" not in sent or "Key points:" in sent
+        assert "Headline: Headline" in sent
+    assert "LinkedIn post: at most 3000 (utf16) per post." in all_text(server.requests[1])
+    for d in drafts:
+        assert d.problems == [], (d.platform, d.problems)
+        assert d.provenance.engine == "llm" and d.provenance.model == "test-model"
+        assert d.provenance.prompt_version == f"{d.platform}@v1" and d.provenance.source_sentence_ids
+    thread = drafts[1].parts
+    assert len(thread) > 1 and thread[-1].endswith(f" {len(thread)}/{len(thread)}")
+    assert engine.usage.requests == 4 and engine.usage.input_tokens > 0 and engine.usage.output_tokens > 0
+
+
+def test_a_rerun_is_served_from_the_cache_with_zero_tokens(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    pillar, brand = load_pillar(SAMPLE), load_brand("sunny-studio")
+    specs = [get_platform("linkedin"), get_platform("x")]
+    first = repurpose(pillar, brand, specs, make_engine(server, tmp_path))
+    sent = len(server.requests)
+    again_engine = make_engine(server, tmp_path)
+    again = repurpose(pillar, brand, specs, again_engine)
+    assert len(server.requests) == sent  # nothing new went out
+    assert [d.parts for d in again] == [d.parts for d in first]
+    usage = again_engine.usage
+    assert (usage.requests, usage.input_tokens, usage.output_tokens, usage.cache_hits) == (0, 0, 0, 3)
+    assert usage.cached_tokens > 0
+
+
+def test_invalid_json_is_sent_back_once_with_the_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.script = ["invalid_json"]
+    brief = make_engine(server, tmp_path).brief(load_pillar(SAMPLE))
+    assert brief.key_points
+    assert len(server.requests) == 2
+    assert "did not match the JSON schema" in all_text(server.requests[1])
+    assert "Sure! Here is the draft" in all_text(server.requests[1])  # the bad reply is shown to the model
+
+
+def test_invalid_json_twice_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.script = ["invalid_json", "invalid_json"]
+    with pytest.raises(LLMError, match="not valid JSON for BriefOut, twice.*use --engine extractive"):
+        make_engine(server, tmp_path).brief(load_pillar(SAMPLE))
+
+
+def test_rate_limit_is_retried_with_backoff(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.script = ["429", "500"]
+    assert make_engine(server, tmp_path).brief(load_pillar(SAMPLE)).key_points
+    assert len(server.requests) == 3
+
+
+def test_failures_name_the_setting_and_the_fix(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    pillar = load_pillar(SAMPLE)
+    server.script, server.slow_seconds = ["slow"], 2.0
+    with pytest.raises(LLMError, match=r"did not answer within 0.5 s.*llm.timeout"):
+        make_engine(server, tmp_path, timeout=0.5, max_retries=0).brief(pillar)
+    server.script = ["unknown_model"]
+    with pytest.raises(LLMError, match="model 'test-model' is not available"):
+        make_engine(server, tmp_path, max_retries=0).brief(pillar)
+    server.script = ["429"]
+    with pytest.raises(LLMError, match="rate limited"):
+        make_engine(server, tmp_path, max_retries=0).brief(pillar)
+    down = FakeOpenAIServer()  # bound but never serving, then closed: nothing listens on its port
+    url = down.url
+    down.httpd.server_close()
+    with pytest.raises(LLMError, match="cannot reach the server at .*--base-url"):
+        LLMEngine(model="m", base_url=url, cache_path=tmp_path / "c2.sqlite", max_retries=0, timeout=2).brief(pillar)
+
+
+def test_no_key_and_no_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with pytest.raises(LLMError, match="no API key for OpenAI.*OPENAI_API_KEY"):
+        LLMEngine(model="gpt-4o-mini", cache_path=tmp_path / "c.sqlite")
+    with pytest.raises(LLMError, match="no model chosen.*--model"):
+        LLMEngine(base_url="http://127.0.0.1:1/v1", cache_path=tmp_path / "c.sqlite")
+
+
+def _first_draft_then(bad: str) -> Any:
+    calls = {"n": 0}
+
+    def reply(body: dict[str, Any]) -> str:
+        calls["n"] += 1
+        return json.dumps({"parts": [bad], "title": None, "hashtags": [], "cta_kind": None, "cta_text": None,
+                           "source_sentence_ids": []})
+    return reply
+
+
+def test_a_draft_with_problems_is_sent_back_once_then_fitted(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
+    engine = make_engine(server, tmp_path)
+    brief = engine.brief(pillar)
+    too_long = " ".join(["Batching fixes that: you plan, write and schedule a whole month of posts in one sitting."]
+                        * 5)
+    server.script = [_first_draft_then(too_long)]  # the second reply (after the problems) is a good one
+    d = engine.draft(pillar, brief, brand, get_platform("x"))
+    assert d.problems == []
+    assert "The draft has these problems" in all_text(server.requests[-1])
+    assert "too_long" not in [p.code for p in d.problems]
+    # twice wrong, with an invented number: fitted deterministically, the invented sentence dropped
+    invented = "Engagement rose 97% overnight. Batching fixes that: you plan, write and schedule a whole month."
+    server.script = [_first_draft_then(invented), _first_draft_then(invented)]
+    d = engine.draft(pillar, brief, brand, get_platform("bluesky"), variant=1)
+    assert "97" not in d.parts[0] and d.problems == []
+    assert d.parts[0] == "Batching fixes that: you plan, write and schedule a whole month."
+
+
+def test_prompt_variables_are_checked_before_any_call(tmp_path: Path) -> None:
+    with pytest.raises(PromptError, match="missing variable\\(s\\) rules, examples, brief, cta, hashtags"):
+        load_prompt("linkedin").render(brand_voice="x")
+    (tmp_path / "bad.md").write_text("---\nname: bad\nversion: 1\ntask: draft\nvariables: [brief]\n---\n"
+                                     "## system\nHi {brand}\n\n## user\n{brief}\n")
+    with pytest.raises(PromptError, match="used but not declared: brand"):
+        load_prompt("bad", tmp_path)
+    (tmp_path / "typo.md").write_text("---\nname: t\nversion: 1\ntask: draft\nvariabels: []\n---\n## system\nx\n## user\ny\n")
+    with pytest.raises(PromptError, match="variabels: unknown field \\(did you mean 'variables'\\?\\)"):
+        load_prompt("typo", tmp_path)
+
+
+def test_repurpose_cli_with_the_llm_engine(server: FakeOpenAIServer, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "batching.md").write_text(SAMPLE.read_text())
+    args = ["p", "--engine", "llm", "--model", "test-model", "--base-url", server.url, "-p", "linkedin,x_thread"]
+    result = CliRunner().invoke(repurpose_cmd, args)
+    assert result.exit_code == 0, result.output
+    assert "tokens in/out" in result.output and "1 written" in result.output
+    manifest = json.loads((tmp_path / "out/batching/manifest.json").read_text())
+    assert manifest["usage"]["requests"] == 3
+    sent = len(server.requests)
+    forced = CliRunner().invoke(repurpose_cmd, args + ["--force"])
+    assert forced.exit_code == 0 and len(server.requests) == sent  # all from the cache
+    assert json.loads((tmp_path / "out/batching/manifest.json").read_text())["usage"]["cache_hits"] == 3
+    dry = CliRunner().invoke(repurpose_cmd, args + ["--dry-run"])
+    assert dry.exit_code == 0 and "nothing sent" in dry.output and len(server.requests) == sent
