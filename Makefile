@@ -22,5 +22,9 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+bench: install
+	$(BIN)/python benchmarks/offline_throughput.py
+	$(BIN)/python benchmarks/llm_tokens.py
+
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -67,6 +67,17 @@ def camel_tag(word: str) -> str:
     return "#" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[\s_-]+", word) if part)
 
 
+def _apply_voice(text: str, brand: BrandVoice, no_emoji: bool) -> str | None:
+    if not brand.usable(text):
+        return None
+    text = brand.rewrite(text)
+    if no_emoji and not text.isascii():
+        text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
+    if text.count("!") > brand.tone.exclamations:
+        text = text.replace("!", ".")
+    return text
+
+
 class ExtractiveEngine:
     name = "extractive"
 
@@ -75,16 +86,16 @@ class ExtractiveEngine:
 
     # -- pieces -----------------------------------------------------------------------------
 
+    def __init__(self) -> None:
+        # the same brief items are voiced for every platform: remember them (emoji scanning is the cost)
+        self._voiced: dict[tuple[str, str, bool, int, str], str | None] = {}
+
     def _voice(self, text: str, brand: BrandVoice, platform: str) -> str | None:
-        if not brand.usable(text):
-            return None
-        text = brand.rewrite(text)
-        policy = brand.emoji_for(platform)
-        if policy.max_per_post == 0:
-            text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
-        if text.count("!") > brand.tone.exclamations:
-            text = text.replace("!", ".")
-        return text
+        no_emoji = brand.emoji_for(platform).max_per_post == 0
+        key = (brand.name, brand.source_path or "", no_emoji, brand.tone.exclamations, text)
+        if key not in self._voiced:
+            self._voiced[key] = _apply_voice(text, brand, no_emoji)
+        return self._voiced[key]
 
     def _items(self, brief: Brief, brand: BrandVoice, platform: str, variant: int,
                ) -> tuple[BriefItem | None, list[BriefItem]]:
