@@ -188,3 +188,17 @@ def test_repurpose_cli_with_the_llm_engine(server: FakeOpenAIServer, tmp_path: P
     assert json.loads((tmp_path / "out/batching/manifest.json").read_text())["usage"]["cache_hits"] == 3
     dry = CliRunner().invoke(repurpose_cmd, args + ["--dry-run"])
     assert dry.exit_code == 0 and "nothing sent" in dry.output and len(server.requests) == sent
+
+
+def test_model_and_server_from_the_environment(server: FakeOpenAIServer, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_ENGINE", "llm")
+    monkeypatch.setenv("WORKBENCH_MODEL", "env-model")
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-123")
+    (tmp_path / "a.md").write_text(SAMPLE.read_text())
+    result = CliRunner().invoke(repurpose_cmd, ["a.md", "-p", "bluesky"])
+    assert result.exit_code == 0, result.output
+    assert {r["body"]["model"] for r in server.requests} == {"env-model"}
+    assert server.requests[0]["auth"] == "Bearer sk-test-123"

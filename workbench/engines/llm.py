@@ -197,6 +197,7 @@ class LLMEngine:
             raise LLMError("no model chosen for the LLM engine.", field="model",
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
         self.model = model
+        base_url = base_url or os.environ.get("WORKBENCH_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
         self.base_url = base_url
         key = api_key or os.environ.get("WORKBENCH_API_KEY") or os.environ.get("OPENAI_API_KEY")
         if not key:
