@@ -114,7 +114,7 @@ def test_variants_differ_and_runs_are_deterministic() -> None:
     first = drafts_for(pillar, brand, variants=2)
     again = drafts_for(pillar, brand, variants=2)
     assert [d.parts for d in first] == [d.parts for d in again]
-    for a, b in zip(first[::2], first[1::2]):
+    for a, b in zip(first[::2], first[1::2], strict=True):
         assert a.platform == b.platform and a.parts != b.parts
 
 

@@ -137,7 +137,7 @@ def _keywords(pillar: Pillar, freq: Counter[str]) -> list[str]:
     pairs: Counter[str] = Counter()
     for s in pillar.sentences:
         words = [w.lower() for w in WORD.findall(s.text)]
-        for a, b in zip(words, words[1:]):
+        for a, b in zip(words, words[1:], strict=False):
             if a not in STOPWORDS and b not in STOPWORDS and len(a) > 2 and len(b) > 2:
                 pairs[f"{a} {b}"] += 1
     phrases: list[str] = []

@@ -17,7 +17,7 @@ from .config import load_settings
 from .drafts import Draft
 from .errors import WorkbenchError
 from .pillar import Pillar, load_pillar
-from .platforms import DEFAULT_PLATFORMS, PlatformSpec, validate
+from .platforms import PlatformSpec, validate
 from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, estimate_batch, run_batch
 from .text import word_count
 
@@ -283,4 +283,3 @@ def repurpose_main() -> None:
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-__all__ = ["main", "repurpose_main", "DEFAULT_PLATFORMS"]

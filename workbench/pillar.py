@@ -34,7 +34,7 @@ from .errors import (
     TranscriptError,
     UnsupportedFormatError,
 )
-from .text import NumberMention, find_numbers, find_urls, sentence_spans
+from .text import find_numbers, find_urls, sentence_spans
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TEXT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
@@ -293,7 +293,7 @@ def _parse_markdown(body: str, b: _Builder) -> str | None:
     first_h1 = None
     context: list[str] = []
     heading_level = 0
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
         elif tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
+import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from . import counting
@@ -342,8 +343,6 @@ def _clauses(text: str) -> list[str]:
 
 def _hard_split(word: str, fits: Callable[[str], bool]) -> list[str]:
     """Last resort for a single token longer than a post: cut at grapheme boundaries."""
-    import regex
-
     out, current = [], ""
     for g in regex.findall(r"\X", word):
         if current and not fits(current + g):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass
@@ -379,8 +380,6 @@ def fit(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
     allowed = pillar.number_values
     body = "\n\n".join(draft.parts)
     if spec.is_thread:
-        import re
-
         body = "\n\n".join(re.sub(r"\s\d+/\d+$", "", p) for p in draft.parts)
     kept = [s for s in split_sentences(body.replace("\n\n", " ")) if not unsupported_numbers(s, allowed)]
     text = " ".join(kept)
