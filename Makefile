@@ -25,6 +25,8 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/offline_throughput.py
 	$(BIN)/python benchmarks/llm_tokens.py
+	$(BIN)/python benchmarks/score_speed.py
+	$(BIN)/python benchmarks/score_eval.py --data ../shared/eval/drafts-labelled.jsonl
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -110,6 +110,9 @@ class FakeOpenAIServer:
             return json.dumps({"headline": "Headline", "key_points": pick[:6], "quotes": pick[:2],
                                "statistics": stats[:3], "questions": [p for p in pick if p["text"].endswith("?")],
                                "hooks": (stats or pick)[:3], "keywords": ["content", "planning"]})
+        if self.schema_name(body) == "JudgeOut":
+            return json.dumps({"tone": 60, "cta": 50, "platform_fit": 80,
+                               "reasons": ["The hook could be sharper."]})
         points = re.findall(r"^- \[(s[0-9a-f]{8}(?:-\d+)?)\] (.+)$", text, re.M)
         cta = re.search(r'^Call to action to use: (\w+): "(.+?)"(?: with the link (\S+))?$', text, re.M)
         tags = re.search(r"^Hashtags to use: (.*)$", text, re.M)

@@ -63,6 +63,7 @@ def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_
     assert "LinkedIn post: at most 3000 (utf16) per post." in all_text(server.requests[1])
     for d in drafts:
         assert d.problems == [], (d.platform, d.problems)
+        assert d.score is not None and d.score["overall"] > 0
         assert d.provenance.engine == "llm" and d.provenance.model == "test-model"
         assert d.provenance.prompt_version == f"{d.platform}@v1" and d.provenance.source_sentence_ids
     thread = drafts[1].parts
@@ -202,3 +203,19 @@ def test_model_and_server_from_the_environment(server: FakeOpenAIServer, tmp_pat
     assert result.exit_code == 0, result.output
     assert {r["body"]["model"] for r in server.requests} == {"env-model"}
     assert server.requests[0]["auth"] == "Bearer sk-test-123"
+
+
+def test_llm_judge_is_averaged_with_the_rules(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from workbench.drafts import Draft
+    from workbench.scoring import score
+
+    brand = load_brand("northwind-advisory")
+    draft = Draft("x", ["Planning beats guessing. Follow us for weekly analysis."])
+    rules_only = score(draft, brand)
+    judged = score(draft, brand, judge=make_engine(server, tmp_path))
+    assert schema_of(server.requests[-1]) == "JudgeOut"
+    assert "Planning beats guessing." in all_text(server.requests[-1])
+    assert judged.judge == {"tone": 60, "cta": 50, "platform_fit": 80, "reasons": ["The hook could be sharper."]}
+    assert judged.tone.score == round((rules_only.tone.score + 60) / 2)
+    assert judged.cta.score == round((rules_only.cta.score + 50) / 2)
+    assert judged.platform_fit.score == round((rules_only.platform_fit.score + 80) / 2)

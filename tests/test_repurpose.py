@@ -36,9 +36,15 @@ def test_writes_drafts_json_and_review_sheet(workspace: Path) -> None:
     for d in drafts:
         assert {"platform", "parts", "hashtags", "cta", "problems", "score", "provenance"} <= set(d)
         assert d["problems"] == [] and d["provenance"]["source_sentence_ids"]
+        assert d["score"]["verdict"] in ("ready", "needs edit") and 0 <= d["score"]["overall"] <= 100
+        assert {"tone", "cta", "platform_fit"} <= set(d["score"])
+    # best variant first
+    for a, b in zip(drafts[::2], drafts[1::2], strict=True):
+        assert a["score"]["overall"] >= b["score"]["overall"]
     sheet = (workspace / "out/batching/drafts.md").read_text()
     assert sheet.startswith("# Batch your content, win back your week")
     assert "## X thread — ok" in sheet and "/280 (x_weighted)_" in sheet
+    assert "Score " in sheet and "tone " in sheet
 
 
 def test_unchanged_pillars_are_skipped_until_forced_or_changed(workspace: Path) -> None:

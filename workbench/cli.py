@@ -169,6 +169,40 @@ def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
     sys.exit(0 if report["valid"] else 1)
 
 
+@main.command("score")
+@click.option("--brand", "-b", help="Brand voice: a name from brand_voice/ or a YAML file.")
+@click.option("--platform", "-p", required=True, help="Platform name (see `workbench platforms`).")
+@click.option("--title", help="Title, for platforms that have one (YouTube).")
+@click.option("--json", "as_json", is_flag=True, help="Print the score and its reasons as JSON.")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool, file: Any) -> None:
+    """Score a draft (FILE or - for stdin) for tone, call to action and platform fit, with reasons.
+
+    Exits 1 when the verdict is 'needs edit'. For a thread, separate posts with a line '---'.
+    """
+    from .scoring import score
+
+    settings = load_settings()
+    try:
+        spec = settings.platform(platform)
+        voice = load_brand(settings.get("brand", brand), settings.workspace)
+    except WorkbenchError as exc:
+        _fail(exc)
+    draft = Draft(platform=spec.name, parts=_parts_for(file.read(), spec), title=title)
+    result = score(draft, voice, spec)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"{voice.name} on {spec.label}: {result.overall}/100, {result.verdict} "
+                   f"(threshold {voice.scoring.threshold})")
+        for name, comp in (("tone", result.tone), ("cta", result.cta), ("platform fit", result.platform_fit)):
+            kind = f" [{result.cta_kind}]" if name == "cta" and result.cta_kind else ""
+            click.echo(f"  {name} {comp.score}{kind}")
+            for r in comp.reasons:
+                click.echo(f"    {r.points:+d} {r.message}")
+    sys.exit(0 if result.verdict == "ready" else 1)
+
+
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (as in the README).")
 @click.option("--json", "as_json", is_flag=True, help="Print the registry as JSON.")

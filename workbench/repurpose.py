@@ -23,6 +23,7 @@ from .engines.extractive import is_promotional
 from .errors import WorkbenchError
 from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import PlatformSpec
+from .scoring import score
 
 # what `repurpose` writes when no --platforms is given (reels need a video: the media step adds them)
 DEFAULT_RUN_PLATFORMS = ("linkedin", "x_thread", "x", "instagram", "threads", "bluesky", "mastodon", "tiktok",
@@ -64,12 +65,18 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
               variants: int = 1) -> list[Draft]:
     """Drafts for every platform (and variant) of one pillar; the brief is extracted once."""
     brief = engine.brief(pillar)
-    drafts = []
+    drafts: list[Draft] = []
     for spec in specs:
+        options = []
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
-            promotional = is_promotional(len(drafts), brand.mix.promotion)
-            drafts.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+            promotional = is_promotional(len(drafts) + v, brand.mix.promotion)
+            draft = engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional)
+            draft.score = score(draft, brand, spec, problems=draft.problems).to_dict()
+            options.append(draft)
+        # best variant first: the scorer picks, the editor sees the alternatives after it
+        options.sort(key=lambda d: -(d.score or {}).get("overall", 0))
+        drafts.extend(options)
     return drafts
 
 
@@ -94,6 +101,15 @@ def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformS
         status = "ok" if not d.problems else f"{len(d.problems)} problem(s)"
         lines.append(f"## {spec.label}" + (f" (variant {d.variant + 1})" if d.variant else "") + f" — {status}")
         lines.append("")
+        if d.score:
+            sc = d.score
+            lines.append(f"Score {sc['overall']} ({sc['verdict']}): tone {sc['tone']['score']}, "
+                         f"CTA {sc['cta']['score']}, platform fit {sc['platform_fit']['score']}")
+            for component in ("tone", "cta", "platform_fit"):
+                for r in sc[component]["reasons"]:
+                    if r["points"] < 0:
+                        lines.append(f"- {r['points']} {r['message']}")
+            lines.append("")
         if d.title:
             lines.append(f"**Title** ({len(d.title)}/{spec.title_limit}): {d.title}")
             lines.append("")

@@ -57,8 +57,14 @@ def _segmenter() -> pysbd.Segmenter:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, trimmed of surrounding whitespace."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # cached: the scorer asks for the same draft's sentences several times on every keystroke
     if not text.strip():
-        return []
+        return ()
     masked = mask_urls(text)
     spans = []
     for seg in _segmenter().segment(masked):
@@ -69,7 +75,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             end -= 1
         if start < end:
             spans.append((start, end))
-    return _merge_orphans(text, spans)
+    return tuple(_merge_orphans(text, spans))
 
 
 def _merge_orphans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -78,6 +78,13 @@ class DraftOut(_Out):
     source_sentence_ids: list[str]
 
 
+class JudgeOut(_Out):
+    tone: int = Field(ge=0, le=100)
+    cta: int = Field(ge=0, le=100)
+    platform_fit: int = Field(ge=0, le=100)
+    reasons: list[str]
+
+
 # -- accounting and cache ---------------------------------------------------------------------------
 
 @dataclass
@@ -358,6 +365,13 @@ class LLMEngine:
                                             engine=self.name, model=self.model, prompt=spec.name,
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
         return finish(draft, pillar, spec)
+
+    def judge(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> dict[str, Any]:
+        """The LLM judge for `scoring.score(..., judge=engine)`: scores 0-100 and reasons."""
+        text = (f"Title: {draft.title}\n" if draft.title else "") + "\n---\n".join(draft.parts)
+        messages = load_prompt("judge").render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
+                                               draft=text)
+        return self.call(messages, JudgeOut).model_dump()
 
     def estimate(self, pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], variants: int = 1,
                  ) -> dict[str, Any]:

@@ -1,0 +1,372 @@
+"""Scores a person can act on: tone (fit to the brand voice), call to action, platform fit, overall.
+
+Every point taken off comes with a reason that says what to change. Rules, not a model: they are cheap
+enough to run on every keystroke, and an editor can see why. An optional LLM judge (`judge=`) adds a
+second opinion through the LLM engine and is averaged in; it is off by default.
+
+Readability is Flesch-Kincaid with syllables from pyphen's hyphenation dictionary (textstat needs NLTK's
+cmudict downloaded at run time, which an offline machine cannot do); sentiment is VADER.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import emoji as emoji_lib
+import pyphen
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from .brand import BrandVoice, EmojiPolicy
+from .drafts import Draft
+from .platforms import PlatformSpec, Problem, get_platform, validate
+from .text import find_urls, hashtags, split_sentences
+
+# words that oversell, whatever the brand: a reader discounts them
+HYPE = ("revolutionary", "game-changing", "game changer", "game-changer", "insane", "insanely", "10x", "mind-blowing",
+        "mind blowing", "unbelievable", "best thing ever", "trust me", "literally", "crushing it", "epic",
+        "guaranteed", "secret sauce", "skyrocket", "explode your", "overnight")
+SPAM = ("click here", "limited-time", "limited time", "exclusive offer", "act now", "don't miss out", "gone forever",
+        "before it's gone", "buy now", "100% free", "last chance")
+IDIOM = ("lol", "lmao", "omg", "pov", "hot take", "real talk", "ngl", "tbh", "lowkey", "fr", "y'all", "vibe",
+         "vibes", "lil", "gonna", "wanna", "me:", "also me", "unpopular opinion", "friendly reminder", "you got this",
+         "we see you", "chaos gremlin")
+JARGON = ("synergy", "leverage", "stakeholders", "utilize", "going forward", "best-in-class", "circle back",
+          "paradigm", "bandwidth", "move the needle", "low-hanging fruit", "deliverables", "actionable insights")
+ACRONYMS = {"SMM", "ROI", "KPI", "KPIS", "CTA", "CTR", "CPL", "UGC", "SEO", "B2B", "B2C", "SLA", "SLAS", "CRM",
+            "API", "CET", "UTC", "USA", "CEO", "CMO", "AI", "PDF", "URL", "UTM", "FAQ", "MQL", "MQLS", "DM", "DMS"}
+
+CTA_KINDS = ("signup", "dm", "comment", "save", "share", "follow", "link")
+# the first matching kind wins: "Register via the link in the comments" asks for a sign-up
+CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for k, p in {
+    "signup": r"\b(sign(ing)? ?up|register|registration|join (us|our|the) \w*\s?(session|webinar|waitlist|"
+              r"newsletter|community|event|live|course|workshop)|book (a|your) (call|demo|seat|spot)|"
+              r"start (your|a) (free )?trial|enrol+|subscribe to (our|the) newsletter|rsvp|get early access)\b",
+    "dm": r"\b(dm (me|us)|send (me|us) a (dm|message)|message (me|us)|in (my|our) dms)\b",
+    "comment": r"\b(in the comments|comment below|comment (with|your)|tell (me|us)\b|let (me|us) know|"
+               r"drop (a|your|an)\b|vote (in|below|for)|reply (with|below)|share your (experience|thoughts|view|"
+               r"take|story)|collecting (answers|responses|stories)|what do you think|sound off)\b",
+    "save": r"\b(save (this|it|for later)|bookmark (this|it))\b",
+    "share": r"\b(share (this|it) (with|to)|share this|repost|send this to|tag (a|an|your|someone|the|that|every)\b|"
+             r"pass (this|it) on|"
+             r"forward this)\b",
+    "follow": r"\b(follow (us|me|our|my|for|along|@\w+|(?-i:[A-Z])\w+)|subscribe( for| to (the|my|our) channel)?\b|turn on "
+              r"notifications|hit the bell)",
+    "link": r"(\blink in (bio|the (first )?comment|the description)|\b(click|tap) (here|the link|below)|"
+            r"\bread (the|more|our|it)\b|\b(download|grab|get) (the|our|your|a) |\bwatch the\b|\bvisit\b|"
+            r"\bcheck out\b|\blearn more\b|\bat the link\b|\bfull (guide|breakdown|story|report|analysis)\b|"
+            r"\b(shop|buy|order) (now|it|the|here)\b|https?://)",
+}.items()}
+IMPERATIVE = re.compile(r"^(\W*)(read|download|grab|get|watch|visit|click|tap|save|share|send|repost|tag|follow|"
+                        r"subscribe|join|register|sign|book|comment|tell|let|drop|vote|dm|message|reply|try|"
+                        r"start|learn|check|see)\b", re.IGNORECASE)
+# "n't 're 've 'll 'd 'm", and "'s" only after pronouns ("month's" is a possessive, not a contraction)
+CONTRACTION = re.compile(r"\b(\w+n['’]t|\w+['’](re|ve|ll|d|m)|(it|that|there|here|what|who|he|she|let|where|how)"
+                         r"['’]s)\b", re.IGNORECASE)
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@dataclass
+class Reason:
+    component: str
+    code: str
+    message: str
+    points: int  # taken off (negative) or added (positive)
+
+
+@dataclass
+class Component:
+    score: int
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass
+class Score:
+    tone: Component
+    cta: Component
+    platform_fit: Component
+    overall: int
+    verdict: str  # ready / needs edit
+    cta_kind: str | None
+    judge: dict[str, Any] | None = None
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self.tone.reasons + self.cta.reasons + self.platform_fit.reasons
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Card:
+    """Collects deductions for one component."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.reasons: list[Reason] = []
+
+    def take(self, points: int, code: str, message: str) -> None:
+        self.reasons.append(Reason(self.name, code, message, -abs(points)))
+
+    def give(self, points: int, code: str, message: str) -> None:
+        self.reasons.append(Reason(self.name, code, message, abs(points)))
+
+    def result(self, base: int = 100) -> Component:
+        return Component(max(0, min(100, base + sum(r.points for r in self.reasons))), self.reasons)
+
+
+def _find(words: tuple[str, ...], text: str) -> list[str]:
+    low = text.lower()
+    return [w for w in words if re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low)]
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US")
+
+
+@lru_cache(maxsize=1)
+def _sentiment() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def _syllables(word: str) -> int:
+    by_dictionary = len(_hyphenator().positions(word)) + 1
+    by_vowels = len(re.findall(r"[aeiouy]+", word.lower().rstrip("e"))) or 1
+    return max(by_dictionary, by_vowels)
+
+
+def reading_grade(text: str) -> float:
+    """Flesch-Kincaid grade level."""
+    sentences = max(len(split_sentences(text)), 1)
+    words = WORD.findall(text)
+    if not words:
+        return 0.0
+    syllables = sum(_syllables(w) for w in words)
+    return round(0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59, 1)
+
+
+def detect_cta(text: str) -> str | None:
+    """The kind of call to action a post makes, or None."""
+    body = re.sub(r"(^|\s)#\w+", " ", text)
+    for kind in CTA_KINDS:
+        if CTA_PATTERNS[kind].search(body):
+            return kind
+    # a question put to the reader at the very end invites comments
+    sentences = split_sentences(body.strip())
+    if sentences and sentences[-1].rstrip(" 👇🙃").endswith("?") and re.search(r"\byou(r)?\b", sentences[-1], re.I):
+        return "comment"
+    return None
+
+
+def _cta_sentences(text: str) -> list[tuple[int, str, str]]:
+    """(index, kind, sentence) of every sentence that asks for something."""
+    out = []
+    for i, s in enumerate(split_sentences(text)):
+        for kind in CTA_KINDS:
+            if CTA_PATTERNS[kind].search(s):
+                out.append((i, kind, s))
+                break
+    return out
+
+
+def _vector(text: str) -> Counter[str]:
+    return Counter(w.lower() for w in WORD.findall(text) if len(w) > 2)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(a[k] * b[k] for k in a if k in b)
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+
+def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
+    card = _Card("tone")
+    formal = not brand.tone.contractions
+    policy = brand.emoji_for(platform)
+    for word in brand.banned_in(text):
+        repl = brand.vocabulary.banned.get(word.lower())
+        card.take(15, "banned_word", f"'{word}' is on the brand's banned list: "
+                                     + (f"try '{repl}'." if repl else "cut that phrase."))
+    banned = {w.lower() for w in brand.banned_in(text)}
+    for word in _find(HYPE, text):
+        if word not in banned:
+            card.take(15, "hype", f"'{word}' oversells; state the specific result instead.")
+    for word in _find(SPAM, text):
+        card.take(15, "spam", f"'{word}' reads as an ad; say what the reader gets.")
+    n_emoji = emoji_lib.emoji_count(text)
+    if policy.policy is EmojiPolicy.NONE and n_emoji:
+        card.take(25, "emoji", f"{n_emoji} emoji; {brand.name} uses none: remove them.")
+    elif n_emoji > policy.max_per_post:
+        card.take(10 * (n_emoji - policy.max_per_post), "emoji",
+                  f"{n_emoji} emoji; the brand allows {policy.max_per_post} per post.")
+    elif policy.policy is EmojiPolicy.FREE and n_emoji == 0:
+        card.take(10, "emoji_missing", "no emoji: this voice welcomes one to three.")
+    bangs = text.count("!")
+    if bangs > brand.tone.exclamations:
+        per = 15 if brand.tone.exclamations == 0 else 8
+        card.take(per * min(bangs - brand.tone.exclamations, 3), "exclamations",
+                  f"{bangs} exclamation marks; the brand allows {brand.tone.exclamations}: use full stops.")
+    shout = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in ACRONYMS]
+    if len(shout) >= 1 and (len(shout) >= 2 or len(shout[0]) >= 6):
+        card.take(25, "shouting", f"'{' '.join(shout[:3])}' in capitals reads as shouting: use normal case.")
+    contractions = CONTRACTION.findall(text)
+    if formal and contractions:
+        card.take(min(6 * len(contractions), 18), "contractions",
+                  f"{len(contractions)} contraction(s); this voice writes them out ('we will', not 'we'll').")
+    words = WORD.findall(text)
+    sentences = split_sentences(text) or [text]
+    idiom = _find(IDIOM, text)
+    if formal and idiom:
+        card.take(10, "informal", f"'{idiom[0]}' is internet idiom; {brand.name} writes in plain, complete "
+                                  f"sentences.")
+    stripped = text.lstrip(" \"'“‘(")
+    if formal and stripped[:1].islower():
+        card.take(8, "lowercase_opener", "the post opens in lowercase; start with a capital.")
+    jargon = _find(JARGON, text)
+    if not formal and jargon:
+        card.take(10, "jargon", f"'{jargon[0]}' is corporate jargon; say it the way you'd say it to a friend.")
+    you = len(re.findall(r"\byou(r|rs|'re|'ll|'ve)?\b", text, re.I))
+    we = len(re.findall(r"\b(we|our|us|we're|we'll)\b", text, re.I))
+    person = brand.person_for(platform)
+    if person == "you" and you == 0 and len(words) > 6:
+        card.take(8, "person", "the post never speaks to 'you'; address the reader.")
+    if person == "we" and re.search(r"\bI\b", text) and we == 0:
+        card.take(5, "person", "the post speaks as 'I'; this brand speaks as 'we'.")
+    casual = len(contractions) + len(idiom) + n_emoji + (1 if stripped[:1].islower() else 0)
+    if not formal and casual == 0 and len(words) > 12:
+        card.take(12, "stiff", "no contractions, emoji or casual phrasing: this voice sounds like talk, not a memo.")
+    avg = len(words) / max(len(sentences), 1)
+    if not formal and avg > 22:
+        card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.")
+    if len(words) >= 12:
+        grade = reading_grade(text)
+        gap = abs(grade - brand.reading_grade)
+        if gap > 4:
+            card.take(min(int((gap - 4) * 3), 12), "reading_grade",
+                      f"reads at grade {grade:.0f}; the brand aims for {brand.reading_grade:g}: "
+                      + ("use shorter words and sentences." if grade > brand.reading_grade else
+                         "add substance and complete sentences."))
+    compound = _sentiment().polarity_scores(text)["compound"]
+    if compound <= -0.6:
+        card.take(5, "negative", f"reads negative (sentiment {compound:.2f}); frame the problem with its fix.")
+    examples = brand.examples.get(platform) or [e for ex in brand.examples.values() for e in ex]
+    if examples and len(words) >= 8:
+        closeness = max(_cosine(_vector(text), _vector(e)) for e in examples)
+        if closeness >= 0.25:
+            card.give(3, "like_examples", f"close to the brand's example posts ({closeness:.2f}).")
+    return card.result()
+
+
+def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Component, str | None]:
+    card = _Card("cta")
+    text = draft.text
+    kind = detect_cta(text)
+    if kind is None:
+        library = [t for opt in brand.ctas.values() for t in opt.texts]
+        card.take(60, "no_cta", "no call to action" + (f": add one from the brand's library, e.g. '{library[0]}'"
+                                                       if library else ": tell the reader what to do next") + ".")
+        return card.result(), None
+    found = _cta_sentences(text)
+    kinds = {k for _, k, _ in found}
+    if len(kinds) > 1:
+        card.take(15, "several_ctas", f"{len(kinds)} calls to action ({', '.join(sorted(kinds))}) compete: keep one.")
+    if spec.is_thread and len(draft.parts) > 1:
+        last = draft.parts[-1]
+        if not any(CTA_PATTERNS[k].search(last) for k in CTA_KINDS):
+            card.take(15, "cta_placement", "the CTA sits in the middle of the thread; move it to the last post.")
+    elif found:
+        n = len(split_sentences(text))
+        first_index = found[0][0]
+        if n >= 4 and first_index < n - 3:
+            card.take(10, "cta_placement", "the CTA comes early; put it at the end, after the value.")
+    if kind == "link":
+        urls = [text[s:e] for s, e in find_urls(text)]
+        clickable = spec.name not in ("instagram", "reels", "tiktok")
+        if not clickable and urls:
+            card.take(15, "link_not_clickable", f"links in {spec.label} are not clickable: say 'link in bio' and "
+                                                f"put the URL there.")
+        elif clickable and urls and not any("utm_" in u for u in urls):
+            card.take(10, "no_utm", "the link has no UTM parameters: use the brand's CTA link so clicks are "
+                                    "attributed.")
+        elif clickable and not urls and not re.search(r"link in (bio|the (first )?comment)", text, re.I):
+            card.take(10, "link_missing", "the CTA points to a link but there is none in the post.")
+    clauses = [c for _, _, s in found for c in re.split(r"(?<=[.!?:;])\s+", s)]
+    if found and not any(IMPERATIVE.search(c) for c in clauses) and kind != "comment":
+        card.take(5, "cta_vague", f"'{found[0][2][:60]}' does not start with a verb; lead with the action "
+                                  "('Read', 'Save', 'Register').")
+    return card.result(), kind
+
+
+PREVIEW = {"linkedin": "'...see more'", "instagram": "'more'", "facebook": "'See more'", "tiktok": "'more'",
+           "reels": "'more'"}
+
+
+def score_platform_fit(draft: Draft, spec: PlatformSpec, problems: list[Problem]) -> Component:
+    card = _Card("platform_fit")
+    for p in problems:
+        if p.severity == "error" and p.code != "invented_number":
+            card.take(40, p.code, f"{p.where + ': ' if p.where else ''}{p.message}")
+    lengths = [spec.length(p) for p in draft.parts] or [0]
+    total = lengths[0] if len(lengths) == 1 else max(lengths)
+    if spec.sweet_spot and not spec.is_thread:
+        low, high = spec.sweet_spot
+        if total < low:
+            card.take(10, "short", f"{total} characters; {spec.label}s do best at {low}-{high}: add a point.")
+        elif high < total <= spec.limit:
+            card.take(10, "long", f"{total} characters; {spec.label}s do best at {low}-{high}: cut a point.")
+    first = draft.parts[0] if draft.parts else ""
+    if spec.hook_window:
+        hook = first.split("\n\n")[0]
+        if len(hook) > spec.hook_window:
+            card.take(15, "hook_hidden", f"the opening runs {len(hook)} characters, past the {spec.hook_window} "
+                                         f"shown before {PREVIEW.get(spec.name, 'the cut')}: shorten the first line.")
+    if spec.hook_lines and first.count("\n") and len(first.split("\n")[0]) == 0:
+        card.take(5, "blank_opening", "the post opens with a blank line.")
+    n_tags = max((len(hashtags(p)) for p in draft.parts), default=0)
+    if spec.max_hashtags is not None and 0 < spec.max_hashtags < n_tags:
+        pass  # already an error from validate
+    elif spec.name in ("instagram", "reels", "tiktok", "linkedin") and n_tags == 0:
+        card.take(5, "no_hashtags", f"no hashtags: {spec.label}s are found through 3-5 relevant tags.")
+    if spec.name in ("linkedin", "instagram", "facebook") and total > 400 and "\n" not in draft.text:
+        card.take(10, "wall_of_text", "one block of text: break it into short paragraphs.")
+    if spec.is_thread:
+        if len(draft.parts) == 1:
+            card.take(10, "thread_of_one", "a thread of one post: post it as a single X post instead.")
+        elif len(draft.parts) > 12:
+            card.take(10, "thread_long", f"{len(draft.parts)} posts; threads past 12 lose most readers.")
+    return card.result()
+
+
+def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None = None,
+          problems: list[Problem] | None = None, judge: Any = None) -> Score:
+    spec = platform if isinstance(platform, PlatformSpec) else get_platform(platform or draft.platform)
+    problems = validate(draft, spec) if problems is None else problems
+    tone = score_tone(draft.text, brand, spec.name)
+    cta, kind = score_cta(draft, brand, spec)
+    fit = score_platform_fit(draft, spec, problems)
+    w = brand.scoring.weights
+    total = w.tone + w.cta + w.platform_fit or 1.0
+    judged = None
+    if judge is not None:
+        judged = judge.judge(draft, brand, spec)
+        tone.score = round((tone.score + judged["tone"]) / 2)
+        cta.score = round((cta.score + judged["cta"]) / 2)
+        fit.score = round((fit.score + judged["platform_fit"]) / 2)
+    overall = round((tone.score * w.tone + cta.score * w.cta + fit.score * w.platform_fit) / total)
+    blocking = any(p.severity == "error" for p in problems)
+    verdict = "ready" if overall >= brand.scoring.threshold and not blocking else "needs edit"
+    return Score(tone, cta, fit, overall, verdict, kind, judged)
+
+
+def classify_voice(text: str, platform: str, voices: dict[str, BrandVoice], threshold: int = 70) -> str:
+    """The voice whose tone score is highest, when it reaches `threshold`; else 'neither'."""
+    scores = {name: score_tone(text, brand, platform).score for name, brand in voices.items()}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= threshold else "neither"
