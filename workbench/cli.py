@@ -255,9 +255,11 @@ def _rule_row(s: PlatformSpec) -> list[str]:
               help="Pillars processed in parallel.")
 @click.option("--force", is_flag=True, help="Redo pillars whose content and settings are unchanged.")
 @click.option("--dry-run", is_flag=True, help="LLM engine: estimate tokens and cost with tiktoken; send nothing.")
+@click.option("--queue", "to_queue", is_flag=True, help="Also put the drafts into the review queue.")
+@click.option("--db", help="Queue database URL (with --queue).")
 def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,
                   model: str | None, base_url: str | None, variants: int, out: Path | None, workers: int,
-                  force: bool, dry_run: bool) -> None:
+                  force: bool, dry_run: bool, to_queue: bool, db: str | None) -> None:
     """Repurpose pillar files and folders (recursive) into platform drafts.
 
     Writes OUT/<pillar>/drafts.json and drafts.md; exits 1 when any pillar failed.
@@ -286,6 +288,14 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
                       str(r.output) if r.ok else r.error)
     console = _console()
     console.print(table)
+    if to_queue:
+        from .repurpose import queue_results
+
+        try:
+            added, present = queue_results(results, options.brand, settings.queue(db))
+        except WorkbenchError as exc:
+            _fail(exc)
+        console.print(f"Queue: {added} draft(s) added for review, {present} already there.")
     failed = [r for r in results if not r.ok]
     unchanged = sum(r.status == "unchanged" for r in results)
     console.print(f"{len(results) - len(failed) - unchanged} written, {unchanged} unchanged, {len(failed)} failed. "
@@ -313,6 +323,16 @@ def settings_platforms(settings: Any, value: str | None) -> list[PlatformSpec]:
 def repurpose_main() -> None:
     repurpose_cmd()
 
+
+def _register_editor_commands() -> None:
+    from .cli_queue import publish_cmd, queue_group, schedule_group
+
+    main.add_command(queue_group)
+    main.add_command(schedule_group)
+    main.add_command(publish_cmd)
+
+
+_register_editor_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

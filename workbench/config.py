@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ConfigError
 from .pillar import DEFAULT_MAX_BYTES
+from .schedule import ScheduleConfig
 from .platforms import PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
 from .userfiles import load_model
 
@@ -43,6 +44,11 @@ class WorkspaceConfig(BaseModel):
     max_pillar_bytes: int | None = Field(default=None, gt=0)
     platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    queue_url: str | None = None
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    # a brand with its own slots, zone or blackout dates
+    brand_schedules: dict[str, ScheduleConfig] = Field(default_factory=dict)
+    webhook_url: str | None = None
 
 
 # setting -> (environment variables, default)
@@ -54,6 +60,8 @@ _ENV: dict[str, tuple[tuple[str, ...], Any]] = {
     "author": (("WORKBENCH_AUTHOR", "USER"), "editor"),
     "out": (("WORKBENCH_OUT",), "out"),
     "max_pillar_bytes": (("WORKBENCH_MAX_PILLAR_BYTES",), DEFAULT_MAX_BYTES),
+    "queue_url": (("WORKBENCH_QUEUE_URL",), None),
+    "webhook_url": (("WORKBENCH_WEBHOOK_URL",), None),
 }
 
 
@@ -89,6 +97,14 @@ class Settings:
 
     def platforms(self) -> dict[str, PlatformSpec]:
         return registry(self.file.platforms)
+
+    def schedule_for(self, brand: str | None = None) -> ScheduleConfig:
+        return self.file.brand_schedules.get(brand or "", self.file.schedule)
+
+    def queue(self, url: str | None = None) -> Any:
+        from .queue import Queue
+
+        return Queue(self.get("queue_url", url), workspace=self.workspace)
 
 
 def load_settings(path: str | Path | None = None, workspace: str | Path | None = None) -> Settings:

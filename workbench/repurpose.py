@@ -212,3 +212,18 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings) -> lis
                 results[f] = _safe_run(f, options, settings, targets[f])
                 progress.advance(task)
     return [results[f] for f in files]
+
+
+def queue_results(results: list[PillarResult], brand: str, queue: object) -> tuple[int, int]:
+    """Put every draft of the successful pillars into the review queue (a draft already there is skipped)."""
+    added = present = 0
+    for r in results:
+        if not r.ok or r.output is None:
+            continue
+        for data in json.loads((r.output / "drafts.json").read_text(encoding="utf-8")):
+            item = queue.add(Draft.from_dict(data), pillar=str(r.path), brand=brand)  # type: ignore[attr-defined]
+            if item is None:
+                present += 1
+            else:
+                added += 1
+    return added, present

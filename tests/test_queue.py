@@ -1,0 +1,145 @@
+"""The approval queue on SQLite and on PostgreSQL: migrations, states, revisions, conflicts, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from workbench.brand import load_brand
+from workbench.drafts import CTA, Draft, Provenance
+from workbench.engines import get_engine
+from workbench.pillar import load_pillar
+from workbench.platforms import get_platform
+from workbench.queue import EditConflict, Queue, QueueError, TransitionError
+from workbench.repurpose import repurpose
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "media/samples/batch-your-content.md"
+
+
+@pytest.fixture
+def queue(queue_url: str, tmp_path: Path) -> Queue:
+    return Queue(queue_url, workspace=tmp_path)
+
+
+@pytest.fixture
+def drafts() -> list[Draft]:
+    pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
+    return repurpose(pillar, brand, [get_platform(p) for p in ("linkedin", "x", "bluesky")],
+                     get_engine("extractive"))
+
+
+def add_all(queue: Queue, drafts: list[Draft]) -> list:
+    return [queue.add(d, str(SAMPLE), "northwind-advisory") for d in drafts]
+
+
+def test_migrating_an_empty_database_gives_the_schema(queue_url: str, tmp_path: Path) -> None:
+    queue = Queue(queue_url, workspace=tmp_path)
+    assert queue.migrations() == [(1, "review: items, revisions, comments, audit, conflicts"),
+                                  (2, "schedule and publish")]
+    insp = inspect(create_engine(queue.engine.url))
+    assert set(insp.get_table_names()) >= {"schema_migrations", "items", "revisions", "comments", "audit",
+                                           "conflicts", "publish_attempts"}
+    columns = {c["name"] for c in insp.get_columns("items")}
+    assert {"state", "current_revision", "score", "draft", "scheduled_at", "pinned", "idempotency_key",
+            "published_at", "external_id"} <= columns
+    assert {c["name"] for c in insp.get_columns("revisions")} >= {"item_id", "number", "author", "parts", "score"}
+    assert Queue(queue_url, workspace=tmp_path).migrate() == []  # a second open applies nothing
+
+
+def test_add_keeps_the_draft_its_score_and_skips_a_duplicate(queue: Queue, drafts: list[Draft]) -> None:
+    items = add_all(queue, drafts)
+    assert [i.state for i in items] == ["in_review"] * 3
+    first = queue.get(items[0].id)
+    assert first.draft.parts == drafts[0].parts and first.score == drafts[0].score["overall"]
+    assert first.revision == 1 and queue.revisions(first.id)[0].author == "repurpose"
+    assert queue.add(drafts[0], str(SAMPLE), "northwind-advisory") is None
+    assert queue.count() == 3
+
+
+def test_filters(queue: Queue, drafts: list[Draft]) -> None:
+    items = add_all(queue, drafts)
+    queue.approve(items[1].id, "ana")
+    assert [i.id for i in queue.list(state="approved")] == [items[1].id]
+    assert [i.platform for i in queue.list(platform="bluesky")] == ["bluesky"]
+    assert queue.list(brand="other") == []
+    assert len(queue.list(min_score=0)) == 3 and queue.list(min_score=101) == []
+    with pytest.raises(QueueError, match="unknown state 'aproved'"):
+        queue.list(state="aproved")
+
+
+def test_an_invalid_transition_is_refused_and_changes_nothing(queue: Queue, drafts: list[Draft]) -> None:
+    item = add_all(queue, drafts)[0]
+    queue.reject(item.id, "ana", "off-topic")
+    with pytest.raises(TransitionError, match="'rejected'; it cannot become 'approved'.*none \\(final\\)"):
+        queue.approve(item.id, "ana")
+    assert queue.get(item.id).state == "rejected"
+    assert [a["action"] for a in queue.audit_log(item.id)] == ["created", "rejected"]
+    assert queue.comments(item.id)[0]["body"] == "off-topic"
+
+
+def test_an_item_with_platform_problems_cannot_be_approved(queue: Queue, drafts: list[Draft]) -> None:
+    item = add_all(queue, drafts)[2]  # bluesky
+    edited = queue.edit(item.id, ["x" * 301], "bob", base_revision=1)
+    assert [p.code for p in edited.problems] == ["too_long"]
+    with pytest.raises(TransitionError, match="1 platform problem"):
+        queue.approve(item.id, "ana")
+    assert queue.get(item.id).state == "in_review"
+
+
+def test_every_edit_is_a_revision_rescored_and_approved_text_goes_back_to_review(queue: Queue,
+                                                                                  drafts: list[Draft]) -> None:
+    item = add_all(queue, drafts)[1]  # x
+    queue.approve(item.id, "ana")
+    edited = queue.edit(item.id, ["Our game-changing plan! Read it: https://northwind.example/p"], "bob", 1)
+    assert edited.revision == 2 and edited.state == "in_review"
+    assert edited.score is not None and edited.score < item.score  # banned word, exclamation: re-scored
+    revs = queue.revisions(item.id)
+    assert [(r.number, r.author) for r in revs] == [(1, "repurpose"), (2, "bob")]
+    assert revs[0].parts == drafts[1].parts  # the first text is kept
+    assert [a["action"] for a in queue.audit_log(item.id)] == ["created", "approved", "edited", "submitted"]
+
+
+def test_two_editors_on_one_revision_conflict_and_nothing_is_lost(queue: Queue, drafts: list[Draft],
+                                                                  queue_url: str, tmp_path: Path) -> None:
+    item = add_all(queue, drafts)[0]
+    other = Queue(queue_url, workspace=tmp_path)  # a second editor's session
+    queue.edit(item.id, ["Ana's version. Follow us for more."], "ana", base_revision=1)
+    with pytest.raises(EditConflict) as exc:
+        other.edit(item.id, ["Bob's version. Follow us for more."], "bob", base_revision=1)
+    assert exc.value.theirs == ["Ana's version. Follow us for more."]
+    assert exc.value.yours == ["Bob's version. Follow us for more."]
+    assert "--base-revision 2" in str(exc.value)
+    assert queue.get(item.id).draft.parts == ["Ana's version. Follow us for more."]
+    kept = queue.conflicts(item.id)
+    assert kept[0]["author"] == "bob" and kept[0]["parts"] == ["Bob's version. Follow us for more."]
+    assert (kept[0]["base_revision"], kept[0]["current_revision"]) == (1, 2)
+    merged = other.edit(item.id, ["Merged version. Follow us for more."], "bob", base_revision=2)
+    assert merged.revision == 3
+
+
+def test_request_changes_needs_a_comment_and_an_edit_resubmits(queue: Queue, drafts: list[Draft]) -> None:
+    item = add_all(queue, drafts)[0]
+    with pytest.raises(QueueError, match="needs a comment"):
+        queue.request_changes(item.id, "ana", " ")
+    queue.request_changes(item.id, "ana", "Open with the 23-minute figure.")
+    assert queue.get(item.id).state == "changes_requested"
+    resubmitted = queue.edit(item.id, ["It takes 23 minutes to refocus. Follow us for more."], "bob", 1)
+    assert resubmitted.state == "in_review"
+    queue.comment(item.id, "ana", "Better.")
+    assert [c["body"] for c in queue.comments(item.id)] == ["Open with the 23-minute figure.", "Better."]
+
+
+def test_promotional_flag_follows_the_cta(queue: Queue) -> None:
+    promo = Draft("x", ["Read it: https://e.example"], cta=CTA("link", "Read it:", "https://e.example"),
+                  provenance=Provenance(pillar_hash="h1"))
+    value = Draft("x", ["Tell us below."], cta=CTA("comment", "Tell us below."), provenance=Provenance(pillar_hash="h2"))
+    assert queue.add(promo, "p", "b").promotional is True
+    assert queue.add(value, "p", "b").promotional is False
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(QueueError, match="queue database is not available"):
+        Queue("postgresql://nobody@127.0.0.1:1/none", workspace=tmp_path)

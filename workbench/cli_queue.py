@@ -1,0 +1,395 @@
+"""CLI for editors: `workbench queue`, `workbench schedule`, `workbench publish`. Thin wrappers over
+`workbench.queue`, `workbench.schedule` and `workbench.publish`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from .config import load_settings
+from .errors import WorkbenchError
+from .queue import STATES, Item, Queue
+
+
+def _fail(exc: WorkbenchError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+def _open(db: str | None) -> tuple[Any, Queue]:
+    settings = load_settings()
+    try:
+        return settings, settings.queue(db)
+    except WorkbenchError as exc:
+        _fail(exc)
+        raise  # unreachable
+
+
+def _author(settings: Any, author: str | None) -> str:
+    return str(settings.get("author", author))
+
+
+db_option = click.option("--db", help="Queue database URL (default: .workbench/queue.sqlite; or postgresql://...).")
+author_option = click.option("--author", help="Your name for the audit log (default: workbench.yaml author, $USER).")
+
+
+def _console() -> Any:
+    from .cli import _console as console
+
+    return console()
+
+
+def _first_line(item: Item, width: int = 60) -> str:
+    line = item.draft.parts[0].split("\n")[0] if item.draft.parts else ""
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
+@click.group("queue")
+def queue_group() -> None:
+    """Review drafts: list, show, edit, comment, approve, reject, request changes."""
+
+
+@queue_group.command("list")
+@click.option("--state", type=click.Choice(STATES))
+@click.option("--platform")
+@click.option("--brand")
+@click.option("--min-score", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def queue_list(state: str | None, platform: str | None, brand: str | None, min_score: int | None, as_json: bool,
+               db: str | None) -> None:
+    """Items in the queue, with score, problems and state."""
+    _, queue = _open(db)
+    found = queue.list(state=state, platform=platform, brand=brand, min_score=min_score)
+    if as_json:
+        click.echo(json.dumps([{"id": i.id, "state": i.state, "platform": i.platform, "brand": i.brand,
+                                "score": i.score, "problems": len(i.problems), "revision": i.revision,
+                                "scheduled_at": i.scheduled_at.isoformat() if i.scheduled_at else None,
+                                "text": i.draft.parts[0]} for i in found], ensure_ascii=False))
+        return
+    table = Table("id", "state", "platform", "brand", "score", "problems", "rev", "scheduled (UTC)", "text",
+                  title=f"queue: {len(found)} item(s)")
+    for i in found:
+        table.add_row(str(i.id), i.state, i.platform, i.brand, "-" if i.score is None else str(i.score),
+                      str(len(i.problems)), str(i.revision),
+                      i.scheduled_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if i.scheduled_at else "-",
+                      _first_line(i))
+    _console().print(table)
+
+
+@queue_group.command("show")
+@click.argument("item_id", type=int)
+@db_option
+def queue_show(item_id: int, db: str | None) -> None:
+    """One item: its text, score with reasons, problems, revisions (as a diff), comments and history."""
+    _, queue = _open(db)
+    try:
+        item = queue.get(item_id)
+    except WorkbenchError as exc:
+        _fail(exc)
+    click.echo(f"Item {item.id} · {item.platform} · {item.brand} · {item.state} · revision {item.revision}")
+    if item.scheduled_at:
+        click.echo(f"Scheduled: {item.scheduled_at.isoformat()}" + (" (pinned)" if item.pinned else ""))
+    if item.draft.title:
+        click.echo(f"Title: {item.draft.title}")
+    for n, part in enumerate(item.draft.parts, 1):
+        click.echo(f"--- post {n}/{len(item.draft.parts)}" if len(item.draft.parts) > 1 else "---")
+        click.echo(part)
+    click.echo("---")
+    score = item.draft.score
+    if score:
+        click.echo(f"Score {score['overall']} ({score['verdict']}): tone {score['tone']['score']}, "
+                   f"CTA {score['cta']['score']}, platform fit {score['platform_fit']['score']}")
+        for comp in ("tone", "cta", "platform_fit"):
+            for r in score[comp]["reasons"]:
+                if r["points"] < 0:
+                    click.echo(f"  {r['points']:+d} {r['message']}")
+    for p in item.problems:
+        click.echo(f"Problem: {p.code}: {p.message}")
+    revs = queue.revisions(item_id)
+    for prev, cur in zip(revs, revs[1:], strict=False):
+        click.echo(f"Revision {cur.number} by {cur.author} ({cur.created_at:%Y-%m-%d %H:%M}):")
+        diff = difflib.unified_diff("\n".join(prev.parts).splitlines(), "\n".join(cur.parts).splitlines(),
+                                    f"revision {prev.number}", f"revision {cur.number}", lineterm="")
+        for line in list(diff)[2:]:
+            click.echo(f"  {line}")
+    for c in queue.conflicts(item_id):
+        click.echo(f"Conflict kept: {c['author']} edited revision {c['base_revision']} after revision "
+                   f"{c['current_revision']} was saved: {' / '.join(c['parts'])[:100]}")
+    for c in queue.comments(item_id):
+        click.echo(f"Comment by {c['author']}: {c['body']}")
+    for a in queue.audit_log(item_id):
+        click.echo(f"{a['at']:%Y-%m-%d %H:%M} {a['actor']}: {a['action']}")
+
+
+@queue_group.command("edit")
+@click.argument("item_id", type=int)
+@click.option("--base-revision", type=int, required=True, help="The revision you started from (see `show`).")
+@click.option("--text", help="The new text; for a thread separate posts with a line '---'.")
+@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="Read the new text from a file.")
+@click.option("--title")
+@author_option
+@db_option
+def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, title: str | None,
+               author: str | None, db: str | None) -> None:
+    """Save a new revision; it is re-validated and re-scored. A stale --base-revision is refused."""
+    from .cli import _parts_for
+    from .platforms import get_platform
+
+    settings, queue = _open(db)
+    if (text is None) == (file is None):
+        _fail(WorkbenchError("give the new text with --text or --file (one of them).", field="text"))
+    try:
+        item = queue.get(item_id)
+        parts = _parts_for(text if text is not None else file.read(), get_platform(item.platform))
+        saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
+    except WorkbenchError as exc:
+        _fail(exc)
+    click.echo(f"Item {saved.id}: revision {saved.revision} saved, state {saved.state}, score {saved.score}, "
+               f"{len(saved.problems)} problem(s).")
+
+
+@queue_group.command("comment")
+@click.argument("item_id", type=int)
+@click.argument("message")
+@author_option
+@db_option
+def queue_comment(item_id: int, message: str, author: str | None, db: str | None) -> None:
+    """Add a comment to an item."""
+    settings, queue = _open(db)
+    try:
+        queue.comment(item_id, _author(settings, author), message)
+    except WorkbenchError as exc:
+        _fail(exc)
+    click.echo(f"Item {item_id}: comment added.")
+
+
+def _decide(action: str, item_id: int, comment: str | None, author: str | None, db: str | None) -> None:
+    settings, queue = _open(db)
+    who = _author(settings, author)
+    try:
+        if action == "approve":
+            item = queue.approve(item_id, who)
+        elif action == "reject":
+            item = queue.reject(item_id, who, comment)
+        else:
+            item = queue.request_changes(item_id, who, comment or "")
+    except WorkbenchError as exc:
+        _fail(exc)
+    click.echo(f"Item {item.id}: {item.state} by {who}.")
+
+
+@queue_group.command("approve")
+@click.argument("item_id", type=int)
+@author_option
+@db_option
+def queue_approve(item_id: int, author: str | None, db: str | None) -> None:
+    """Approve an item (refused while it has platform problems)."""
+    _decide("approve", item_id, None, author, db)
+
+
+@queue_group.command("reject")
+@click.argument("item_id", type=int)
+@click.option("--comment")
+@author_option
+@db_option
+def queue_reject(item_id: int, comment: str | None, author: str | None, db: str | None) -> None:
+    """Reject an item."""
+    _decide("reject", item_id, comment, author, db)
+
+
+@queue_group.command("request-changes")
+@click.argument("item_id", type=int)
+@click.option("--comment", required=True, help="What to change.")
+@author_option
+@db_option
+def queue_request_changes(item_id: int, comment: str, author: str | None, db: str | None) -> None:
+    """Send an item back to its writer with a comment."""
+    _decide("request", item_id, comment, author, db)
+
+
+# ---------------------------------------------------------------------------------------------
+
+@click.group("schedule")
+def schedule_group() -> None:
+    """Plan approved items into posting slots, list them, pin a time, export and import."""
+
+
+@schedule_group.command("plan")
+@click.option("--brand", help="Use this brand's schedule from workbench.yaml (default: the workspace schedule).")
+@click.option("--dry-run", is_flag=True, help="Show where items would go; change nothing.")
+@author_option
+@db_option
+def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str | None) -> None:
+    """Put approved items into the next free slots (spacing, blackout dates, promotion mix)."""
+    from .brand import load_brand
+    from .schedule import plan
+
+    settings, queue = _open(db)
+    config = settings.schedule_for(brand)
+    mix = {}
+    for name in {i.brand for i in queue.list(state="approved")}:
+        try:
+            mix[name] = load_brand(name, settings.workspace).mix.promotion
+        except WorkbenchError:
+            mix[name] = 20
+    placements = plan(queue, config, mix, actor=_author(settings, author), apply=not dry_run)
+    zone = config.zone
+    for p in placements:
+        if p.when:
+            click.echo(f"item {p.item.id} {p.item.platform}: {p.when.astimezone(zone):%a %Y-%m-%d %H:%M} "
+                       f"{config.timezone}" + (" (dry run)" if dry_run else ""))
+        else:
+            click.echo(f"item {p.item.id} {p.item.platform}: not placed, {p.reason}")
+    click.echo(f"{sum(1 for p in placements if p.when)} planned, {sum(1 for p in placements if not p.when)} not placed.")
+
+
+@schedule_group.command("list")
+@click.option("--brand")
+@db_option
+def schedule_list(brand: str | None, db: str | None) -> None:
+    """The schedule, in the workspace's time zone."""
+    from .schedule import schedule_frame
+
+    settings, queue = _open(db)
+    frame = schedule_frame(queue, settings.schedule_for(brand).zone)
+    if frame.empty:
+        click.echo("Nothing scheduled.")
+        return
+    table = Table("item", "platform", "when", "pinned", "text", title="schedule")
+    for row in frame.itertuples():
+        table.add_row(str(row.item), row.platform, f"{row.weekday} {row.when_local:%Y-%m-%d %H:%M}",
+                      "yes" if row.pinned else "", row.text)
+    _console().print(table)
+
+
+@schedule_group.command("pin")
+@click.argument("item_id", type=int)
+@click.argument("when")
+@author_option
+@db_option
+def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) -> None:
+    """Pin or move an item to a time: '2026-12-01 09:00' (workspace zone) or with an offset or zone."""
+    from .schedule import parse_when, pin
+
+    settings, queue = _open(db)
+    try:
+        item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author))
+    except WorkbenchError as exc:
+        _fail(exc)
+    click.echo(f"Item {item.id}: scheduled at {item.scheduled_at.isoformat()} (pinned).")
+
+
+@schedule_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ics", "buffer", "hootsuite", "sprout"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True,
+              help="Hootsuite and Sprout: day/month/year or month/day/year.")
+@click.option("--brand")
+@db_option
+def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | None, db: str | None) -> None:
+    """Export scheduled items: iCalendar, or a bulk-upload CSV for Buffer, Hootsuite or Sprout Social."""
+    from .schedule import export_buffer, export_hootsuite, export_ics, export_sprout
+
+    settings, queue = _open(db)
+    zone = settings.schedule_for(brand).zone
+    found = queue.list(state="scheduled", brand=brand)
+    files: list[tuple[str, str | bytes]]
+    skipped: list[tuple[int, str]] = []
+    if fmt == "ics":
+        files = [("", export_ics(found))]
+    elif fmt == "buffer":
+        files = [("", export_buffer(found, zone))]
+    else:
+        result = (export_hootsuite(found, zone, date_format) if fmt == "hootsuite"
+                  else export_sprout(found, zone, date_format))
+        files, skipped = list(result.files), result.skipped
+    for suffix, content in files:
+        if out is None:
+            click.echo(content.decode() if isinstance(content, bytes) else content, nl=False)
+            continue
+        target = out.with_name(out.stem + suffix + out.suffix)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        click.echo(f"wrote {target}", err=True)
+    for item_id, reason in skipped:
+        click.echo(f"skipped item {item_id}: {reason}", err=True)
+
+
+@schedule_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--platform", help="Platform for rows that have no platform column.")
+@click.option("--brand", help="Brand for the imported items (default: the workspace brand).")
+@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True)
+@click.option("--preview", is_flag=True, help="Show what would be created; create nothing.")
+@author_option
+@db_option
+def schedule_import(file: Path, platform: str | None, brand: str | None, date_format: str, preview: bool,
+                    author: str | None, db: str | None) -> None:
+    """Import a Buffer / Hootsuite / Sprout-style CSV into the queue (column names may vary)."""
+    from .schedule import import_rows, read_csv
+
+    settings, queue = _open(db)
+    try:
+        rows = read_csv(file, platform, settings.schedule_for(brand).zone, date_format)
+    except WorkbenchError as exc:
+        _fail(exc)
+    for r in rows:
+        when = r.when.isoformat() if r.when else "no time"
+        state = "; ".join(r.problems) if r.problems else "ok"
+        click.echo(f"line {r.line}: {r.platform or '?'} at {when}: {r.text[:50]!r} - {state}")
+    good = [r for r in rows if not r.problems]
+    if preview:
+        click.echo(f"preview: {len(good)} item(s) would be created, {len(rows) - len(good)} row(s) have problems.")
+        return
+    created = import_rows(queue, rows, settings.get("brand", brand), _author(settings, author))
+    click.echo(f"{len(created)} item(s) created (in review), {len(rows) - len(good)} row(s) skipped.")
+    sys.exit(1 if len(good) < len(rows) else 0)
+
+
+# ---------------------------------------------------------------------------------------------
+
+@click.command("publish")
+@click.option("--due", is_flag=True, required=True, help="Publish what is due now.")
+@click.option("--dry-run", is_flag=True, help="List what would go out; change nothing.")
+@click.option("--to", "target", type=click.Choice(["folder", "webhook"]), default="folder", show_default=True)
+@click.option("--folder", type=click.Path(path_type=Path), default=Path("published"), show_default=True)
+@click.option("--url", help="Webhook URL (default: webhook_url in workbench.yaml / WORKBENCH_WEBHOOK_URL).")
+@click.option("--secret-env", default="WORKBENCH_WEBHOOK_SECRET", show_default=True,
+              help="Environment variable holding the HMAC secret.")
+@click.option("--retries", type=int, default=3, show_default=True)
+@author_option
+@db_option
+def publish_cmd(due: bool, dry_run: bool, target: str, folder: Path, url: str | None, secret_env: str,
+                retries: int, author: str | None, db: str | None) -> None:
+    """Publish scheduled items whose time has come, each at most once."""
+    import os
+
+    from .publish import FolderPublisher, WebhookPublisher, publish_due
+
+    settings, queue = _open(db)
+    if target == "webhook":
+        hook = settings.get("webhook_url", url)
+        if not hook:
+            _fail(WorkbenchError("no webhook URL.", field="--url", fix="pass --url or set webhook_url."))
+        publisher: Any = WebhookPublisher(hook, os.environ.get(secret_env))
+    else:
+        publisher = FolderPublisher(folder)
+    reports = publish_due(queue, publisher, _author(settings, author), retries=retries, dry_run=dry_run)
+    table = Table("item", "platform", "outcome", "detail", title="publish")
+    for r in reports:
+        table.add_row(str(r.item), r.platform, r.outcome, r.detail)
+    _console().print(table)
+    bad = [r for r in reports if r.outcome in ("failed", "needs_attention")]
+    click.echo(f"{len(reports)} due, {sum(r.outcome == 'published' for r in reports)} published, {len(bad)} "
+               f"failed or needing attention.")
+    sys.exit(1 if bad else 0)
