@@ -27,6 +27,7 @@ bench: install
 	$(BIN)/python benchmarks/llm_tokens.py
 	$(BIN)/python benchmarks/score_speed.py
 	$(BIN)/python benchmarks/score_eval.py --data ../shared/eval/drafts-labelled.jsonl
+	$(BIN)/python benchmarks/queue_ops.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -346,7 +346,7 @@ def read_csv(path: Path, default_platform: str | None, zone: ZoneInfo, date_form
                             field="header", fix="name the post text column 'text' or 'message'.")
     out = []
     for n, row in enumerate(body, 2 if has_header else 1):
-        def cell(key: str) -> str:
+        def cell(key: str, row: list[str] = row) -> str:
             i = index.get(key)
             return row[i].strip() if i is not None and i < len(row) else ""
 
