@@ -1,0 +1,161 @@
+"""Choosing moments: candidate clips snapped to sentence boundaries, ranked with reasons.
+
+Signals: a hook at the start (a question, a number, a bold claim), self-contained (does not open on
+"so" or "this"), one topic (no TextTiling boundary inside the clip), speech density, and audio energy
+against the talk's own median. Each clip keeps its sentences, so the engines can write its caption.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..brief import DANGLING, STOPWORDS
+from ..pillar import Pillar, Sentence
+
+BOLD = re.compile(r"\b(never|always|most|biggest|secret|mistake|truth|wrong|nobody|everyone|stop|the one|"
+                  r"only|worst|best|myth)\b", re.IGNORECASE)
+NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|x|times|hours?|minutes?|days?|weeks?|years?)?")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+@dataclass
+class Clip:
+    start: float
+    end: float
+    sentences: list[Sentence]
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def sentence_ids(self) -> list[str]:
+        return [s.id for s in self.sentences]
+
+
+def _terms(text: str) -> Counter[str]:
+    return Counter(w.lower() for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2)
+
+
+def _cos(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def topic_boundaries(sentences: list[Sentence], window: int = 3) -> set[int]:
+    """TextTiling (Hearst 1997), simplified: a gap after sentence k is a topic boundary when the lexical
+    similarity of the blocks around it dips well below its neighbours (depth score above mean + sd/2)."""
+    n = len(sentences)
+    if n < 2 * window + 1:
+        return set()
+    sims = []
+    for k in range(n - 1):
+        left = sum((_terms(s.text) for s in sentences[max(0, k - window + 1):k + 1]), Counter())
+        right = sum((_terms(s.text) for s in sentences[k + 1:k + 1 + window]), Counter())
+        sims.append(_cos(left, right))
+    depths = []
+    for k, s in enumerate(sims):
+        lpeak = max(sims[:k + 1])
+        rpeak = max(sims[k:])
+        depths.append((lpeak - s) + (rpeak - s))
+    mean, sd = float(np.mean(depths)), float(np.std(depths))
+    return {k for k, d in enumerate(depths) if d > mean + sd / 2 and d > 0.1}
+
+
+def candidates(pillar: Pillar, min_seconds: float = 15, max_seconds: float = 60) -> list[Clip]:
+    timed = [s for s in pillar.sentences if s.start is not None and s.end is not None]
+    out = []
+    for i in range(len(timed)):
+        for j in range(i, len(timed)):
+            span = timed[j].end - timed[i].start  # type: ignore[operator]
+            if span > max_seconds:
+                break
+            if span >= min_seconds:
+                out.append(Clip(timed[i].start, timed[j].end, timed[i:j + 1]))  # type: ignore[arg-type]
+    return out
+
+
+def score_clip(clip: Clip, boundaries: set[int], index: dict[str, int], energy: np.ndarray | None,
+               baseline: float | None, sweet: tuple[float, float] = (20, 45)) -> Clip:
+    score, reasons = 0.0, []
+    first = clip.sentences[0].text
+    if first.rstrip().endswith("?"):
+        score += 2
+        reasons.append("opens with a question")
+    elif NUMBER.search(first.split(",")[0]):
+        score += 2
+        reasons.append(f"opens with a number ('{NUMBER.search(first.split(',')[0]).group(0).strip()}')")  # type: ignore[union-attr]
+    elif BOLD.search(first):
+        score += 1.5
+        reasons.append(f"opens with a bold claim ('{BOLD.search(first).group(0)}')")  # type: ignore[union-attr]
+    if DANGLING.match(first.strip()):
+        score -= 2
+        reasons.append(f"opens on '{first.split()[0]}': it leans on what came before")
+    else:
+        score += 0.5
+        reasons.append("stands on its own")
+    first_i, last_i = index[clip.sentences[0].id], index[clip.sentences[-1].id]
+    crossed = [k for k in boundaries if first_i <= k < last_i]
+    if crossed:
+        score -= 1.5 * len(crossed)
+        reasons.append(f"changes topic {len(crossed)} time(s)")
+    else:
+        score += 1
+        reasons.append("one topic")
+    words = sum(len(s.text.split()) for s in clip.sentences)
+    density = words / max(clip.duration, 0.1)
+    if 2.0 <= density <= 3.6:
+        score += 1
+        reasons.append(f"brisk speech ({density:.1f} words/s)")
+    elif density < 1.5:
+        score -= 1
+        reasons.append(f"slow, with pauses ({density:.1f} words/s)")
+    if energy is not None and baseline is not None and energy.size:
+        window = energy[int(clip.start):max(int(math.ceil(clip.end)), int(clip.start) + 1)]
+        if window.size:
+            lift = float(np.mean(window)) - baseline
+            if lift > 3:
+                score += 1
+                reasons.append(f"energetic delivery (+{lift:.0f} dB over the talk's median)")
+            elif lift < -6:
+                score -= 1
+                reasons.append(f"quiet stretch ({lift:.0f} dB under the talk's median)")
+    if sweet[0] <= clip.duration <= sweet[1]:
+        score += 0.5
+        reasons.append(f"{clip.duration:.0f} s, in the {sweet[0]:g}-{sweet[1]:g} s sweet spot")
+    clip.score = round(score, 2)
+    clip.reasons = reasons
+    return clip
+
+
+def choose(pillar: Pillar, count: int = 3, min_seconds: float = 15, max_seconds: float = 60,
+           energy: np.ndarray | None = None) -> list[Clip]:
+    """The best `count` clips that do not overlap, best first."""
+    timed = [s for s in pillar.sentences if s.start is not None]
+    index = {s.id: k for k, s in enumerate(timed)}
+    boundaries = topic_boundaries(timed)
+    baseline = float(np.median(energy)) if energy is not None and energy.size else None
+    sweet = (max(min_seconds, 20.0), min(max_seconds, 45.0)) if max_seconds >= 20 else (min_seconds, max_seconds)
+    scored = [score_clip(c, boundaries, index, energy, baseline, sweet)
+              for c in candidates(pillar, min_seconds, max_seconds)]
+    scored.sort(key=lambda c: (-c.score, c.start, c.duration))
+    picked: list[Clip] = []
+    for clip in scored:
+        if all(clip.end <= p.start or clip.start >= p.end for p in picked):
+            picked.append(clip)
+        if len(picked) == count:
+            break
+    return picked
