@@ -255,11 +255,14 @@ def _rule_row(s: PlatformSpec) -> list[str]:
               help="Pillars processed in parallel.")
 @click.option("--force", is_flag=True, help="Redo pillars whose content and settings are unchanged.")
 @click.option("--dry-run", is_flag=True, help="LLM engine: estimate tokens and cost with tiktoken; send nothing.")
+@click.option("--images", is_flag=True, help="Quote cards for the text drafts and a carousel PDF for LinkedIn.")
+@click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True,
+              help="Video pillars: how a 16:9 frame becomes 9:16 (face needs opencv-python-headless).")
 @click.option("--queue", "to_queue", is_flag=True, help="Also put the drafts into the review queue.")
 @click.option("--db", help="Queue database URL (with --queue).")
 def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,
                   model: str | None, base_url: str | None, variants: int, out: Path | None, workers: int,
-                  force: bool, dry_run: bool, to_queue: bool, db: str | None) -> None:
+                  force: bool, dry_run: bool, images: bool, layout: str, to_queue: bool, db: str | None) -> None:
     """Repurpose pillar files and folders (recursive) into platform drafts.
 
     Writes OUT/<pillar>/drafts.json and drafts.md; exits 1 when any pillar failed.
@@ -270,7 +273,8 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
         options = RunOptions(brand=settings.get("brand", brand), platforms=names,
                              engine=settings.get("engine", engine), model=settings.get("model", model),
                              base_url=settings.get("base_url", base_url), variants=variants, force=force,
-                             workers=workers, out=Path(settings.get("out", out)))
+                             workers=workers, out=Path(settings.get("out", out)), images=images,
+                             reel_layout=layout)
         load_brand(options.brand, settings.workspace)  # a bad profile fails once, before the batch
         if dry_run:
             _print_estimate(estimate_batch(list(paths), options, settings), options.model or "")
@@ -288,6 +292,9 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
                       str(r.output) if r.ok else r.error)
     console = _console()
     console.print(table)
+    for r in results:
+        for note in r.warnings:
+            console.print(f"note: {r.path}: {note}")
     if to_queue:
         from .repurpose import queue_results
 
@@ -322,6 +329,64 @@ def settings_platforms(settings: Any, value: str | None) -> list[PlatformSpec]:
 
 def repurpose_main() -> None:
     repurpose_cmd()
+
+
+@main.command("reels")
+@click.argument("video", type=click.Path(path_type=Path))
+@click.option("--transcript", type=click.Path(path_type=Path), help="Transcript (default: .srt/.vtt beside the video).")
+@click.option("--count", "-n", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("reels"), show_default=True)
+@click.option("--platform", "-p", default="reels", show_default=True, help="reels, tiktok, youtube_shorts, linkedin, x.")
+@click.option("--min-seconds", type=float, default=15, show_default=True)
+@click.option("--max-seconds", type=float, default=60, show_default=True)
+@click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True)
+@click.option("--no-captions", is_flag=True)
+def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platform: str, min_seconds: float,
+              max_seconds: float, layout: str, no_captions: bool) -> None:
+    """Cut vertical clips with burned-in captions from a talk video, best moments first."""
+    from .media.reels import make_reels
+
+    try:
+        reels = make_reels(video, out, platform, count=count, min_seconds=min_seconds, max_seconds=max_seconds,
+                           transcript=transcript, layout=layout, captions=not no_captions)
+    except WorkbenchError as exc:
+        _fail(exc)
+    if not reels:
+        click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
+                   "widen --min-seconds / --max-seconds.")
+        sys.exit(1)
+    table = Table("clip", "from", "to", "score", "why", "file / skipped", title=f"{len(reels)} clip(s)")
+    for n, r in enumerate(reels, 1):
+        table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}", "; ".join(r.clip.reasons),
+                      str(r.video) if r.video else r.skipped)
+    _console().print(table)
+    bad = [r for r in reels if r.problems]
+    for r in bad:
+        click.echo(f"{r.video}: {'; '.join(r.problems)}")
+    sys.exit(1 if not reels or any(r.video is None for r in reels) else 0)
+
+
+@main.command("cards")
+@click.argument("pillar", type=click.Path(path_type=Path))
+@click.option("--brand", "-b")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("cards"), show_default=True)
+def cards_cmd(pillar: Path, brand: str | None, out: Path) -> None:
+    """Quote cards in every feed size and a carousel (PNG slides and a PDF) from a pillar's brief."""
+    from .brief import extract_brief
+    from .media.images import CARD_SIZES, carousel, quote_card
+
+    settings = load_settings()
+    try:
+        p = load_pillar(pillar, max_bytes=settings.get("max_pillar_bytes"))
+        voice = load_brand(settings.get("brand", brand), settings.workspace)
+        brief = extract_brief(p)
+        quote = next((q.text for q in brief.quotes + brief.key_points if len(q.text) <= 220), p.title)
+        made = [quote_card(quote, out / f"{p.stem}-quote-{size}.png", size, voice) for size in CARD_SIZES]
+        slides, pdf = carousel(p.title, [k.text for k in brief.key_points[:6]], out, p.stem, voice)
+    except WorkbenchError as exc:
+        _fail(exc)
+    for image in [*made, *slides, pdf]:
+        click.echo(f"{image.path} ({image.width}x{image.height}) alt: {image.alt_text[:90]}")
 
 
 def _register_editor_commands() -> None:

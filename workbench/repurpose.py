@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress
 
@@ -22,7 +23,7 @@ from .engines import Engine, get_engine
 from .engines.extractive import is_promotional
 from .errors import WorkbenchError
 from .pillar import Pillar, iter_pillar_files, load_pillar
-from .platforms import PlatformSpec
+from .platforms import PlatformSpec, Problem
 from .scoring import score
 
 # what `repurpose` writes when no --platforms is given (reels need a video: the media step adds them)
@@ -43,6 +44,8 @@ class RunOptions:
     force: bool = False
     workers: int = 1
     out: Path = Path("out")
+    images: bool = False  # quote cards and a LinkedIn carousel for the text drafts
+    reel_layout: str = "center"  # center, face, blur
 
 
 @dataclass
@@ -61,12 +64,26 @@ class PillarResult:
         return self.status != "failed"
 
 
+VIDEO_PLATFORMS = ("reels", "tiktok", "youtube_shorts")
+CARD_SIZE_FOR = {"linkedin": "linkedin", "x": "x", "x_thread": "x", "instagram": "portrait", "facebook": "square",
+                 "threads": "portrait", "bluesky": "x", "mastodon": "x"}
+
+
 def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
-              variants: int = 1) -> list[Draft]:
-    """Drafts for every platform (and variant) of one pillar; the brief is extracted once."""
+              variants: int = 1, media_dir: Path | None = None, images: bool = False,
+              reel_layout: str = "center", notes: list[str] | None = None) -> list[Draft]:
+    """Drafts for every platform (and variant) of one pillar; the brief is extracted once.
+
+    With `media_dir`: a video pillar gets vertical clips for the video platforms (one draft per clip, the
+    clip as its media), and with `images` the text drafts get quote cards and LinkedIn a carousel.
+    """
     brief = engine.brief(pillar)
     drafts: list[Draft] = []
     for spec in specs:
+        if media_dir is not None and pillar.video_path is not None and spec.name in VIDEO_PLATFORMS:
+            made = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
+            drafts.extend(made)
+            continue
         options = []
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
@@ -77,7 +94,70 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
         # best variant first: the scorer picks, the editor sees the alternatives after it
         options.sort(key=lambda d: -(d.score or {}).get("overall", 0))
         drafts.extend(options)
+    if media_dir is not None and images:
+        _attach_images(pillar, brief, brand, drafts, media_dir)
     return drafts
+
+
+def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSpec, engine: Engine, count: int,
+                 media_dir: Path, layout: str, notes: list[str] | None) -> list[Draft]:
+    """One draft per clip: the caption is written from the clip's own sentences."""
+    from .brief import Brief, BriefItem
+    from .drafts import MediaAsset
+    from .media.reels import make_reels
+
+    drafts = []
+    reels = make_reels(pillar.video_path, media_dir, spec, count=count, pillar=pillar, layout=layout)
+    if not reels and notes is not None:
+        notes.append(f"{spec.label}: no clip of 15-{min(spec.video.max_seconds, 60) if spec.video else 60:g} s fits this "
+                     f"talk ({pillar.duration or 0:.0f} s of transcript); no {spec.name} drafts")
+    for n, reel in enumerate(reels):
+        if reel.video is None:
+            if notes is not None:
+                notes.append(f"{spec.label} clip {n + 1} skipped: {reel.skipped}")
+            continue
+        items = [BriefItem(s.text, s.id) for s in reel.clip.sentences]
+        clip_brief = Brief(pillar.content_hash, brief.headline, key_points=items[1:], hooks=items[:1],
+                           keywords=brief.keywords)
+        draft = engine.draft(pillar, clip_brief, brand, spec, variant=n, promotional=False)
+        duration = reel.clip.end - reel.clip.start
+        draft.media = [MediaAsset("reel", str(reel.video), alt_text=f"Vertical clip, {duration:.0f} s, captioned: "
+                                  f"{reel.clip.text[:300]}", width=spec.video.width if spec.video else None,
+                                  height=spec.video.height if spec.video else None, duration=round(duration, 2))]
+        if reel.poster:
+            draft.media.append(MediaAsset("poster", str(reel.poster), alt_text="Poster frame of the clip"))
+        if reel.srt:
+            draft.media.append(MediaAsset("captions", str(reel.srt)))
+        draft.problems += [Problem("video", p, "media") for p in reel.problems]
+        draft.provenance.source_sentence_ids = reel.clip.sentence_ids
+        draft.score = score(draft, brand, spec, problems=draft.problems).to_dict()
+        draft.score["clip"] = {"start": reel.clip.start, "end": reel.clip.end, "score": reel.clip.score,
+                               "reasons": reel.clip.reasons}
+        drafts.append(draft)
+    return drafts
+
+
+def _attach_images(pillar: Pillar, brief: Any, brand: BrandVoice, drafts: list[Draft], media_dir: Path) -> None:
+    from .drafts import MediaAsset
+    from .media.images import carousel, quote_card
+
+    quote = next((q.text for q in brief.quotes + brief.key_points if len(q.text) <= 220), None)
+    cards: dict[str, Any] = {}
+    for d in drafts:
+        size = CARD_SIZE_FOR.get(d.platform)
+        if size is None or quote is None or any(m.kind == "reel" for m in d.media):
+            continue
+        if size not in cards:
+            cards[size] = quote_card(quote, media_dir / f"{pillar.stem}-quote-{size}.png", size, brand)
+        card = cards[size]
+        d.media.append(MediaAsset("image", str(card.path), card.alt_text, card.width, card.height))
+        if d.platform == "linkedin" and brief.key_points:
+            if "carousel" not in cards:
+                closing = next((t for o in brand.ctas.values() for t in o.texts), None)
+                cards["carousel"] = carousel(pillar.title, [k.text for k in brief.key_points[:6]], media_dir,
+                                             pillar.stem, brand, closing)
+            _, pdf = cards["carousel"]
+            d.media.append(MediaAsset("pdf", str(pdf.path), pdf.alt_text, pdf.width, pdf.height))
 
 
 def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], options: RunOptions) -> str:
@@ -87,7 +167,8 @@ def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], o
         "brand": hashlib.sha256(brand_bytes).hexdigest(),
         "platforms": [s.model_dump(mode="json") for s in specs],
         "engine": options.engine, "model": options.model, "base_url": options.base_url,
-        "variants": options.variants, "version": version("workbench"),
+        "variants": options.variants, "version": version("workbench"), "images": options.images,
+        "layout": options.reel_layout,
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
@@ -140,7 +221,9 @@ def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | 
             return PillarResult(path, "unchanged", target, drafts=previous.get("drafts", 0),
                                 problems=previous.get("problems", 0))
     engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
-    drafts = repurpose(pillar, brand, specs, engine, options.variants)
+    notes = list(pillar.warnings)
+    drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
+                       images=options.images, reel_layout=options.reel_layout, notes=notes)
     problems = sum(len(d.problems) for d in drafts)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
     target.mkdir(parents=True, exist_ok=True)
@@ -150,8 +233,7 @@ def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | 
                                       encoding="utf-8")
     manifest.write_text(json.dumps({"fingerprint": fingerprint, "pillar": str(path), "drafts": len(drafts),
                                     "problems": problems, "usage": usage}, indent=2), encoding="utf-8")
-    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=pillar.warnings,
-                        usage=usage)
+    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=notes, usage=usage)
 
 
 def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[dict[str, object]]:

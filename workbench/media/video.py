@@ -62,7 +62,10 @@ def probe(path: str | Path) -> VideoInfo:
     video = re.search(r"Stream #\S+.*?: Video: (\w+)(?: \((\w[\w ]*?)\))?.*?(?:, (\w+)\(.*?\))?, (\d+)x(\d+)", report)
     duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", report)
     if "moov atom not found" in report or "Invalid data found" in report or video is None or duration is None:
-        reason = "truncated (its index is missing)" if "moov atom not found" in report else "not a readable video"
+        with path.open("rb") as fh:
+            starts_like_mp4 = fh.read(12)[4:8] == b"ftyp"
+        truncated = "moov atom not found" in report and starts_like_mp4
+        reason = "truncated (its index is missing)" if truncated else "not a readable video"
         raise MediaError(f"the file is {reason}.", path=path,
                          fix="re-export or re-download the video; a copy that stopped part-way cannot be cut.")
     fps = re.search(r"(\d+(?:\.\d+)?) fps", report)

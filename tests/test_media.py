@@ -1,0 +1,261 @@
+"""Reels and images, on small fixtures generated with ffmpeg's lavfi sources; outputs checked with ffmpeg."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw
+
+from workbench.brand import load_brand
+from workbench.cli import main, repurpose_cmd
+from workbench.media.captions import Word, ass_document, group_lines, spread_words, write_captions
+from workbench.media.clips import candidates, choose, score_clip, topic_boundaries
+from workbench.media.images import CARD_SIZES, carousel, fit_text, quote_card
+from workbench.media.reels import make_reels
+from workbench.media.video import MediaError, ffmpeg_exe, integrated_loudness, probe
+from workbench.pillar import load_pillar
+from workbench.platforms import PlatformSpec, VideoSpec, get_platform
+
+LINES = ["Did you know it takes 23 minutes to refocus after an interruption?",
+         "That is why batching matters so much for small teams.",
+         "We plan a whole month of posts in one afternoon.",
+         "So the week stays free for real conversations with customers.",
+         "Here is the biggest mistake we see in analytics reports.",
+         "Teams measure likes instead of saves and shares.",
+         "A save means the post was useful to someone.",
+         "Thanks for watching and see you next week."]
+
+
+def make_video(path: Path, seconds: float, audio: bool = True, size: str = "320x180") -> Path:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+           f"testsrc2=size={size}:rate=30"]
+    if audio:
+        cmd += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    cmd += ["-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    cmd += ["-c:a", "aac"] if audio else []
+    subprocess.run(cmd + [str(path)], check=True)
+    return path
+
+
+def write_srt(path: Path, lines: list[str], cue: float = 2.5, start: float = 0.0) -> Path:
+    def ts(x: float) -> str:
+        ms = int(round(x * 1000))
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+    blocks = [f"{i + 1}\n{ts(start + i * cue)} --> {ts(start + (i + 1) * cue)}\n{t}\n" for i, t in enumerate(lines)]
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("talk")
+    video = make_video(folder / "talk.mp4", 20)
+    write_srt(folder / "talk.srt", LINES)
+    return video
+
+
+@pytest.fixture(scope="module")
+def reels(talk: Path, tmp_path_factory: pytest.TempPathFactory) -> list:
+    return make_reels(talk, tmp_path_factory.mktemp("out"), "reels", count=2, min_seconds=4, max_seconds=6)
+
+
+def test_probe_reads_streams(talk: Path) -> None:
+    info = probe(talk)
+    assert (info.width, info.height, info.fps, info.video_codec, info.has_audio) == (320, 180, 30.0, "h264", True)
+    assert abs(info.duration - 20) < 0.1 and info.sample_rate == 48000
+
+
+def test_corrupt_and_truncated_videos_get_a_clear_error(talk: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"\x00\x01not a video" * 500)
+    with pytest.raises(MediaError, match="not a readable video.*re-export"):
+        probe(junk)
+    data = talk.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])  # the index (moov) sits at the end: a half download has none
+    with pytest.raises(MediaError, match="truncated"):
+        probe(cut)
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(MediaError, match="empty"):
+        probe(empty)
+
+
+def test_word_times_and_caption_lines() -> None:
+    words = spread_words("It takes twenty three minutes", 10.0, 13.0)
+    assert words[0].start == 10.0 and words[-1].end == pytest.approx(13.0, abs=0.01)
+    assert words[2].end - words[2].start > words[0].end - words[0].start  # longer words get more time
+    lines = group_lines(spread_words("It takes about twenty three minutes to refocus after an interruption.",
+                                     0, 5))
+    assert all(len(line.words) <= 3 and (len(line.text) <= 20 or len(line.words) == 1) for line in lines)
+    doc = ass_document(lines, margin_bottom=420)
+    assert doc.count("Dialogue:") == len(lines) and "{\\k" in doc and "PlayResY: 1920" in doc
+    assert ",2,80,80,420,1" in doc  # bottom-centre, inside the safe zone
+
+
+def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    lines = group_lines([Word("Hello", 0, 1)])
+    with pytest.raises(MediaError, match="caption font is missing"):
+        write_captions(lines, tmp_path / "a.ass", fonts_dir=tmp_path)
+
+
+def test_clip_choice_ranks_hooks_and_explains(talk: Path) -> None:
+    pillar = load_pillar(talk)
+    clips = choose(pillar, count=3, min_seconds=4, max_seconds=6)
+    assert clips[0].sentences[0].text.endswith("?") and "opens with a question" in clips[0].reasons
+    assert all(a.end <= b.start or b.end <= a.start for a in clips for b in clips if a is not b)
+    assert not any(c.sentences[0].text.startswith(("So ", "That ")) for c in clips[:2])
+    timed = [s for s in pillar.sentences if s.start is not None]
+    so = next(c for c in candidates(pillar, 4, 6) if c.sentences[0].text.startswith("So "))
+    scored = score_clip(so, set(), {s.id: k for k, s in enumerate(timed)}, None, None)
+    assert "opens on 'So': it leans on what came before" in scored.reasons and scored.score < clips[0].score
+
+
+def test_topic_boundaries_find_a_change_of_subject() -> None:
+    from workbench.pillar import Sentence
+
+    texts = ["Batching posts saves time for teams.", "Batching posts in one afternoon helps teams.",
+             "Teams batching posts plan better.", "Posts batched ahead save teams time.",
+             "Coffee beans need roasting at high heat.", "Roasting coffee beans brings out flavour.",
+             "Fresh coffee beans roast evenly.", "Dark roasting hides coffee flavour."]
+    sentences = [Sentence(f"s{i}", t, 0, 0) for i, t in enumerate(texts)]
+    assert 3 in topic_boundaries(sentences, window=2)
+
+
+def test_rendered_reel_fits_the_platform(reels: list) -> None:
+    reel = reels[0]
+    info = probe(reel.video)
+    assert (info.width, info.height, info.fps) == (1080, 1920, 30.0)
+    assert (info.video_codec, info.profile, info.pix_fmt) == ("h264", "High", "yuv420p")
+    assert (info.audio_codec, info.sample_rate) == ("aac", 48000)
+    assert abs(info.duration - reel.clip.duration) < 0.15 and reel.problems == []
+    data = reel.video.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # +faststart
+    assert integrated_loudness(reel.video) == pytest.approx(-14.0, abs=1.5)
+    assert reel.srt.read_text().startswith("1\n00:00:00,000 --> ") and reel.poster.stat().st_size > 1000
+
+
+def test_captions_are_burned_in(talk: Path, reels: list, tmp_path: Path) -> None:
+    clip = reels[0].clip
+    plain = make_reels(talk, tmp_path, "reels", count=1, min_seconds=clip.duration, max_seconds=clip.duration,
+                       captions=False)[0]
+    assert (plain.clip.start, plain.clip.end) == (clip.start, clip.end)
+
+    def bottom(video: Path) -> Image.Image:
+        frame = tmp_path / f"{video.stem}.png"
+        subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", "1.5", "-i", str(video),
+                        "-frames:v", "1", str(frame)], check=True)
+        return Image.open(frame).convert("L").crop((0, 1300, 1080, 1600))
+
+    a, b = bottom(reels[0].video), bottom(plain.video)
+    diff = sum(abs(x - y) for x, y in zip(a.getdata(), b.getdata(), strict=True)) / (1080 * 300)
+    assert diff > 2.0  # the caption band differs; the rest of the frame is the same source
+
+
+def test_video_without_audio_gets_a_silent_track(tmp_path: Path) -> None:
+    video = make_video(tmp_path / "mute.mp4", 8, audio=False)
+    write_srt(tmp_path / "mute.srt", LINES[:3])
+    [reel] = make_reels(video, tmp_path / "out", "reels", count=1, min_seconds=4, max_seconds=6)
+    assert probe(reel.video).audio_codec == "aac"
+    assert "the source has no audio: the clip carries a silent track" in reel.problems
+
+
+def test_a_transcript_longer_than_the_video(tmp_path: Path) -> None:
+    video = make_video(tmp_path / "short.mp4", 5)
+    write_srt(tmp_path / "short.srt", LINES)  # 20 s of cues
+    with pytest.raises(MediaError, match="transcript runs to 20.0 s but the video ends at 5.0 s"):
+        make_reels(video, tmp_path / "out", "reels", min_seconds=3, max_seconds=6)
+
+
+def test_a_clip_cut_short_by_the_video_end_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    video = make_video(tmp_path / "end.mp4", 5)
+    write_srt(tmp_path / "end.srt", ["So we start here.", "Did you know the last line runs past the end?"],
+              cue=3.3)  # cues 0-3.3, 3.3-6.6: 1.6 s past the end
+    spec = PlatformSpec(name="reels", label="Test reel", limit=100, counting="utf16",
+                        video=VideoSpec(width=1080, height=1920, min_seconds=3, max_seconds=6))
+    reels = make_reels(video, tmp_path / "out", spec, count=1, min_seconds=3, max_seconds=4)
+    assert reels[0].video is None and "shorter than Test reel's minimum of 3 s" in reels[0].skipped
+
+
+def test_face_layout_without_a_face_falls_back_to_the_blurred_frame(talk: Path, tmp_path: Path) -> None:
+    [reel] = make_reels(talk, tmp_path, "tiktok", count=1, min_seconds=3, max_seconds=6, layout="face",
+                        captions=False)
+    assert reel.layout == "blur" and (probe(reel.video).width, probe(reel.video).height) == (1080, 1920)
+
+
+def test_quote_cards_in_every_size_with_alt_text(tmp_path: Path) -> None:
+    brand = load_brand("northwind-advisory")
+    for size, (w, h) in CARD_SIZES.items():
+        card = quote_card("Batching fixes that: you plan, write and schedule a whole month of posts in one "
+                          "sitting.", tmp_path / f"{size}.png", size, brand)
+        assert Image.open(card.path).size == (w, h) and card.alt_text.startswith("Quote card: \u201cBatching")
+    with pytest.raises(MediaError, match="unknown card size 'story'"):
+        quote_card("x", tmp_path / "s.png", "story", brand)
+
+
+def test_text_shrinks_to_fit_and_never_overflows() -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    short_font, short_lines, _ = fit_text(draw, "Short quote.", (900, 400), None)
+    long_font, long_lines, line_h = fit_text(draw, "A much longer quote " * 12, (900, 400), None)
+    assert long_font.size < short_font.size and len(long_lines) * line_h <= 400
+    assert all(draw.textlength(line, font=long_font) <= 900 for line in long_lines)
+    with pytest.raises(MediaError, match="too long for a card"):
+        fit_text(draw, "word " * 2000, (300, 200), None)
+
+
+def test_carousel_png_slides_and_one_pdf(tmp_path: Path) -> None:
+    slides, pdf = carousel("Batch your content", ["Plan the month.", "Write in one pass.", "Measure saves."],
+                           tmp_path, "batch", load_brand("sunny-studio"), closing="Save this for later!")
+    assert len(slides) == 5 and all(Image.open(s.path).size == (1080, 1350) for s in slides)
+    assert slides[0].alt_text == "Title slide of 5: Batch your content"
+    assert pdf.path.read_bytes().count(b"/Type /Page\n") + pdf.path.read_bytes().count(b"/Type /Page\r") == 5 or \
+        pdf.path.read_bytes().count(b"/Type /Page") - pdf.path.read_bytes().count(b"/Type /Pages") == 5
+
+
+def test_missing_logo_is_a_clear_error(tmp_path: Path) -> None:
+    brand = load_brand("northwind-advisory").model_copy(deep=True)
+    brand.visual.logo = str(tmp_path / "nope.png")
+    with pytest.raises(MediaError, match="logo file not found"):
+        quote_card("Hello there.", tmp_path / "c.png", "square", brand)
+
+
+def test_repurpose_a_video_gives_reel_drafts_and_a_bad_video_does_not_stop_the_batch(
+        talk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    for name in ("talk.mp4", "talk.srt"):
+        (tmp_path / "in" / name).write_bytes((talk.parent / name).read_bytes())
+    (tmp_path / "in" / "broken.mp4").write_bytes(b"garbage" * 100)
+    (tmp_path / "in" / "broken.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nHello there.\n")
+    result = CliRunner().invoke(repurpose_cmd, ["in", "-p", "reels,x", "--images"])
+    assert result.exit_code == 1 and "1 written, 0 unchanged, 1 failed" in result.output
+    assert "not a readable video" in result.output
+    import json
+
+    drafts = json.loads((tmp_path / "out/talk/drafts.json").read_text())
+    reels = [d for d in drafts if d["platform"] == "reels"]
+    assert reels and all(d["media"][0]["kind"] == "reel" and Path(d["media"][0]["path"]).exists() for d in reels)
+    assert all(d["problems"] == [] for d in drafts)
+    assert any(m["kind"] == "image" for d in drafts if d["platform"] == "x" for m in d["media"])
+
+
+def test_reels_command(talk: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["reels", str(talk), "-n", "1", "--min-seconds", "3", "--max-seconds", "6",
+                                       "-o", str(tmp_path / "r"), "--no-captions"])
+    assert result.exit_code == 0, result.output
+    assert "opens with a question" in result.output and len(list((tmp_path / "r").glob("*.mp4"))) == 1
+
+
+def test_platform_video_specs() -> None:
+    assert get_platform("x").video.width == 720 and get_platform("x").video.max_seconds == 140
+    assert get_platform("reels").video.height == 1920
+
+
+def test_reels_command_says_when_no_clip_fits(talk: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["reels", str(talk), "--min-seconds", "3", "--max-seconds", "4", "-o",
+                                       str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no clip of 3-4 s fits between sentence boundaries" in result.output
