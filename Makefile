@@ -28,6 +28,7 @@ bench: install
 	$(BIN)/python benchmarks/score_speed.py
 	$(BIN)/python benchmarks/score_eval.py --data ../shared/eval/drafts-labelled.jsonl
 	$(BIN)/python benchmarks/queue_ops.py
+	$(BIN)/python benchmarks/media_cut.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
