@@ -79,11 +79,13 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _merge_orphans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Glue fragments pysbd leaves behind (a lone ')' or '"', a list number) to their neighbour."""
+    """Glue fragments pysbd leaves behind (a lone ')' or '"', a list number, half of a word cut at a '?' with
+    no space after it) to their neighbour."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         piece = text[start:end]
-        if merged and (not regex.search(r"\p{L}", piece) and len(piece) <= 3):
+        glued = merged and not any(c.isspace() for c in text[merged[-1][1]:start])  # a cut inside a word
+        if merged and (glued or (not regex.search(r"\p{L}", piece) and len(piece) <= 3)):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
