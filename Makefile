@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := media/samples/batch-your-content.md
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
 
 bench: install
 	$(BIN)/python benchmarks/offline_throughput.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -71,7 +72,8 @@ CARD_SIZE_FOR = {"linkedin": "linkedin", "x": "x", "x_thread": "x", "instagram":
 
 def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
               variants: int = 1, media_dir: Path | None = None, images: bool = False,
-              reel_layout: str = "center", notes: list[str] | None = None) -> list[Draft]:
+              reel_layout: str = "center", notes: list[str] | None = None,
+              progress: Callable[[str], None] | None = None) -> list[Draft]:
     """Drafts for every platform (and variant) of one pillar; the brief is extracted once.
 
     With `media_dir`: a video pillar gets vertical clips for the video platforms (one draft per clip, the
@@ -80,6 +82,8 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     brief = engine.brief(pillar)
     drafts: list[Draft] = []
     for spec in specs:
+        if progress is not None:
+            progress(spec.name)
         if media_dir is not None and pillar.video_path is not None and spec.name in VIDEO_PLATFORMS:
             made = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
             drafts.extend(made)

@@ -1,0 +1,104 @@
+"""One test in a real browser: JupyterLab on loopback, the review notebook opened in Debian's Chromium (driven by
+Playwright with the system browser: browser downloads are not possible here), run, an item approved by clicking."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workbench.queue import Queue
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> tuple[str, Path]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    root = tmp_path / "lab"
+    shutil.copytree(ROOT / "notebooks", root)  # JupyterLab saves outputs into the files: use copies
+    workspace = tmp_path / "workspace"
+    port, token = _free_port(), "workbench-test"
+    env = {**os.environ, "WORKBENCH_NOTEBOOK_WORKSPACE": str(workspace), "WORKBENCH_ROOT": str(ROOT),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "jconfig"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "jruntime")}
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                             "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--ServerApp.password=",
+                             f"--ServerApp.root_dir={root}", "--allow-root", "--LabApp.news_url=None",
+                             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.skip("JupyterLab did not start within 60 s")
+        yield f"{url}/lab/tree/02-review.ipynb?token={token}", workspace
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_editor_approves_an_item_by_clicking_in_jupyterlab(lab: tuple[str, Path]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, workspace = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(url, timeout=120_000)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+            choose_kernel = page.locator(".jp-Dialog button", has_text="Select")
+            try:  # a fresh JupyterLab asks which kernel to start
+                choose_kernel.wait_for(timeout=15_000)
+                choose_kernel.click()
+            except Exception:  # noqa: BLE001 - no dialog: the kernel started by itself
+                pass
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            approve = page.locator("button.widget-button", has_text="Approve")
+            approve.wait_for(timeout=180_000)
+            queue = Queue(f"sqlite:///{workspace / '.workbench' / 'queue.sqlite'}", workspace=workspace)
+            assert queue.count(state="approved") == 0
+            approve.click()
+            for _ in range(60):
+                if queue.count(state="approved") == 1:
+                    break
+                time.sleep(0.5)
+            page.wait_for_selector("text=approved by editor", timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "review-approved.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "review-failed.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+    assert queue.count(state="approved") == 1
+    assert queue.audit_log(queue.list(state="approved")[0].id)[-1]["actor"] == "editor"

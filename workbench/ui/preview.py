@@ -1,0 +1,77 @@
+"""HTML previews drawn the way each platform shows a post, with counts against the limits."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from ..drafts import Draft
+from ..platforms import PlatformSpec, Problem
+
+CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
+        "max-width:520px;background:#fff;color:#111;white-space:pre-wrap")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+def _count(spec: PlatformSpec, text: str) -> str:
+    n = spec.length(text)
+    colour = "#b00020" if n > spec.limit else "#555"
+    return f"<div style='color:{colour};font-size:12px'>{n}/{spec.limit} ({spec.counting.value})</div>"
+
+
+def _image_tag(path: str, width: int = 480) -> str:
+    p = Path(path)
+    if not p.exists() or p.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return ""
+    data = base64.b64encode(p.read_bytes()).decode()
+    kind = "png" if p.suffix.lower() == ".png" else "jpeg"
+    return f"<img src='data:image/{kind};base64,{data}' style='width:{width}px;border-radius:6px'/>"
+
+
+def render_preview(draft: Draft, spec: PlatformSpec) -> str:
+    """LinkedIn cut at '...see more', X threads as numbered cards with their weighted counts, Instagram and
+    TikTok captions under their image, everything else as the post with its count."""
+    parts = draft.parts or [""]
+    if spec.name == "linkedin":
+        text = parts[0]
+        lines = text.split("\n")
+        cut = min(spec.hook_window or len(text), len("\n".join(lines[: spec.hook_lines or len(lines)])))
+        shown, hidden = text[:cut], text[cut:]
+        more = (f"<span style='color:#666'>…see more</span><details><summary style='color:#0a66c2'>expand"
+                f"</summary>{_esc(hidden)}</details>") if hidden else ""
+        image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
+        return f"<div style='{CARD}'><b>LinkedIn</b><br>{_esc(shown)}{more}{image}{_count(spec, text)}</div>"
+    if spec.is_thread or spec.name == "x":
+        cards = "".join(f"<div style='{CARD}'>{_esc(p)}{_count(spec, p)}</div>" for p in parts)
+        return f"<div><b>{_esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
+    if spec.name in ("instagram", "reels", "tiktok"):
+        text = parts[0]
+        window = spec.hook_window or 125
+        image = next((_image_tag(m.path) for m in draft.media if m.kind in ("image", "poster")), "")
+        image = image or "<div style='width:480px;height:300px;background:#eee;border-radius:6px'></div>"
+        shown = _esc(text[:window]) + ("<span style='color:#666'>… more</span>" if len(text) > window else "")
+        return f"<div style='{CARD}'>{image}<br><b>caption</b> {shown}{_count(spec, text)}</div>"
+    title = f"<b>{_esc(draft.title)}</b><br>" if draft.title else ""
+    return f"<div style='{CARD}'><b>{_esc(spec.label)}</b><br>{title}{_esc(parts[0])}{_count(spec, parts[0])}</div>"
+
+
+def render_problems(problems: list[Problem]) -> str:
+    if not problems:
+        return "<div style='color:#1b5e20'>fits the platform's rules</div>"
+    rows = "".join(f"<li><b>{_esc(p.code)}</b> {_esc(p.where + ': ' if p.where else '')}{_esc(p.message)}</li>"
+                   for p in problems)
+    return f"<ul style='color:#b00020;margin:4px 0'>{rows}</ul>"
+
+
+def render_score(score: dict | None) -> str:
+    if not score:
+        return ""
+    head = (f"<b>Score {score['overall']}</b> ({_esc(score['verdict'])}): tone {score['tone']['score']}, "
+            f"CTA {score['cta']['score']}, platform fit {score['platform_fit']['score']}")
+    reasons = "".join(f"<li>{r['points']:+d} {_esc(r['message'])}</li>" for c in ("tone", "cta", "platform_fit")
+                      for r in score[c]["reasons"])
+    return f"<div>{head}<ul style='margin:4px 0'>{reasons}</ul></div>"

@@ -1,0 +1,360 @@
+"""ipywidgets for the notebooks: the creator's composer, the editor's review queue, the calendar.
+
+Every button calls a method that calls the same public functions as the CLI (`repurpose`, `validate`,
+`score`, `Queue`, `plan`, the exports); the methods are public so tests drive them without a browser.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..brand import available_brands, load_brand
+from ..config import Settings, load_settings
+from ..drafts import Draft
+from ..engines import get_engine
+from ..errors import WorkbenchError
+from ..pillar import load_pillar
+from ..platforms import PlatformSpec, validate
+from ..queue import STATES, Item, Queue
+from ..repurpose import repurpose
+from ..schedule import (
+    export_buffer,
+    export_hootsuite,
+    export_ics,
+    export_sprout,
+    parse_when,
+    pin,
+    plan,
+    schedule_frame,
+)
+from ..scoring import score
+from .preview import render_preview, render_problems, render_score
+
+THREAD_SEPARATOR = "\n---\n"
+
+
+def _status(box: w.HTML, message: str, ok: bool = True) -> None:
+    colour = "#1b5e20" if ok else "#b00020"
+    box.value = f"<div style='color:{colour}'>{html.escape(message)}</div>"
+
+
+class DraftEditor(w.VBox):
+    """One draft: a preview drawn like the platform, an editable text, and counters, problems and score
+    that follow every keystroke."""
+
+    def __init__(self, draft: Draft, spec: PlatformSpec, brand: Any) -> None:
+        self.draft, self.spec, self.brand = draft, spec, brand
+        self.text = w.Textarea(value=THREAD_SEPARATOR.join(draft.parts),
+                               layout=w.Layout(width="520px", height="180px"))
+        self.preview, self.problems, self.score_html = w.HTML(), w.HTML(), w.HTML()
+        self.text.observe(self._changed, names="value")
+        children: list[w.Widget] = [self.preview, self.text, self.problems, self.score_html]
+        reel = next((m for m in draft.media if m.kind == "reel" and Path(m.path).exists()), None)
+        if reel is not None:
+            children.insert(0, w.Video.from_file(reel.path, autoplay=False, loop=False, width=270))
+        super().__init__(children)
+        self.refresh()
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        parts = [p.strip() for p in change["new"].split(THREAD_SEPARATOR.strip())] if self.spec.is_thread \
+            else [change["new"]]
+        self.draft.parts = [p for p in parts if p] or [""]
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.draft.problems = validate(self.draft, self.spec)
+        self.draft.score = score(self.draft, self.brand, self.spec, problems=self.draft.problems).to_dict()
+        self.preview.value = render_preview(self.draft, self.spec)
+        self.problems.value = render_problems(self.draft.problems)
+        self.score_html.value = render_score(self.draft.score)
+
+
+class Composer(w.VBox):
+    """Pick a pillar, a brand and platforms, generate drafts (offline by default), edit them with live
+    counters and scores, compare variants side by side, and send them to the review queue."""
+
+    def __init__(self, settings: Settings | None = None, pillar: str | Path | None = None) -> None:
+        self.settings = settings or load_settings()
+        brands = available_brands(self.settings.workspace)
+        self.pillar = w.Text(value=str(pillar or ""), description="Pillar", placeholder="path to .md .txt .html "
+                             ".srt .vtt or a video", layout=w.Layout(width="520px"))
+        self.brand = w.Dropdown(options=brands, value=self.settings.get("brand") if self.settings.get("brand") in
+                                brands else (brands[0] if brands else None), description="Brand")
+        self.platforms = w.SelectMultiple(options=list(self.settings.platforms()), value=("linkedin", "x_thread",
+                                          "instagram"), description="Platforms", rows=6)
+        self.engine = w.ToggleButtons(options=["extractive", "llm"], value="extractive", description="Engine")
+        self.model = w.Text(description="Model", placeholder="llm only, e.g. gpt-4o-mini")
+        self.base_url = w.Text(description="Server", placeholder="llm only, e.g. http://localhost:11434/v1")
+        self.variants = w.IntSlider(value=1, min=1, max=4, description="Variants")
+        self.generate_button = w.Button(description="Generate", button_style="primary", icon="magic")
+        self.queue_button = w.Button(description="Send to queue", icon="inbox", disabled=True)
+        self.progress = w.IntProgress(min=0, max=1, value=0, description="", layout=w.Layout(width="520px"))
+        self.status = w.HTML()
+        self.tabs = w.Tab()
+        self.drafts: list[Draft] = []
+        self.editors: list[DraftEditor] = []
+        self.generate_button.on_click(lambda _: self.generate())
+        self.queue_button.on_click(lambda _: self.send_to_queue())
+        super().__init__([self.pillar, self.brand, self.platforms, self.engine, self.model, self.base_url,
+                          self.variants, w.HBox([self.generate_button, self.queue_button]), self.progress,
+                          self.status, self.tabs])
+
+    def generate(self) -> list[Draft]:
+        try:
+            pillar = load_pillar(self.pillar.value.strip(), max_bytes=self.settings.get("max_pillar_bytes"))
+            brand = load_brand(self.brand.value, self.settings.workspace)
+            specs = [self.settings.platform(p) for p in self.platforms.value]
+            engine = get_engine(self.engine.value, model=self.model.value or None,
+                                base_url=self.base_url.value or None, settings=self.settings)
+            self.progress.max, self.progress.value = len(specs) + 1, 1
+            media = self.settings.workspace / "out" / pillar.stem / "media"
+
+            def step(name: str) -> None:
+                self.progress.value = min(self.progress.value + 1, self.progress.max)
+                self.progress.description = name
+
+            self.drafts = repurpose(pillar, brand, specs, engine, self.variants.value, media_dir=media,
+                                    progress=step)
+        except WorkbenchError as exc:
+            _status(self.status, str(exc), ok=False)
+            return []
+        self.progress.value = self.progress.max
+        self._brand, self._pillar_path = brand, str(pillar.path)
+        self._show(specs, brand)
+        self.queue_button.disabled = False
+        _status(self.status, f"{len(self.drafts)} drafts from {pillar.title!r} ({self.engine.value} engine).")
+        return self.drafts
+
+    def _show(self, specs: list[PlatformSpec], brand: Any) -> None:
+        self.editors = []
+        pages = []
+        for spec in specs:
+            editors = [DraftEditor(d, spec, brand) for d in self.drafts if d.platform == spec.name]
+            self.editors += editors
+            pages.append(w.HBox(editors) if editors else w.HTML("no draft"))
+        self.tabs.children = pages
+        for i, spec in enumerate(specs):
+            self.tabs.set_title(i, spec.label)
+
+    def send_to_queue(self, queue: Queue | None = None) -> int:
+        queue = queue or self.settings.queue()
+        added = sum(queue.add(e.draft, self._pillar_path, self.brand.value, author=str(self.settings.get("author")))
+                    is not None for e in self.editors)
+        _status(self.status, f"{added} draft(s) sent to the review queue.")
+        return added
+
+
+class ReviewQueue(w.VBox):
+    """Filter the queue, open an item (preview, revisions as a diff, comments), edit it, and approve,
+    request changes or reject it as a named editor. A conflicting edit is shown, never lost."""
+
+    def __init__(self, queue: Queue | None = None, author: str | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.queue = queue or self.settings.queue()
+        self.state = w.Dropdown(options=["(all)", *STATES], value="in_review", description="State")
+        self.platform = w.Dropdown(options=["(all)", *self.settings.platforms()], value="(all)", description="Platform")
+        self.brand = w.Text(description="Brand", placeholder="(all)")
+        self.min_score = w.IntSlider(value=0, min=0, max=100, description="Min score")
+        self.items = w.Select(options=[], rows=8, layout=w.Layout(width="720px"))
+        self.author = w.Text(value=author or str(self.settings.get("author")), description="Editor")
+        self.detail, self.history, self.status = w.HTML(), w.HTML(), w.HTML()
+        self.editor = w.Textarea(layout=w.Layout(width="520px", height="160px"))
+        self.comment = w.Textarea(placeholder="comment (needed to request changes)", layout=w.Layout(width="520px"))
+        self.save_button = w.Button(description="Save edit", icon="save")
+        self.approve_button = w.Button(description="Approve", button_style="success", icon="check")
+        self.changes_button = w.Button(description="Request changes", button_style="warning")
+        self.reject_button = w.Button(description="Reject", button_style="danger", icon="times")
+        self.current: Item | None = None
+        for control in (self.state, self.platform, self.brand, self.min_score):
+            control.observe(lambda _: self.refresh(), names="value")
+        self.items.observe(lambda ch: self.select(ch["new"]) if ch["new"] is not None else None, names="value")
+        self.save_button.on_click(lambda _: self.save_edit(self.editor.value))
+        self.approve_button.on_click(lambda _: self.approve())
+        self.changes_button.on_click(lambda _: self.request_changes(self.comment.value))
+        self.reject_button.on_click(lambda _: self.reject())
+        filters = w.HBox([self.state, self.platform, self.brand, self.min_score])
+        actions = w.HBox([self.approve_button, self.changes_button, self.reject_button])
+        super().__init__([filters, self.items, self.author, self.detail, self.editor, self.save_button,
+                          self.comment, actions, self.status, self.history])
+        self.refresh()
+
+    def refresh(self) -> list[Item]:
+        found = self.queue.list(state=None if self.state.value == "(all)" else self.state.value,
+                                platform=None if self.platform.value == "(all)" else self.platform.value,
+                                brand=self.brand.value.strip() or None,
+                                min_score=self.min_score.value or None)
+        self.items.options = [(f"#{i.id} · {i.platform} · {i.state} · score {i.score} · "
+                               f"{len(i.problems)} problem(s) · {i.draft.parts[0].splitlines()[0][:60]}", i.id)
+                              for i in found]
+        return found
+
+    def select(self, item_id: int) -> Item:
+        item = self.queue.get(item_id)
+        self.current = item
+        spec = self.settings.platform(item.platform)
+        self.detail.value = (f"<b>#{item.id}</b> {html.escape(item.platform)} · {html.escape(item.brand)} · "
+                             f"<b>{item.state}</b> · revision {item.revision}" + render_preview(item.draft, spec)
+                             + render_problems(item.problems) + render_score(item.draft.score))
+        self.editor.value = THREAD_SEPARATOR.join(item.draft.parts)
+        self.history.value = self._history(item_id)
+        return item
+
+    def _history(self, item_id: int) -> str:
+        out = []
+        revs = self.queue.revisions(item_id)
+        for prev, cur in zip(revs, revs[1:], strict=False):
+            diff = difflib.HtmlDiff(wrapcolumn=60).make_table("\n".join(prev.parts).splitlines(),
+                                                              "\n".join(cur.parts).splitlines(),
+                                                              f"revision {prev.number}", f"revision {cur.number} "
+                                                              f"({cur.author})")
+            out.append(diff)
+        for c in self.queue.conflicts(item_id):
+            out.append(f"<div style='color:#b00020'>Conflict kept: {html.escape(c['author'])} edited revision "
+                       f"{c['base_revision']} after revision {c['current_revision']}: "
+                       f"{html.escape(' / '.join(c['parts']))}</div>")
+        for c in self.queue.comments(item_id):
+            out.append(f"<div>💬 <b>{html.escape(c['author'])}</b>: {html.escape(c['body'])}</div>")
+        for a in self.queue.audit_log(item_id):
+            out.append(f"<div style='color:#666;font-size:12px'>{a['at']:%Y-%m-%d %H:%M} {html.escape(a['actor'])}:"
+                       f" {a['action']}</div>")
+        return "".join(out)
+
+    def _act(self, action: str, fn: Any) -> Item | None:
+        if self.current is None:
+            _status(self.status, "select an item first.", ok=False)
+            return None
+        try:
+            item = fn()
+        except WorkbenchError as exc:
+            _status(self.status, str(exc), ok=False)
+            self.history.value = self._history(self.current.id)
+            return None
+        _status(self.status, f"#{item.id} {action} by {self.author.value}: now {item.state}.")
+        self.refresh()
+        self.select(item.id)
+        return item
+
+    def approve(self) -> Item | None:
+        return self._act("approved", lambda: self.queue.approve(self.current.id, self.author.value))
+
+    def reject(self) -> Item | None:
+        return self._act("rejected", lambda: self.queue.reject(self.current.id, self.author.value,
+                                                               self.comment.value or None))
+
+    def request_changes(self, comment: str) -> Item | None:
+        return self._act("sent back", lambda: self.queue.request_changes(self.current.id, self.author.value, comment))
+
+    def save_edit(self, text: str) -> Item | None:
+        item = self.current
+        if item is None:
+            return self._act("edited", lambda: None)
+        spec = self.settings.platform(item.platform)
+        parts = [p.strip() for p in text.split(THREAD_SEPARATOR.strip())] if spec.is_thread else [text]
+        return self._act("edited", lambda: self.queue.edit(item.id, parts, self.author.value, item.revision))
+
+
+class Calendar(w.VBox):
+    """A week of scheduled posts per platform; plan, move an item, export for calendars and tools."""
+
+    def __init__(self, queue: Queue | None = None, settings: Settings | None = None, brand: str | None = None,
+                 export_dir: str | Path = "exports") -> None:
+        self.settings = settings or load_settings()
+        self.queue = queue or self.settings.queue()
+        self.config = self.settings.schedule_for(brand)
+        self.export_dir = Path(export_dir)
+        # the next seven days: what an editor checks first
+        self.week = w.DatePicker(value=datetime.now(self.config.zone).date(), description="From")
+        self.grid, self.status = w.HTML(), w.HTML()
+        self.item = w.Dropdown(options=[], description="Item")
+        self.when = w.Text(description="Move to", placeholder="2026-12-01 09:00")
+        self.move_button = w.Button(description="Move")
+        self.plan_button = w.Button(description="Plan approved", button_style="primary")
+        self.export_buttons = [w.Button(description=f"Export {fmt}") for fmt in ("ics", "buffer", "hootsuite", "sprout")]
+        self.week.observe(lambda _: self.refresh(), names="value")
+        self.move_button.on_click(lambda _: self.move(self.item.value, self.when.value))
+        self.plan_button.on_click(lambda _: self.plan())
+        for button, fmt in zip(self.export_buttons, ("ics", "buffer", "hootsuite", "sprout"), strict=True):
+            button.on_click(lambda _, f=fmt: self.export(f))
+        super().__init__([w.HBox([self.week, self.plan_button]), self.grid,
+                          w.HBox([self.item, self.when, self.move_button]), w.HBox(self.export_buttons), self.status])
+        self.refresh()
+
+    def frame(self) -> Any:
+        return schedule_frame(self.queue, self.config.zone)
+
+    def refresh(self) -> str:
+        frame = self.frame()
+        start = datetime.combine(self.week.value, datetime.min.time()).replace(tzinfo=self.config.zone)
+        days = [start + timedelta(days=d) for d in range(7)]
+        platforms = sorted(set(frame["platform"])) if not frame.empty else []
+        head = "".join(f"<th style='padding:4px'>{d:%a %d %b}</th>" for d in days)
+        rows = []
+        for platform in platforms:
+            cells = []
+            for d in days:
+                found = frame[(frame["platform"] == platform) & (frame["when_local"] >= d) &
+                              (frame["when_local"] < d + timedelta(days=1))] if not frame.empty else frame
+                cells.append("<td style='vertical-align:top;padding:4px;border:1px solid #eee'>" + "".join(
+                    f"<div title='{html.escape(r.text)}'>{r.time} #{r.item}{' 📌' if r.pinned else ''}</div>"
+                    for r in found.itertuples()) + "</td>")
+            rows.append(f"<tr><th style='text-align:left'>{html.escape(platform)}</th>{''.join(cells)}</tr>")
+        self.grid.value = (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
+                           if rows else "<i>nothing scheduled this week</i>")
+        self.item.options = [(f"#{r.item} {r.platform} {r.weekday} {r.time}", r.item) for r in frame.itertuples()]
+        return self.grid.value
+
+    def plan(self) -> int:
+        mix = {}
+        for name in {i.brand for i in self.queue.list(state="approved")}:
+            try:
+                mix[name] = load_brand(name, self.settings.workspace).mix.promotion
+            except WorkbenchError:
+                mix[name] = 20
+        placed = plan(self.queue, self.config, mix, actor=str(self.settings.get("author")))
+        _status(self.status, f"{sum(1 for p in placed if p.when)} planned, {sum(1 for p in placed if not p.when)} "
+                             "not placed.")
+        self.refresh()
+        return sum(1 for p in placed if p.when)
+
+    def move(self, item_id: int | None, when: str) -> Item | None:
+        if item_id is None:
+            _status(self.status, "choose an item to move.", ok=False)
+            return None
+        try:
+            item = pin(self.queue, item_id, parse_when(when, self.config.timezone), str(self.settings.get("author")))
+        except WorkbenchError as exc:
+            _status(self.status, str(exc), ok=False)
+            return None
+        _status(self.status, f"#{item.id} moved to {item.scheduled_at.astimezone(self.config.zone):%a %d %b %H:%M}.")
+        self.refresh()
+        return item
+
+    def export(self, fmt: str) -> list[Path]:
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        found = self.queue.list(state="scheduled")
+        zone = self.config.zone
+        written = []
+        if fmt == "ics":
+            target = self.export_dir / "schedule.ics"
+            target.write_bytes(export_ics(found))
+            written.append(target)
+        elif fmt == "buffer":
+            target = self.export_dir / "buffer.csv"
+            target.write_text(export_buffer(found, zone), encoding="utf-8")
+            written.append(target)
+        else:
+            result = export_hootsuite(found, zone) if fmt == "hootsuite" else export_sprout(found, zone)
+            for suffix, content in result.files:
+                target = self.export_dir / f"{fmt}{suffix}.csv"
+                target.write_text(content, encoding="utf-8")
+                written.append(target)
+        _status(self.status, "wrote " + ", ".join(str(p) for p in written))
+        return written
+
+
