@@ -103,14 +103,12 @@ def queue_show(item_id: int, db: str | None) -> None:
         click.echo(f"--- post {n}/{len(item.draft.parts)}" if len(item.draft.parts) > 1 else "---")
         click.echo(part)
     click.echo("---")
-    score = item.draft.score
-    if score:
-        click.echo(f"Score {score['overall']} ({score['verdict']}): tone {score['tone']['score']}, "
-                   f"CTA {score['cta']['score']}, platform fit {score['platform_fit']['score']}")
-        for comp in ("tone", "cta", "platform_fit"):
-            for r in score[comp]["reasons"]:
-                if r["points"] < 0:
-                    click.echo(f"  {r['points']:+d} {r['message']}")
+    if item.draft.score:
+        from .scoring import deductions, headline
+
+        click.echo(headline(item.draft.score))
+        for r in deductions(item.draft.score):
+            click.echo(f"  {r['points']:+d} {r['message']}")
     for p in item.problems:
         click.echo(f"Problem: {p.code}: {p.message}")
     revs = queue.revisions(item_id)
@@ -229,18 +227,11 @@ def schedule_group() -> None:
 @db_option
 def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str | None) -> None:
     """Put approved items into the next free slots (spacing, blackout dates, promotion mix)."""
-    from .brand import load_brand
     from .schedule import plan
 
     settings, queue = _open(db)
     config = settings.schedule_for(brand)
-    mix = {}
-    for name in {i.brand for i in queue.list(state="approved")}:
-        try:
-            mix[name] = load_brand(name, settings.workspace).mix.promotion
-        except WorkbenchError:
-            mix[name] = 20
-    placements = plan(queue, config, mix, actor=_author(settings, author), apply=not dry_run)
+    placements = plan(queue, config, actor=_author(settings, author), apply=not dry_run)
     zone = config.zone
     for p in placements:
         if p.when:

@@ -25,7 +25,7 @@ from .engines.extractive import is_promotional
 from .errors import WorkbenchError
 from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import PlatformSpec, Problem
-from .scoring import score
+from .scoring import deductions, headline, score
 
 # what `repurpose` writes when no --platforms is given (reels need a video: the media step adds them)
 DEFAULT_RUN_PLATFORMS = ("linkedin", "x_thread", "x", "instagram", "threads", "bluesky", "mastodon", "tiktok",
@@ -187,13 +187,8 @@ def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformS
         lines.append(f"## {spec.label}" + (f" (variant {d.variant + 1})" if d.variant else "") + f" — {status}")
         lines.append("")
         if d.score:
-            sc = d.score
-            lines.append(f"Score {sc['overall']} ({sc['verdict']}): tone {sc['tone']['score']}, "
-                         f"CTA {sc['cta']['score']}, platform fit {sc['platform_fit']['score']}")
-            for component in ("tone", "cta", "platform_fit"):
-                for r in sc[component]["reasons"]:
-                    if r["points"] < 0:
-                        lines.append(f"- {r['points']} {r['message']}")
+            lines.append(headline(d.score))
+            lines.extend(f"- {r['points']} {r['message']}" for r in deductions(d.score))
             lines.append("")
         if d.title:
             lines.append(f"**Title** ({len(d.title)}/{spec.title_limit}): {d.title}")

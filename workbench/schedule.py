@@ -122,9 +122,25 @@ def _slots_between(config: ScheduleConfig, platform: str, start: datetime, days:
                     yield when
 
 
+def promotion_shares(queue: Queue, brands: Iterable[str]) -> dict[str, int]:
+    """Each brand's promotion percent from its profile (the default mix where a profile cannot be loaded)."""
+    from .brand import Mix, load_brand
+
+    shares = {}
+    for name in brands:
+        try:
+            shares[name] = load_brand(name, queue.workspace).mix.promotion
+        except WorkbenchError:
+            shares[name] = Mix().promotion
+    return shares
+
+
 def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | None = None,
          now: datetime | None = None, actor: str = "scheduler", apply: bool = True) -> list[Placement]:
-    """Put approved items into the next free slots. `mix_promotion`: brand -> promotion percent."""
+    """Put approved items into the next free slots. `mix_promotion`: brand -> promotion percent (default: from
+    each brand's profile)."""
+    if mix_promotion is None:
+        mix_promotion = promotion_shares(queue, {i.brand for i in queue.list(state="approved")})
     start = (now or now_utc()) + LEAD
     taken: dict[tuple[str, str], list[datetime]] = {}
     booked: dict[str, list[tuple[datetime, bool]]] = {}
@@ -140,7 +156,7 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
                                                     "schedule.slots in workbench.yaml"))
             continue
         spacing = config.spacing(item.platform)
-        share = (mix_promotion or {}).get(item.brand, 100) / 100
+        share = mix_promotion.get(item.brand, 100) / 100
         chosen = None
         for when in _slots_between(config, item.platform, start, config.horizon_days):
             if any(abs(when - other) < spacing or when == other for other in taken.get((item.brand, item.platform), [])):

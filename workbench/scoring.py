@@ -370,3 +370,14 @@ def classify_voice(text: str, platform: str, voices: dict[str, BrandVoice], thre
     scores = {name: score_tone(text, brand, platform).score for name, brand in voices.items()}
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] >= threshold else "neither"
+
+
+def headline(score_data: dict[str, Any]) -> str:
+    """'Score 97 (ready): tone 99, CTA 100, platform fit 90' from a stored score."""
+    return (f"Score {score_data['overall']} ({score_data['verdict']}): tone {score_data['tone']['score']}, "
+            f"CTA {score_data['cta']['score']}, platform fit {score_data['platform_fit']['score']}")
+
+
+def deductions(score_data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reasons that took points off, in component order, from a stored score."""
+    return [r for c in ("tone", "cta", "platform_fit") for r in score_data[c]["reasons"] if r["points"] < 0]

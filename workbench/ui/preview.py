@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..drafts import Draft
 from ..platforms import PlatformSpec, Problem
+from ..scoring import headline
 
 CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
         "max-width:520px;background:#fff;color:#111;white-space:pre-wrap")
@@ -70,8 +71,7 @@ def render_problems(problems: list[Problem]) -> str:
 def render_score(score: dict | None) -> str:
     if not score:
         return ""
-    head = (f"<b>Score {score['overall']}</b> ({_esc(score['verdict'])}): tone {score['tone']['score']}, "
-            f"CTA {score['cta']['score']}, platform fit {score['platform_fit']['score']}")
+    head = _esc(headline(score)).replace(f"Score {score['overall']}", f"<b>Score {score['overall']}</b>", 1)
     reasons = "".join(f"<li>{r['points']:+d} {_esc(r['message'])}</li>" for c in ("tone", "cta", "platform_fit")
                       for r in score[c]["reasons"])
     return f"<div>{head}<ul style='margin:4px 0'>{reasons}</ul></div>"

@@ -310,13 +310,7 @@ class Calendar(w.VBox):
         return self.grid.value
 
     def plan(self) -> int:
-        mix = {}
-        for name in {i.brand for i in self.queue.list(state="approved")}:
-            try:
-                mix[name] = load_brand(name, self.settings.workspace).mix.promotion
-            except WorkbenchError:
-                mix[name] = 20
-        placed = plan(self.queue, self.config, mix, actor=str(self.settings.get("author")))
+        placed = plan(self.queue, self.config, actor=str(self.settings.get("author")))
         _status(self.status, f"{sum(1 for p in placed if p.when)} planned, {sum(1 for p in placed if not p.when)} "
                              "not placed.")
         self.refresh()
