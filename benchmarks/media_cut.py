@@ -15,19 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import best_of
+
 from workbench.media.captions import group_lines, spread_words, write_captions
 from workbench.media.video import RenderPlan, audio_energy, ffmpeg_exe, probe
 
 START, LENGTH = 15.0, 30.0
-
-
-def best_of(fn, runs: int = 2) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def source(path: Path, seconds: float, pattern: str = "testsrc2") -> Path:
@@ -47,18 +40,18 @@ def main() -> None:
         tmpdir = Path(tmp)
         src = source(tmpdir / "src.mp4", START + LENGTH + 5)
         plan = RenderPlan(source=src, start=START, end=START + LENGTH, output=tmpdir / "ours.mp4")
-        ours = best_of(lambda: subprocess.run(plan.command(), check=True))
+        ours = best_of(lambda: subprocess.run(plan.command(), check=True), runs=2)
         plain_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", str(START), "-t", str(LENGTH),
                      "-i", str(src), "-vf", "crop=trunc(ih*9/16/2)*2:ih,scale=1080:1920", "-c:v", "libx264",
                      "-profile:v", "high", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", "30",
                      "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-movflags", "+faststart",
                      str(tmpdir / "plain.mp4")]
-        plain = best_of(lambda: subprocess.run(plain_cmd, check=True))
+        plain = best_of(lambda: subprocess.run(plain_cmd, check=True), runs=2)
         words = spread_words("Did you know it takes twenty three minutes to refocus after an interruption " * 8,
                              0, LENGTH)
         ass = write_captions(group_lines(words), tmpdir / "c.ass")
         captioned = RenderPlan(source=src, start=START, end=START + LENGTH, output=tmpdir / "cap.mp4", captions=ass)
-        with_captions = best_of(lambda: subprocess.run(captioned.command(), check=True))
+        with_captions = best_of(lambda: subprocess.run(captioned.command(), check=True), runs=2)
         assert abs(probe(plan.output).duration - LENGTH) < 0.2
         print(f"plain ffmpeg (baseline): {plain:.2f} s")
         print(f"ours, no captions:       {ours:.2f} s  ratio {ours / plain:.2f}x (target <= 1.15x; ours adds "

@@ -15,21 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
+from timing import best_of
 
 from workbench.drafts import Draft, Provenance
 from workbench.queue import Queue, items
 
 PLATFORMS = ("linkedin", "x", "x_thread", "instagram", "threads", "bluesky", "mastodon", "tiktok", "facebook")
 STATES = ("in_review", "approved", "changes_requested", "rejected", "scheduled", "published")
-
-
-def timed(fn, repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def draft(i: int) -> Draft:
@@ -77,9 +69,9 @@ def main() -> None:
         for size in sizes:
             seed(queue, have, size)
             have = size
-            page = timed(lambda: queue.list(state="in_review", platform="x", min_score=80, limit=50))
-            count = timed(lambda: queue.count(state="approved"))
-            whole = timed(lambda: queue.list(state="approved", platform="linkedin"), repeat=3)
+            page = best_of(lambda: queue.list(state="in_review", platform="x", min_score=80, limit=50), runs=5)
+            count = best_of(lambda: queue.count(state="approved"), runs=5)
+            whole = best_of(lambda: queue.list(state="approved", platform="linkedin"), runs=3)
             results[size] = (page, count, whole)
             print(f"{size:>7,} items: filtered page of 50 {page * 1000:7.2f} ms, count by state {count * 1000:6.2f} ms, "
                   f"all approved LinkedIn items ({len(queue.list(state='approved', platform='linkedin'))}) "
