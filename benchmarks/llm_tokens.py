@@ -43,7 +43,7 @@ def main() -> None:
         # baseline: the whole article in every platform's request
         naive = LLMEngine(model="bench", base_url=server.url, cache_path=Path(tmp) / "naive.sqlite")
         for spec in specs:
-            messages, _, _ = naive.draft_messages(pillar, naive._extractive.brief(pillar), brand, spec, 0, False)
+            messages, _, _, _ = naive.draft_messages(pillar, naive._extractive.brief(pillar), brand, spec, 0, False)
             system, user = messages
             whole = "\n".join(s.text for s in pillar.sentences)
             naive.call([system, ("user", user[1].split("Brief:")[0] + "Article:\n" + whole)], DraftOut)

@@ -207,3 +207,16 @@ def test_config_errors() -> None:
         ScheduleConfig(timezone="Berlin/Europe")
     with pytest.raises(ValueError, match="slot 'Tuesday at 9' is not 'Day HH:MM'"):
         ScheduleConfig(slots={"x": ["Tuesday at 9"]})
+
+
+def test_a_pinned_item_back_from_review_keeps_its_time(queue: Queue) -> None:
+    item_id = approved(queue)[0]
+    when = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    pin(queue, item_id, when, "ana")
+    queue.edit(item_id, ["Planning beats guessing, edited. Follow us for weekly analysis."], "bob",
+               queue.get(item_id).revision)
+    assert queue.get(item_id).state == "in_review"
+    queue.approve(item_id, "ana")
+    config = ScheduleConfig(timezone="UTC", slots={"linkedin": ["Mon 09:00"]})
+    [placed] = plan(queue, config, now=datetime(2026, 11, 22, tzinfo=UTC))
+    assert placed.when == when and queue.get(item_id).scheduled_at == when and queue.get(item_id).state == "scheduled"

@@ -151,6 +151,14 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
     placements = []
     window = timedelta(days=config.mix_window_days)
     for item in queue.list(state="approved"):
+        if item.pinned and item.scheduled_at is not None and item.scheduled_at >= start:
+            # an editor pinned this time (and the item came back through review): keep it
+            if apply:
+                item = queue.set_schedule(item.id, item.scheduled_at, actor, pinned=True)
+            taken.setdefault((item.brand, item.platform), []).append(item.scheduled_at)
+            booked.setdefault(item.brand, []).append((item.scheduled_at, item.promotional))
+            placements.append(Placement(item, item.scheduled_at, "pinned"))
+            continue
         if not config.slots.get(item.platform):
             placements.append(Placement(item, None, f"no posting slots for {item.platform}: add them under "
                                                     "schedule.slots in workbench.yaml"))

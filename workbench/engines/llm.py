@@ -318,7 +318,7 @@ class LLMEngine:
                      items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
 
     def draft_messages(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
-                       promotional: bool) -> tuple[list[tuple[str, str]], CTA | None, list[str]]:
+                       promotional: bool) -> tuple[list[tuple[str, str]], CTA | None, list[str], str]:
         cta = self._extractive._cta(brand, spec, pillar, promotional, variant)
         tags = self._extractive._hashtags(brief, brand, spec)
         examples = brand.examples.get(spec.name) or brand.examples.get("linkedin") or []
@@ -329,22 +329,21 @@ class LLMEngine:
                                  brief=_brief_text(brief) + (f"\n(variant {variant + 1}: open with a different "
                                                              "hook than the first variant)" if variant else ""),
                                  cta=cta_text, hashtags=" ".join(tags) or "(none)")
-        return messages, cta, tags
+        return messages, cta, tags, prompt.version
 
     def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
               promotional: bool | None = None) -> Draft:
         from .extractive import is_promotional
 
         promo = is_promotional(variant, brand.mix.promotion) if promotional is None else promotional
-        messages, cta, tags = self.draft_messages(pillar, brief, brand, spec, variant, promo)
-        prompt = load_prompt(spec.name)
+        messages, cta, tags, prompt_version = self.draft_messages(pillar, brief, brand, spec, variant, promo)
         out = self.call(messages, DraftOut)
-        draft = self._to_draft(out, pillar, spec, cta, variant, prompt.version)
+        draft = self._to_draft(out, pillar, spec, cta, variant, prompt_version)
         if any(p.severity == "error" for p in draft.problems):
             listed = "\n".join(f"- {p.where + ': ' if p.where else ''}{p.message}" for p in draft.problems)
             retry = messages + [("assistant", out.model_dump_json()),
                                 ("user", f"The draft has these problems:\n{listed}\nFix them and reply again.")]
-            draft = self._to_draft(self.call(retry, DraftOut), pillar, spec, cta, variant, prompt.version)
+            draft = self._to_draft(self.call(retry, DraftOut), pillar, spec, cta, variant, prompt_version)
         if any(p.severity == "error" for p in draft.problems):
             fit(draft, pillar, spec)
         draft.hashtags = draft.hashtags or tags
@@ -381,7 +380,7 @@ class LLMEngine:
         tokens_out = OUTPUT_ESTIMATE["brief"]
         for spec in specs:
             for v in range(variants):
-                messages, _, _ = self.draft_messages(pillar, stand_in, brand, spec, v, False)
+                messages, _, _, _ = self.draft_messages(pillar, stand_in, brand, spec, v, False)
                 tokens_in += count_tokens(messages)
                 tokens_out += OUTPUT_ESTIMATE["draft"]
         usage = Usage(requests=1 + len(specs) * variants, input_tokens=tokens_in, output_tokens=tokens_out)
