@@ -8,7 +8,7 @@ each default comes from and is printed by `workbench platforms`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -233,12 +233,6 @@ def get_platform(name: str, overrides: Mapping[str, PlatformOverride] | None = N
     if key not in specs:
         raise unknown_platform(name)
     return specs[key]
-
-
-def parse_platforms(value: str | Iterable[str], overrides: Mapping[str, PlatformOverride] | None = None,
-                    ) -> list[PlatformSpec]:
-    names = value.split(",") if isinstance(value, str) else list(value)
-    return [get_platform(n, overrides) for n in names if n.strip()]
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,6 @@ def register(name: str) -> Callable[[Callable[..., Engine]], Callable[..., Engin
     return deco
 
 
-def engine_names() -> list[str]:
-    _load_builtins()
-    return sorted(_REGISTRY)
-
-
 def get_engine(name: str, **options: Any) -> Engine:
     _load_builtins()
     if name not in _REGISTRY:

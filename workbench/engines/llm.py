@@ -95,10 +95,6 @@ class Usage:
     cache_hits: int = 0
     cached_tokens: int = 0  # tokens a cache hit saved (input + output of the stored reply)
 
-    def add(self, other: Usage) -> None:
-        for k, v in asdict(other).items():
-            setattr(self, k, getattr(self, k) + v)
-
     def cost(self, model: str, prices: dict[str, tuple[float, float]] | None = None) -> float:
         table = {**DEFAULT_PRICES, **(prices or {})}
         price_in, price_out = table.get(model, (0.0, 0.0))

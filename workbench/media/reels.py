@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import WorkbenchError
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, get_platform
 from .captions import Line, Word, group_lines, spread_words, write_captions
@@ -127,5 +126,3 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
         reels.append(reel)
     return reels
 
-
-__all__ = ["Reel", "make_reels", "MediaError", "WorkbenchError"]
