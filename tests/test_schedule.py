@@ -186,6 +186,12 @@ def test_import_with_aliases_and_preview(queue: Queue, tmp_path: Path) -> None:
     created = import_rows(queue, rows, "b", "ana")
     assert [i.platform for i in created] == ["x", "linkedin"] and all(i.state == "in_review" for i in created)
     assert import_rows(queue, rows, "b", "ana") == []  # the same file twice creates nothing new
+    # the row's time is kept: once approved, planning schedules the item then, not in a slot
+    linkedin = created[1]
+    assert linkedin.pinned and linkedin.scheduled_at.isoformat() == "2026-12-01T09:30:00+00:00"
+    queue.approve(linkedin.id, "ana")
+    [placed] = plan(queue, ScheduleConfig(slots={"linkedin": ["Mon 08:00"]}), now=datetime(2026, 11, 22, tzinfo=UTC))
+    assert placed.reason == "pinned" and queue.get(linkedin.id).scheduled_at == rows[1].when
 
 
 def test_import_headerless_hootsuite_file(tmp_path: Path) -> None:

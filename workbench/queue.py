@@ -533,6 +533,18 @@ class Queue:
                          .values(scheduled_at=when, pinned=pinned, idempotency_key=key, updated_at=now_utc()))
         return self.get(item_id)
 
+    def request_time(self, item_id: int, when: datetime, actor: str) -> Item:
+        """A time asked for before approval (an imported row's time): planning keeps it once approved."""
+        item = self.get(item_id)
+        if item.state in ("publishing", "published", "rejected"):
+            raise TransitionError(f"item {item_id} is '{item.state}'; its time can no longer change.",
+                                  field="state", fix="create a new draft instead.")
+        with self._tx() as conn:
+            conn.execute(update(items).where(items.c.id == item_id)
+                         .values(scheduled_at=when.astimezone(UTC), pinned=True, updated_at=now_utc()))
+            self._log(conn, item_id, actor, "time requested", at=when.astimezone(UTC).isoformat())
+        return self.get(item_id)
+
     def claim_for_publishing(self, item: Item, actor: str) -> bool:
         """Atomically take a scheduled item: a second publisher running at once gets False."""
         with self._tx() as conn:

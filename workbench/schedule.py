@@ -415,7 +415,8 @@ def _parse_stamp(stamp: str, zone: ZoneInfo, date_format: str) -> datetime | Non
 
 
 def import_rows(queue: Queue, rows: list[ImportRow], brand: str, actor: str) -> list[Item]:
-    """Create queue items (in review) from rows without problems; a row's time is kept as a pinned time."""
+    """Create queue items (in review) from rows without problems; a row's time is kept as the item's pinned time,
+    which planning uses once the item is approved."""
     from .drafts import Draft, Provenance
 
     created = []
@@ -428,7 +429,7 @@ def import_rows(queue: Queue, rows: list[ImportRow], brand: str, actor: str) -> 
         if item is None:
             continue
         if row.when is not None:
-            queue.comment(item.id, actor, f"requested time {row.when.isoformat()} (from the import)")
+            item = queue.request_time(item.id, row.when, actor)
         created.append(item)
     return created
 
