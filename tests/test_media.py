@@ -259,3 +259,16 @@ def test_reels_command_says_when_no_clip_fits(talk: Path, tmp_path: Path) -> Non
                                        str(tmp_path)])
     assert result.exit_code == 1
     assert "no clip of 3-4 s fits between sentence boundaries" in result.output
+
+
+def test_brand_logo_overlay(talk: Path, tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (200, 80), (255, 0, 0, 255)).save(logo)
+    [reel] = make_reels(talk, tmp_path / "out", "reels", count=1, min_seconds=3, max_seconds=6, logo=logo,
+                        captions=False)
+    assert reel.problems == []  # still h264 yuv420p, TV range, 1080x1920
+    frame = tmp_path / "f.png"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", "1", "-i", str(reel.video),
+                    "-frames:v", "1", str(frame)], check=True)
+    r, g, b = Image.open(frame).convert("RGB").getpixel((1080 - 40 - 90, 60 + 35))  # inside the logo's box
+    assert r > 200 and g < 60 and b < 60

@@ -146,7 +146,9 @@ class RenderPlan:
         if self.captions is not None:
             chain += f",ass={_escape(self.captions)}:fontsdir={_escape(self.fonts_dir)}"
         if self.logo is not None:
-            chain += f"[base];movie={_escape(self.logo)},scale=180:-1[logo];[base][logo]overlay=W-w-40:60"
+            # a PNG logo is full-range RGB: bring the result back to TV range, or players get yuvj420p
+            chain += (f"[base];movie={_escape(self.logo)},scale=180:-1[logo];[base][logo]overlay=W-w-40:60,"
+                      "scale=out_range=tv")
         return chain + ",format=yuv420p[v]"
 
     def command(self) -> list[str]:
