@@ -272,3 +272,17 @@ def test_brand_logo_overlay(talk: Path, tmp_path: Path) -> None:
                     "-frames:v", "1", str(frame)], check=True)
     r, g, b = Image.open(frame).convert("RGB").getpixel((1080 - 40 - 90, 60 + 35))  # inside the logo's box
     assert r > 200 and g < 60 and b < 60
+
+
+def test_intro_and_outro_cards_in_the_same_pass(talk: Path, tmp_path: Path) -> None:
+    [reel] = make_reels(talk, tmp_path, "reels", count=1, min_seconds=3, max_seconds=6, intro="Batch your content",
+                        outro="Follow for more.", brand=load_brand("sunny-studio"))
+    info = probe(reel.video)
+    assert (info.width, info.height, info.pix_fmt, info.sample_rate) == (1080, 1920, "yuv420p", 48000)
+    assert abs(info.duration - (reel.clip.duration + 3.0)) < 0.2 and reel.problems == []
+    frame = tmp_path / "first.png"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", "0.5", "-i", str(reel.video),
+                    "-frames:v", "1", str(frame)], check=True)
+    r, g, b = Image.open(frame).convert("RGB").getpixel((40, 40))
+    assert abs(r - 0xFF) < 24 and abs(g - 0x7A) < 24 and abs(b - 0x59) < 24  # the brand's primary colour
+    assert (tmp_path / "talk-intro.png").exists() and (tmp_path / "talk-outro.png").exists()

@@ -341,14 +341,21 @@ def repurpose_main() -> None:
 @click.option("--max-seconds", type=float, default=60, show_default=True)
 @click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True)
 @click.option("--no-captions", is_flag=True)
+@click.option("--intro", help="Text of a card shown before each clip (brand colours).")
+@click.option("--outro", help="Text of a card shown after each clip, e.g. your call to action.")
+@click.option("--brand", "-b", help="Brand voice for the cards' colours, font and logo.")
 def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platform: str, min_seconds: float,
-              max_seconds: float, layout: str, no_captions: bool) -> None:
+              max_seconds: float, layout: str, no_captions: bool, intro: str | None, outro: str | None,
+              brand: str | None) -> None:
     """Cut vertical clips with burned-in captions from a talk video, best moments first."""
     from .media.reels import make_reels
 
     try:
+        settings = load_settings()
+        voice = load_brand(settings.get("brand", brand), settings.workspace) if (intro or outro) else None
         reels = make_reels(video, out, platform, count=count, min_seconds=min_seconds, max_seconds=max_seconds,
-                           transcript=transcript, layout=layout, captions=not no_captions)
+                           transcript=transcript, layout=layout, captions=not no_captions, intro=intro, outro=outro,
+                           brand=voice)
     except WorkbenchError as exc:
         _fail(exc)
     if not reels:

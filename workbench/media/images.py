@@ -140,3 +140,26 @@ def carousel(title: str, points: list[str], out_dir: Path, stem: str, brand: Bra
     images[0].save(pdf, save_all=True, append_images=images[1:], resolution=150)
     alt = f"Carousel of {len(texts)} slides: " + " / ".join(re.sub(r"\s+", " ", t) for t in texts)
     return slides, ImageOut(pdf, alt, w, h)
+
+
+def title_card(text: str, out: Path, size: tuple[int, int] = (1080, 1920), brand: BrandVoice | None = None,
+               footer: str | None = None) -> ImageOut:
+    """A full-frame card (a reel's intro or outro): the text large and centred in the brand's colours."""
+    w, h = size
+    image = Image.new("RGB", size, brand.visual.primary if brand else "#1F3A5F")
+    draw = ImageDraw.Draw(image)
+    margin = int(w * 0.1)
+    font, lines, line_h = fit_text(draw, text, (w - 2 * margin, int(h * 0.5)), brand, start=int(w * 0.09))
+    y = (h - len(lines) * line_h) // 2
+    colour = brand.visual.background if brand else "#FFFFFF"
+    for line in lines:
+        draw.text(((w - draw.textlength(line, font=font)) // 2, y), line, font=font, fill=colour)
+        y += line_h
+    label = footer or (brand.name if brand else "")
+    if label:
+        small = _font(brand, int(w * 0.04), bold=False)
+        draw.text(((w - draw.textlength(label, font=small)) // 2, h - int(h * 0.18)), label, font=small, fill=colour)
+    _logo(image, brand)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out)
+    return ImageOut(out, f"Card: {text}" + (f" \u2014 {label}" if label else ""), w, h)

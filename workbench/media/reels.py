@@ -9,10 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..brand import BrandVoice
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, get_platform
 from .captions import Line, Word, group_lines, spread_words, write_captions
 from .clips import Clip, choose
+from .images import title_card
 from .video import MediaError, RenderPlan, audio_energy, check_against, ffmpeg_exe, poster_frame, probe, render
 
 
@@ -77,7 +79,10 @@ def face_centre(video: Path, start: float, end: float, samples_per_second: float
 def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = "reels", count: int = 3,
                min_seconds: float | None = None, max_seconds: float = 60, transcript: str | Path | None = None,
                layout: str = "center", pillar: Pillar | None = None, captions: bool = True,
-               logo: Path | None = None) -> list[Reel]:
+               logo: Path | None = None, intro: str | None = None, outro: str | None = None,
+               brand: BrandVoice | None = None) -> list[Reel]:
+    """Clips for `platform`; `intro` / `outro` text becomes a card (Pillow, brand colours) before / after each
+    clip, in the same ffmpeg pass."""
     spec = platform if isinstance(platform, PlatformSpec) else get_platform(platform)
     if spec.video is None:
         raise MediaError(f"{spec.label} has no video format.", field="platform",
@@ -94,6 +99,9 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
     energy = audio_energy(video) if info.has_audio else None
     chosen = choose(pillar, count=count, min_seconds=lo, max_seconds=hi, energy=energy)
     out_dir.mkdir(parents=True, exist_ok=True)
+    size = (spec.video.width, spec.video.height)
+    intro_card = title_card(intro, out_dir / f"{pillar.stem}-intro.png", size, brand).path if intro else None
+    outro_card = title_card(outro, out_dir / f"{pillar.stem}-outro.png", size, brand).path if outro else None
     reels = []
     for n, clip in enumerate(chosen, 1):
         end = min(clip.end, info.duration)
@@ -116,7 +124,8 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
             chosen_layout = "center"
         plan = RenderPlan(source=video, start=clip.start, end=end, output=stem.with_suffix(".mp4"),
                           width=spec.video.width, height=spec.video.height, fps=spec.video.fps,
-                          layout=chosen_layout, crop_x=centre, captions=ass, has_audio=info.has_audio, logo=logo)
+                          layout=chosen_layout, crop_x=centre, captions=ass, has_audio=info.has_audio, logo=logo,
+                          intro=intro_card, outro=outro_card)
         render(plan)
         out = probe(plan.output)
         reel = Reel(clip, plan.output, srt_path, poster_frame(plan.output, stem.with_suffix(".jpg"), out.duration / 2),

@@ -123,10 +123,18 @@ class RenderPlan:
     crf: int = 20
     preset: str = "veryfast"
     extra_video_filters: list[str] = field(default_factory=list)
+    intro: Path | None = None  # still images (Pillow cards) shown before / after the clip, same pass
+    outro: Path | None = None
+    card_seconds: float = 1.5
 
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+    @property
+    def total(self) -> float:
+        cards = sum(1 for c in (self.intro, self.outro) if c is not None)
+        return self.duration + cards * self.card_seconds
 
     def video_filter(self) -> str:
         w, h = self.width, self.height
@@ -151,6 +159,24 @@ class RenderPlan:
                       "scale=out_range=tv")
         return chain + ",format=yuv420p[v]"
 
+    def _cards(self, first_input: int) -> tuple[list[str], str, str]:
+        """Inputs and filters that wrap the clip in intro / outro cards, then concatenate, in the same pass."""
+        inputs, graph, segments = [], "", []
+        index = first_input
+        for name, card in (("intro", self.intro), ("outro", self.outro)):
+            if card is None:
+                continue
+            inputs += ["-loop", "1", "-framerate", str(self.fps), "-t", f"{self.card_seconds:.3f}", "-i", str(card)]
+            graph += (f";[{index}:v]scale={self.width}:{self.height},setsar=1,fps={self.fps},format=yuv420p,"
+                      f"scale=out_range=tv[{name}v];anullsrc=r=48000:cl=stereo,atrim=duration={self.card_seconds:.3f}"
+                      f"[{name}a]")
+            segments.append(name)
+            index += 1
+        order = (["[introv][introa]"] if "intro" in segments else []) + ["[v][a]"] + \
+                (["[outrov][outroa]"] if "outro" in segments else [])
+        graph += f";{''.join(order)}concat=n={len(order)}:v=1:a=1[vout][aout]"
+        return inputs, graph, "[vout]"
+
     def command(self) -> list[str]:
         cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
                "-ss", f"{self.start:.3f}", "-t", f"{self.duration:.3f}", "-i", str(self.source)]
@@ -161,10 +187,16 @@ class RenderPlan:
             # a silent track: players and platforms expect one
             cmd += ["-f", "lavfi", "-t", f"{self.duration:.3f}", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
             audio = "[1:a]anull[a]"
-        cmd += ["-filter_complex", f"{self.video_filter()};{audio}", "-map", "[v]", "-map", "[a]",
+        graph, video_out, audio_out = f"{self.video_filter()};{audio}", "[v]", "[a]"
+        if self.intro is not None or self.outro is not None:
+            inputs, extra, video_out = self._cards(1 if self.has_audio else 2)
+            cmd += inputs
+            graph += extra
+            audio_out = "[aout]"
+        cmd += ["-filter_complex", graph, "-map", video_out, "-map", audio_out,
                 "-c:v", "libx264", "-profile:v", "high", "-preset", self.preset, "-crf", str(self.crf),
                 "-pix_fmt", "yuv420p", "-r", str(self.fps), "-c:a", "aac", "-b:a", "160k", "-ar", "48000",
-                "-movflags", "+faststart", "-t", f"{self.duration:.3f}", str(self.output)]
+                "-movflags", "+faststart", "-t", f"{self.total:.3f}", str(self.output)]
         return cmd
 
 
