@@ -251,22 +251,20 @@ class Problem:
 def check_text(text: str, spec: PlatformSpec, where: str = "") -> list[Problem]:
     """Problems of one post's text against the platform's rules."""
     problems = []
-    length = spec.length(text)
     if not text.strip():
         problems.append(Problem("empty", "the post is empty.", where))
-    elif not spec.fits(text):
-        if spec.counting is Counting.X_WEIGHTED:
-            xc = counting.x_count(text, spec._x_config())
-            if xc.weighted_length > spec.limit:
-                cut = text[:xc.valid_prefix_chars].rstrip()
-                tail = cut[-30:].lstrip()
-                problems.append(Problem(
-                    "too_long", f"{length}/{spec.limit} ({spec.counting.value}); cut after "
-                                f"'...{tail}' or split it into a thread.", where))
-            else:
-                problems.append(Problem("invalid_characters",
-                                        "contains characters X rejects (U+FFFE, U+FEFF, U+FFFF).", where))
-        else:
+    elif spec.counting is Counting.X_WEIGHTED:
+        xc = counting.x_count(text, spec._x_config())  # one pass gives length, validity and where to cut
+        if xc.weighted_length > spec.limit:
+            tail = text[:xc.valid_prefix_chars].rstrip()[-30:].lstrip()
+            problems.append(Problem("too_long", f"{xc.weighted_length}/{spec.limit} ({spec.counting.value}); cut "
+                                                f"after '...{tail}' or split it into a thread.", where))
+        elif not xc.valid:
+            problems.append(Problem("invalid_characters",
+                                    "contains characters X rejects (U+FFFE, U+FEFF, U+FFFF).", where))
+    else:
+        length = spec.length(text)
+        if length > spec.limit:
             problems.append(Problem("too_long", f"{length}/{spec.limit} ({spec.counting.value}); "
                                                 f"shorten by {length - spec.limit}.", where))
     bad = sorted({c for c in text if c in spec.forbidden_chars})

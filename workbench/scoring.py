@@ -190,11 +190,12 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     card = _Card("tone")
     formal = not brand.tone.contractions
     policy = brand.emoji_for(platform)
-    for word in brand.banned_in(text):
+    found = brand.banned_in(text)
+    for word in found:
         repl = brand.vocabulary.banned.get(word.lower())
         card.take(15, "banned_word", f"'{word}' is on the brand's banned list: "
                                      + (f"try '{repl}'." if repl else "cut that phrase."))
-    banned = {w.lower() for w in brand.banned_in(text)}
+    banned = {w.lower() for w in found}
     for word in _find(HYPE, text):
         if word not in banned:
             card.take(15, "hype", f"'{word}' oversells; state the specific result instead.")
