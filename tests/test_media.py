@@ -286,3 +286,9 @@ def test_intro_and_outro_cards_in_the_same_pass(talk: Path, tmp_path: Path) -> N
     r, g, b = Image.open(frame).convert("RGB").getpixel((40, 40))
     assert abs(r - 0xFF) < 24 and abs(g - 0x7A) < 24 and abs(b - 0x59) < 24  # the brand's primary colour
     assert (tmp_path / "talk-intro.png").exists() and (tmp_path / "talk-outro.png").exists()
+
+
+def test_the_x_variant_is_720x1280(talk: Path, tmp_path: Path) -> None:
+    [reel] = make_reels(talk, tmp_path, "x", count=1, min_seconds=3, max_seconds=6)
+    info = probe(reel.video)
+    assert (info.width, info.height) == (720, 1280) and reel.problems == []
