@@ -14,15 +14,12 @@ from rich.table import Table
 
 from .brand import load_brand
 from .config import load_settings
-from .drafts import Draft
+from .drafts import Draft, parts_from_text
 from .errors import WorkbenchError
 from .pillar import Pillar, load_pillar
 from .platforms import PlatformSpec, validate
 from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, estimate_batch, run_batch
 from .text import word_count
-
-THREAD_SEPARATOR = "---"
-
 
 def _console(err: bool = False) -> Console:
     # wide enough that tables are not wrapped in logs and in tests; colour only on a terminal
@@ -109,22 +106,8 @@ def inspect(file: Path, transcript: Path | None, as_json: bool) -> None:
 
 # ---------------------------------------------------------------------------------------------
 
-def _parts_for(text: str, spec: PlatformSpec) -> list[str]:
-    if spec.is_thread:
-        chunks, current = [], []
-        for line in text.split("\n"):
-            if line.strip() == THREAD_SEPARATOR:
-                chunks.append("\n".join(current).strip())
-                current = []
-            else:
-                current.append(line)
-        chunks.append("\n".join(current).strip())
-        return [c for c in chunks if c]
-    return [text.strip()]
-
-
 def check_report(text: str, spec: PlatformSpec, title: str | None = None) -> dict[str, Any]:
-    parts = _parts_for(text, spec)
+    parts = parts_from_text(text, spec)
     draft = Draft(platform=spec.name, parts=parts, title=title)
     problems = validate(draft, spec)
     lengths = [spec.length(p) for p in parts] or [0]
@@ -188,7 +171,7 @@ def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool
         voice = load_brand(settings.get("brand", brand), settings.workspace)
     except WorkbenchError as exc:
         _fail(exc)
-    draft = Draft(platform=spec.name, parts=_parts_for(file.read(), spec), title=title)
+    draft = Draft(platform=spec.name, parts=parts_from_text(file.read(), spec), title=title)
     result = score(draft, voice, spec)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

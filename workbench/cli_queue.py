@@ -138,7 +138,7 @@ def queue_show(item_id: int, db: str | None) -> None:
 def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, title: str | None,
                author: str | None, db: str | None) -> None:
     """Save a new revision; it is re-validated and re-scored. A stale --base-revision is refused."""
-    from .cli import _parts_for
+    from .drafts import parts_from_text
     from .platforms import get_platform
 
     settings, queue = _open(db)
@@ -146,7 +146,7 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
         _fail(WorkbenchError("give the new text with --text or --file (one of them).", field="text"))
     try:
         item = queue.get(item_id)
-        parts = _parts_for(text if text is not None else file.read(), get_platform(item.platform))
+        parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform))
         saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
     except WorkbenchError as exc:
         _fail(exc)

@@ -9,7 +9,30 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .platforms import Problem
+from .platforms import PlatformSpec, Problem
+
+THREAD_SEPARATOR = "---"  # a line holding only this separates the posts of a thread, wherever people type one
+
+
+def parts_from_text(text: str, spec: PlatformSpec) -> list[str]:
+    """What a person typed (CLI file, notebook text box) as a draft's parts."""
+    if spec.is_thread:
+        chunks: list[str] = []
+        current: list[str] = []
+        for line in text.split("\n"):
+            if line.strip() == THREAD_SEPARATOR:
+                chunks.append("\n".join(current).strip())
+                current = []
+            else:
+                current.append(line)
+        chunks.append("\n".join(current).strip())
+        return [c for c in chunks if c]
+    return [text.strip()]
+
+
+def text_from_parts(parts: list[str]) -> str:
+    """The inverse of `parts_from_text`, for editing."""
+    return f"\n{THREAD_SEPARATOR}\n".join(parts)
 
 
 @dataclass

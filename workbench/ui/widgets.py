@@ -16,7 +16,7 @@ import ipywidgets as w
 
 from ..brand import available_brands, load_brand
 from ..config import Settings, load_settings
-from ..drafts import Draft
+from ..drafts import Draft, parts_from_text, text_from_parts
 from ..engines import get_engine
 from ..errors import WorkbenchError
 from ..pillar import load_pillar
@@ -36,9 +36,6 @@ from ..schedule import (
 from ..scoring import score
 from .preview import render_preview, render_problems, render_score
 
-THREAD_SEPARATOR = "\n---\n"
-
-
 def _status(box: w.HTML, message: str, ok: bool = True) -> None:
     colour = "#1b5e20" if ok else "#b00020"
     box.value = f"<div style='color:{colour}'>{html.escape(message)}</div>"
@@ -50,7 +47,7 @@ class DraftEditor(w.VBox):
 
     def __init__(self, draft: Draft, spec: PlatformSpec, brand: Any) -> None:
         self.draft, self.spec, self.brand = draft, spec, brand
-        self.text = w.Textarea(value=THREAD_SEPARATOR.join(draft.parts),
+        self.text = w.Textarea(value=text_from_parts(draft.parts),
                                layout=w.Layout(width="520px", height="180px"))
         self.preview, self.problems, self.score_html = w.HTML(), w.HTML(), w.HTML()
         self.text.observe(self._changed, names="value")
@@ -62,9 +59,9 @@ class DraftEditor(w.VBox):
         self.refresh()
 
     def _changed(self, change: dict[str, Any]) -> None:
-        parts = [p.strip() for p in change["new"].split(THREAD_SEPARATOR.strip())] if self.spec.is_thread \
-            else [change["new"]]
-        self.draft.parts = [p for p in parts if p] or [""]
+        # a single post is kept exactly as typed; a thread is cut at its separator lines, as the CLI reads it
+        text = change["new"]
+        self.draft.parts = (parts_from_text(text, self.spec) if self.spec.is_thread else [text]) or [""]
         self.refresh()
 
     def refresh(self) -> None:
@@ -201,7 +198,7 @@ class ReviewQueue(w.VBox):
         self.detail.value = (f"<b>#{item.id}</b> {html.escape(item.platform)} · {html.escape(item.brand)} · "
                              f"<b>{item.state}</b> · revision {item.revision}" + render_preview(item.draft, spec)
                              + render_problems(item.problems) + render_score(item.draft.score))
-        self.editor.value = THREAD_SEPARATOR.join(item.draft.parts)
+        self.editor.value = text_from_parts(item.draft.parts)
         self.history.value = self._history(item_id)
         return item
 
@@ -255,7 +252,7 @@ class ReviewQueue(w.VBox):
         if item is None:
             return self._act("edited", lambda: None)
         spec = self.settings.platform(item.platform)
-        parts = [p.strip() for p in text.split(THREAD_SEPARATOR.strip())] if spec.is_thread else [text]
+        parts = parts_from_text(text, spec) if spec.is_thread else [text]
         return self._act("edited", lambda: self.queue.edit(item.id, parts, self.author.value, item.revision))
 
 
