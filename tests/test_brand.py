@@ -25,7 +25,8 @@ def test_per_platform_view() -> None:
     assert formal.cta_kinds_for("instagram") == ["comment", "follow"]
     assert formal.max_hashtags_for("x") == 1
     # the brand cannot allow more than the platform does
-    assert load_brand("sunny-studio").max_hashtags_for("instagram") == 5
+    assert load_brand("sunny-studio").max_hashtags_for("instagram", 3) == 3
+    assert load_brand("sunny-studio").max_hashtags_for("linkedin", 5) == 5
     assert load_brand("sunny-studio").emoji_for("linkedin").max_per_post == 1
 
 

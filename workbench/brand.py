@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from .errors import BrandError
-from .platforms import DEFAULT_PLATFORMS, PlatformName
+from .platforms import PlatformName
 from .userfiles import load_model
 
 PROJECT_BRANDS = Path(__file__).resolve().parent.parent / "brand_voice"
@@ -142,9 +142,9 @@ class BrandVoice(_Strict):
         o = self.overrides.get(platform)
         return list(o.hashtags) if o and o.hashtags is not None else list(self.hashtags.brand)
 
-    def max_hashtags_for(self, platform: str) -> int | None:
+    def max_hashtags_for(self, platform: str, rule: int | None = None) -> int | None:
+        """The brand's cap for a platform, within the platform's own rule (`PlatformSpec.max_hashtags`)."""
         mine = self.hashtags.max_per_platform.get(platform)
-        rule = DEFAULT_PLATFORMS[platform].max_hashtags if platform in DEFAULT_PLATFORMS else None
         if mine is None:
             return rule
         return mine if rule is None else min(mine, rule)

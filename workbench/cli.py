@@ -107,7 +107,7 @@ def inspect(file: Path, transcript: Path | None, as_json: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def check_report(text: str, spec: PlatformSpec, title: str | None = None) -> dict[str, Any]:
-    parts = parts_from_text(text, spec)
+    parts = parts_from_text(text, spec.is_thread)
     draft = Draft(platform=spec.name, parts=parts, title=title)
     problems = validate(draft, spec)
     lengths = [spec.length(p) for p in parts] or [0]
@@ -171,7 +171,7 @@ def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool
         voice = load_brand(settings.get("brand", brand), settings.workspace)
     except WorkbenchError as exc:
         _fail(exc)
-    draft = Draft(platform=spec.name, parts=parts_from_text(file.read(), spec), title=title)
+    draft = Draft(platform=spec.name, parts=parts_from_text(file.read(), spec.is_thread), title=title)
     result = score(draft, voice, spec)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -146,7 +146,7 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
         _fail(WorkbenchError("give the new text with --text or --file (one of them).", field="text"))
     try:
         item = queue.get(item_id)
-        parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform))
+        parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform).is_thread)
         saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
     except WorkbenchError as exc:
         _fail(exc)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ConfigError
 from .pillar import DEFAULT_MAX_BYTES
 from .schedule import ScheduleConfig
-from .platforms import PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
+from .platforms import DEFAULT_PLATFORMS, PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
 from .userfiles import load_model
 
 CONFIG_NAME = "workbench.yaml"
@@ -42,13 +42,33 @@ class WorkspaceConfig(BaseModel):
     author: str | None = None
     out: str | None = None
     max_pillar_bytes: int | None = Field(default=None, gt=0)
-    platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)
+    platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)  # type: ignore[valid-type]
+    # platforms this workspace adds: a whole catalogue entry each (see `PlatformSpec`), keyed by name
+    catalogue: dict[str, PlatformSpec] = Field(default_factory=dict)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     queue_url: str | None = None
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     # a brand with its own slots, zone or blackout dates
     brand_schedules: dict[str, ScheduleConfig] = Field(default_factory=dict)
     webhook_url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _catalogue_names(cls, data: Any) -> Any:
+        """A catalogue entry is named by its key, as every other platform is."""
+        if isinstance(data, dict) and isinstance(data.get("catalogue"), dict):
+            data = dict(data)
+            data["catalogue"] = {k: ({"name": k, **v} if isinstance(v, dict) else v)
+                                 for k, v in data["catalogue"].items()}
+        return data
+
+    @field_validator("catalogue")
+    @classmethod
+    def _new_names(cls, value: dict[str, PlatformSpec]) -> dict[str, PlatformSpec]:
+        taken = sorted(set(value) & set(DEFAULT_PLATFORMS))
+        if taken:
+            raise ValueError(f"{', '.join(taken)} is built in: change its facts under 'platforms:' instead")
+        return value
 
 
 # setting -> (environment variables, default)
@@ -93,10 +113,11 @@ class Settings:
         return default
 
     def platform(self, name: str) -> PlatformSpec:
-        return get_platform(name, self.file.platforms)
+        return get_platform(name, self.file.platforms, self.file.catalogue)
 
     def platforms(self) -> dict[str, PlatformSpec]:
-        return registry(self.file.platforms)
+        """The catalogue as this workspace configures it (built-in entries, its own, its overrides)."""
+        return registry(self.file.platforms, self.file.catalogue)
 
     def schedule_for(self, brand: str | None = None) -> ScheduleConfig:
         return self.file.brand_schedules.get(brand or "", self.file.schedule)

@@ -7,16 +7,45 @@ for a thread. `hashtags` and `cta` describe what is in the text, for scoring and
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
-
-from .platforms import PlatformSpec, Problem
 
 THREAD_SEPARATOR = "---"  # a line holding only this separates the posts of a thread, wherever people type one
 
 
-def parts_from_text(text: str, spec: PlatformSpec) -> list[str]:
-    """What a person typed (CLI file, notebook text box) as a draft's parts."""
-    if spec.is_thread:
+class CTAKind(StrEnum):
+    """What a call to action asks the reader to do."""
+
+    LINK = "link"
+    COMMENT = "comment"
+    FOLLOW = "follow"
+    SIGNUP = "signup"
+    DM = "dm"
+    SAVE = "save"
+    SHARE = "share"
+
+    @property
+    def promotional(self) -> bool:
+        """Promotion asks for a click or a sign-up; value asks for attention (the 80/20 mix counts these)."""
+        return self in (CTAKind.LINK, CTAKind.SIGNUP)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a draft from posting as it is (`error`) or that an editor should see."""
+
+    code: str
+    message: str
+    where: str = ""
+    severity: str = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "where": self.where, "severity": self.severity}
+
+
+def parts_from_text(text: str, thread: bool) -> list[str]:
+    """What a person typed (CLI file, notebook text box) as a draft's parts; a thread is cut at '---' lines."""
+    if thread:
         chunks: list[str] = []
         current: list[str] = []
         for line in text.split("\n"):
@@ -37,7 +66,7 @@ def text_from_parts(parts: list[str]) -> str:
 
 @dataclass
 class CTA:
-    kind: str  # link, comment, follow, signup, dm, save, share
+    kind: str  # a CTAKind value
     text: str
     url: str | None = None
 

@@ -1,27 +1,30 @@
-"""Platform rules as data, and the checks every draft passes before it can enter the queue.
+"""The platform catalogue: every per-platform fact, and the checks every draft passes before the queue.
 
 Limits change (X Premium, Instagram's 2025 hashtag cap, a Mastodon instance's own limit), so every
-number here is a default that the workspace config can override per platform; `source` says where
-each default comes from and is printed by `workbench platforms`.
+fact here is a default that the workspace config can override per platform (`platforms:` in
+workbench.yaml); `source` says where each default comes from and is printed by `workbench platforms`.
+No other module keeps a table keyed by platform: engines, scoring, previews, cards, reels, the
+scheduler and the publisher router all read these fields.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import regex
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from . import counting
+from .drafts import CTAKind, Draft, Problem
 from .errors import UnknownPlatformError
 from .text import find_urls, hashtags, sentence_spans
 
-if TYPE_CHECKING:
-    from .drafts import Draft
+__all__ = ["DEFAULT_PLATFORMS", "Counting", "ImageSpec", "PlatformName", "PlatformOverride", "PlatformSpec",
+           "PreviewStyle", "Problem", "VideoSpec", "check_text", "get_platform", "registry", "split_thread",
+           "validate"]
 
 
 class Counting(StrEnum):
@@ -54,24 +57,68 @@ class ImageSpec(BaseModel):
     height: int
 
 
+class PreviewStyle(StrEnum):
+    """How the composer and the review queue draw a post."""
+
+    FEED = "feed"  # text cut at the hook window / lines with the platform's "see more"
+    CARDS = "cards"  # each post of a thread as a card with its own count
+    MEDIA = "media"  # a caption under its image or video poster
+    PLAIN = "plain"  # the post (and title) with its count
+
+
+_ALL_CTAS = (CTAKind.LINK, CTAKind.SIGNUP, CTAKind.COMMENT, CTAKind.SAVE, CTAKind.SHARE, CTAKind.FOLLOW,
+             CTAKind.DM)
+
+
 class PlatformSpec(BaseModel):
+    """One platform: how posts are counted and checked, drafted, scored, previewed, scheduled and published.
+
+    To add a platform, add one entry to `DEFAULT_PLATFORMS` below (or, without touching the code, a whole
+    entry under `catalogue:` in workbench.yaml): a name, a label, the limit and how it is counted are
+    required; every other field has a default that fits a plain text network. Nothing else needs to
+    change: `repurpose`, `workbench check`, the scorer, the previews, the planner and publishing all read
+    the entry. `tests/test_catalogue.py` shows it end to end.
+    """
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
+    # -- rules the platform enforces ------------------------------------------------------------
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    limit: int
+    limit: int = Field(gt=0)
     counting: Counting
-    url_length: int = 23
-    max_hashtags: int | None = None
-    max_links: int | None = None
-    hook_window: int | None = None  # characters shown before "see more" / truncation
-    hook_lines: int | None = None  # lines shown before "see more"
-    sweet_spot: tuple[int, int] | None = None  # length range that performs best (for scoring)
-    max_parts: int = 1  # > 1: a thread
-    title_limit: int | None = None  # platforms with a separate title (YouTube)
+    url_length: int = Field(default=23, gt=0)
+    max_hashtags: int | None = Field(default=None, ge=0)
+    max_links: int | None = Field(default=None, ge=0)
+    max_parts: int = Field(default=1, gt=0)  # > 1: a thread
+    title_limit: int | None = Field(default=None, gt=0)  # platforms with a separate title (YouTube)
     forbidden_chars: str = ""
+    links_clickable: bool = True  # False: a URL in the text is dead (Instagram, TikTok captions)
+    # -- how the feed shows a post ---------------------------------------------------------------
+    hook_window: int | None = Field(default=None, gt=0)  # characters shown before "see more" / truncation
+    hook_lines: int | None = Field(default=None, gt=0)  # lines shown before "see more"
+    more_label: str = "the cut"  # what the feed shows where it cuts a post
+    preview: PreviewStyle = PreviewStyle.PLAIN
+    # -- drafting (both engines) ------------------------------------------------------------------
+    points: int = Field(default=2, ge=0)  # key points a post carries at most
+    hashtag_target: int = Field(default=2, ge=0)  # hashtags a post carries (the brand and max_hashtags cap it)
+    cta_preference: tuple[CTAKind, ...] = _ALL_CTAS  # which call to action the platform rewards, best first
+    guidance: str = "One post: a hook, the key point, then the call to action."  # for the drafting prompt
+    prompt: str = "draft"  # the prompt template (prompts/<prompt>.md)
+    default: bool = True  # drafted by `repurpose` when no --platforms is given
+    clips: bool = False  # a video pillar gives one draft per vertical clip here
+    card: ImageSpec | None = None  # the quote card that goes with a text post
+    # -- scoring -------------------------------------------------------------------------------------
+    sweet_spot: tuple[int, int] | None = None  # length range that performs best
+    hashtags_expected: bool = False  # discovery runs on hashtags: a post without any loses reach
+    paragraphs_expected: bool = False  # a long post in one block reads as a wall of text
+    # -- media -----------------------------------------------------------------------------------------
     video: VideoSpec | None = None
     images: tuple[ImageSpec, ...] = ()
+    # -- scheduling and publishing -------------------------------------------------------------------
+    slots: tuple[str, ...] = ()  # default posting slots, "Tue 09:00" in the workspace's time zone
+    min_spacing_minutes: int | None = Field(default=None, ge=0)  # None: the workspace default
+    publisher: str = "folder"  # the publisher an approved post goes to unless the workspace routes it
     source: str = ""
 
     @property
@@ -105,9 +152,12 @@ _COUNTERS: dict[Counting, Callable[[str, PlatformSpec], int]] = {
     Counting.MASTODON: lambda t, s: counting.mastodon_length(t, s.url_length),
 }
 
-_VERTICAL = dict(width=1080, height=1920, fps=30)
-_FEED_IMAGES = (ImageSpec(name="portrait", width=1080, height=1350),
-                ImageSpec(name="square", width=1080, height=1080))
+_VERTICAL: dict[str, Any] = dict(width=1080, height=1920, fps=30)
+_PORTRAIT = ImageSpec(name="portrait", width=1080, height=1350)
+_SQUARE = ImageSpec(name="square", width=1080, height=1080)
+_FEED_IMAGES = (_PORTRAIT, _SQUARE)
+_LANDSCAPE_CARD = ImageSpec(name="x", width=1200, height=675)
+_C = CTAKind
 
 DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
     PlatformSpec(
@@ -115,6 +165,13 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         hook_window=210, hook_lines=3, sweet_spot=(700, 1500), max_hashtags=5,
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=600, max_megabytes=5000),
         images=(ImageSpec(name="link", width=1200, height=627), *_FEED_IMAGES),
+        points=5, hashtag_target=3, cta_preference=(_C.COMMENT, _C.LINK, _C.SIGNUP, _C.FOLLOW, _C.SHARE, _C.SAVE,
+        _C.DM), more_label="'...see more'", preview=PreviewStyle.FEED, hashtags_expected=True,
+        paragraphs_expected=True, card=ImageSpec(name="linkedin", width=1200, height=627),
+        slots=("Tue 09:00", "Wed 09:00", "Thu 09:00"),
+        guidance="A hook of one or two short lines that makes a professional stop scrolling (it must fit before "
+                 "'...see more', about 210 characters). Then the key points as short paragraphs, then the call to "
+                 "action, then 3-5 hashtags on the last line.",
         source="LinkedIn Help: posts up to 3,000 characters; feed shows ~210 characters / 3 lines before "
                "'...see more'. Counted in UTF-16 units as LinkedIn's web client does.",
     ),
@@ -123,6 +180,11 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         max_hashtags=2,
         video=VideoSpec(width=720, height=1280, fps=30, min_seconds=0.5, max_seconds=140, max_megabytes=512),
         images=(ImageSpec(name="landscape", width=1200, height=675),),
+        points=1, hashtag_target=1, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE,
+        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD,
+        slots=("Mon 12:00", "Tue 12:00", "Wed 12:00", "Thu 12:00", "Fri 12:00"),
+        guidance="One post. A hook that states the most striking point, then the call to action. At most 1-2 "
+                 "hashtags.",
         source="twitter-text config v3 (weighted: CJK and emoji 2, URLs 23); video 720x1280 up to 140 s "
                "(X media best practices).",
     ),
@@ -130,6 +192,11 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         name="x_thread", label="X thread", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 260),
         max_parts=25, max_hashtags=2,
         images=(ImageSpec(name="landscape", width=1200, height=675),),
+        points=7, hashtag_target=1, cta_preference=(_C.LINK, _C.FOLLOW, _C.SIGNUP, _C.COMMENT, _C.SHARE, _C.SAVE,
+        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD, slots=("Tue 17:00", "Thu 17:00"),
+        prompt="thread",
+        guidance="A thread: the first post is the hook, then one key point per post, the last post holds the call "
+                 "to action with its link. Do not number the posts; numbering is added for you.",
         source="twitter-text config v3 per post; 25 posts per thread (X composer).",
     ),
     PlatformSpec(
@@ -137,21 +204,37 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         hook_window=125, max_hashtags=5, sweet_spot=(138, 1000),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
         images=_FEED_IMAGES,
+        points=4, hashtag_target=5, links_clickable=False, cta_preference=(_C.SAVE, _C.COMMENT, _C.SHARE,
+        _C.FOLLOW, _C.DM), more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True,
+        paragraphs_expected=True, card=_PORTRAIT, slots=("Mon 18:00", "Wed 18:00", "Fri 18:00"),
+        guidance="A caption whose first 125 characters are the hook (they show before 'more'). Short lines, key "
+                 "points, the call to action (links are not clickable: do not paste URLs), at most 5 hashtags at "
+                 "the end.",
         source="Instagram Help: captions up to 2,200 characters, truncated at ~125; at most 5 hashtags "
                "(Instagram, Dec 2025); Reels up to 3 min, 1080x1920.",
     ),
     PlatformSpec(
         name="threads", label="Threads post", limit=500, counting=Counting.THREADS, max_links=5,
         max_hashtags=1, sweet_spot=(100, 400),
+        hashtag_target=1, cta_preference=(_C.COMMENT, _C.LINK, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
+        card=_PORTRAIT, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"),
+        guidance="One conversational post of up to 500 characters; a question invites replies. One topic tag at "
+                 "most.",
         source="Threads API (Posts): 500 characters, emoji counted as their UTF-8 bytes; at most 5 links "
                "(from 22 Dec 2025); one topic tag per post.",
     ),
     PlatformSpec(
         name="bluesky", label="Bluesky post", limit=300, counting=Counting.GRAPHEMES, sweet_spot=(80, 280),
+        points=1, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
+        card=_LANDSCAPE_CARD, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"),
+        guidance="One post of up to 300 characters: the sharpest point and the call to action.",
         source="AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300.",
     ),
     PlatformSpec(
         name="mastodon", label="Mastodon post", limit=500, counting=Counting.MASTODON, sweet_spot=(80, 450),
+        hashtag_target=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
+        card=_LANDSCAPE_CARD, slots=("Tue 10:00", "Thu 10:00"),
+        guidance="One post of up to 500 characters; plain, no hype. Hashtags in CamelCase for screen readers.",
         source="Mastodon default (instance-configurable): 500 characters, every URL counts 23, "
                "@user@domain counts as @user.",
     ),
@@ -159,18 +242,32 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         name="tiktok", label="TikTok caption", limit=2200, counting=Counting.UTF16, hook_window=100,
         max_hashtags=5, sweet_spot=(80, 300),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=600, safe_top=160, safe_bottom=480),
+        hashtag_target=4, links_clickable=False, cta_preference=(_C.FOLLOW, _C.COMMENT, _C.SAVE, _C.SHARE, _C.DM),
+        more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True,
+        slots=("Tue 19:00", "Thu 19:00", "Sat 19:00"),
+        guidance="A short caption for a video: a hook in the first line, one point, a call to action, 3-4 "
+                 "hashtags. No URLs.",
         source="TikTok: video captions up to 2,200 characters (4,000 for photo/text posts).",
     ),
     PlatformSpec(
         name="reels", label="Instagram Reel caption", limit=2200, counting=Counting.UTF16,
         hook_window=125, max_hashtags=5, sweet_spot=(80, 400),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
+        hashtag_target=5, links_clickable=False, cta_preference=(_C.SAVE, _C.SHARE, _C.FOLLOW, _C.COMMENT, _C.DM),
+        more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True, default=False,
+        slots=("Tue 18:00", "Sat 11:00"),
+        guidance="A short Reel caption: a hook in the first 125 characters, one point, a call to action, up to 5 "
+                 "hashtags. No URLs.",
         source="Instagram Help: Reels captions as feed captions; Reels 1080x1920, up to 3 min.",
     ),
     PlatformSpec(
         name="youtube_shorts", label="YouTube Shorts", limit=5000, counting=Counting.UTF8_BYTES,
         title_limit=100, forbidden_chars="<>", max_hashtags=15, sweet_spot=(100, 1000),
         video=VideoSpec(**_VERTICAL, min_seconds=1, max_seconds=180, safe_top=200, safe_bottom=400),
+        points=3, hashtag_target=3, cta_preference=(_C.LINK, _C.FOLLOW, _C.COMMENT, _C.SIGNUP, _C.SHARE,
+        _C.SAVE, _C.DM), clips=True, slots=("Wed 17:00", "Sat 10:00"),
+        guidance="A title of at most 100 characters and a description: the hook, two or three points, the call to "
+                 "action with its link, 3 hashtags. Never use the characters < or >.",
         source="YouTube Data API: title 100 characters, description 5,000 bytes, neither may contain "
                "< or >; more than 15 hashtags and YouTube ignores them all; Shorts up to 3 min.",
     ),
@@ -178,32 +275,36 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         name="facebook", label="Facebook post", limit=63206, counting=Counting.UTF16, hook_window=125,
         sweet_spot=(40, 500), max_hashtags=3,
         images=(ImageSpec(name="link", width=1200, height=630), *_FEED_IMAGES),
+        points=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
+        more_label="'See more'", paragraphs_expected=True, card=_SQUARE,
+        slots=("Mon 13:00", "Wed 13:00", "Fri 13:00"),
+        guidance="A post whose first 125 characters are the hook (before 'See more'), then two or three points and "
+                 "the call to action with its link.",
         source="Facebook: posts up to 63,206 characters; ~125 shown before 'See more'.",
     ),
 ]}
 
 
-class PlatformOverride(BaseModel):
-    """What a workspace may change about a platform (see `workbench.config`)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int | None = Field(default=None, gt=0)
-    url_length: int | None = Field(default=None, gt=0)
-    max_hashtags: int | None = Field(default=None, ge=0)
-    max_links: int | None = Field(default=None, ge=0)
-    hook_window: int | None = Field(default=None, gt=0)
-    sweet_spot: tuple[int, int] | None = None
-    max_parts: int | None = Field(default=None, gt=0)
-    title_limit: int | None = Field(default=None, gt=0)
+def _optional(field: Any) -> Any:
+    """The field's type and constraints, or None (left as the catalogue has it)."""
+    annotated = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return annotated | None
 
 
-def unknown_platform(name: str, where: str | None = None) -> UnknownPlatformError:
-    close = difflib.get_close_matches(name, list(DEFAULT_PLATFORMS), n=1, cutoff=0.5)
+# What a workspace may change about a platform: any fact but its name (`platforms:` in workbench.yaml).
+PlatformOverride = create_model(  # type: ignore[call-overload]
+    "PlatformOverride", __config__=ConfigDict(extra="forbid"), __doc__="Facts a workspace changes for one platform.",
+    **{name: (_optional(field), None) for name, field in PlatformSpec.model_fields.items()
+       if name != "name"})
+
+
+def unknown_platform(name: str, where: str | None = None, known: list[str] | None = None) -> UnknownPlatformError:
+    names = known if known is not None else list(DEFAULT_PLATFORMS)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return UnknownPlatformError(
         f"unknown platform '{name}'.", path=where,
-        fix=f"{hint}Known platforms: {', '.join(DEFAULT_PLATFORMS)}.")
+        fix=f"{hint}Known platforms: {', '.join(names)}.")
 
 
 def _known_platform(name: str) -> str:
@@ -217,35 +318,27 @@ def _known_platform(name: str) -> str:
 PlatformName = Annotated[str, AfterValidator(_known_platform)]
 
 
-def registry(overrides: Mapping[str, PlatformOverride] | None = None) -> dict[str, PlatformSpec]:
+def registry(overrides: Mapping[str, BaseModel] | None = None,
+             added: Mapping[str, PlatformSpec] | None = None) -> dict[str, PlatformSpec]:
+    """The catalogue as a workspace sees it: the built-in entries, the workspace's own, then its overrides."""
     specs = dict(DEFAULT_PLATFORMS)
+    for name, spec in (added or {}).items():
+        specs[name] = spec
     for name, override in (overrides or {}).items():
         if name not in specs:
-            raise unknown_platform(name, "platforms override")
+            raise unknown_platform(name, "platforms override", list(specs))
         update = override.model_dump(exclude_none=True)
-        specs[name] = specs[name].model_copy(update=update)
+        specs[name] = PlatformSpec.model_validate({**specs[name].model_dump(), **update})
     return specs
 
 
-def get_platform(name: str, overrides: Mapping[str, PlatformOverride] | None = None) -> PlatformSpec:
-    specs = registry(overrides)
+def get_platform(name: str, overrides: Mapping[str, BaseModel] | None = None,
+                 added: Mapping[str, PlatformSpec] | None = None) -> PlatformSpec:
+    specs = registry(overrides, added)
     key = name.strip().lower().replace("-", "_")
     if key not in specs:
-        raise unknown_platform(name)
+        raise unknown_platform(name, known=list(specs))
     return specs[key]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something that stops a draft from posting as it is (`error`) or that an editor should see."""
-
-    code: str
-    message: str
-    where: str = ""
-    severity: str = "error"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "where": self.where, "severity": self.severity}
 
 
 def check_text(text: str, spec: PlatformSpec, where: str = "") -> list[Problem]:

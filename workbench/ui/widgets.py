@@ -61,7 +61,7 @@ class DraftEditor(w.VBox):
     def _changed(self, change: dict[str, Any]) -> None:
         # a single post is kept exactly as typed; a thread is cut at its separator lines, as the CLI reads it
         text = change["new"]
-        self.draft.parts = (parts_from_text(text, self.spec) if self.spec.is_thread else [text]) or [""]
+        self.draft.parts = (parts_from_text(text, True) if self.spec.is_thread else [text]) or [""]
         self.refresh()
 
     def refresh(self) -> None:
@@ -252,7 +252,7 @@ class ReviewQueue(w.VBox):
         if item is None:
             return self._act("edited", lambda: None)
         spec = self.settings.platform(item.platform)
-        parts = parts_from_text(text, spec) if spec.is_thread else [text]
+        parts = parts_from_text(text, True) if spec.is_thread else [text]
         return self._act("edited", lambda: self.queue.edit(item.id, parts, self.author.value, item.revision))
 
 
