@@ -9,7 +9,8 @@ import pytest
 
 from workbench.brand import BrandVoice, load_brand
 from workbench.engines import get_engine
-from workbench.engines.extractive import CONNECTIVE_THREAD, check_numbers
+from workbench.compose import check_numbers
+from workbench.engines.extractive import CONNECTIVE_THREAD
 from workbench.pillar import Pillar, load_pillar
 from workbench.platforms import get_platform
 from workbench.repurpose import DEFAULT_RUN_PLATFORMS, repurpose

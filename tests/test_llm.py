@@ -61,11 +61,15 @@ def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_
         assert "Start small: batch one week" not in sent or "Key points:" in sent
         assert "Headline: Headline" in sent
     assert "LinkedIn post: at most 3000 (utf16) per post." in all_text(server.requests[1])
+    # one drafting template: each platform's guidance comes from its catalogue entry
+    for request, spec in zip(server.requests[1:], specs, strict=True):
+        assert spec.guidance in all_text(request)
     for d in drafts:
         assert d.problems == [], (d.platform, d.problems)
         assert d.score is not None and d.score["overall"] > 0
         assert d.provenance.engine == "llm" and d.provenance.model == "test-model"
-        assert d.provenance.prompt_version == f"{d.platform}@v1" and d.provenance.source_sentence_ids
+        expected = "thread@v1" if d.platform == "x_thread" else "draft@v1"
+        assert d.provenance.prompt_version == expected and d.provenance.source_sentence_ids
     thread = drafts[1].parts
     assert len(thread) > 1 and thread[-1].endswith(f" {len(thread)}/{len(thread)}")
     assert engine.usage.requests == 4 and engine.usage.input_tokens > 0 and engine.usage.output_tokens > 0
@@ -161,8 +165,8 @@ def test_a_draft_with_problems_is_sent_back_once_then_fitted(server: FakeOpenAIS
 
 
 def test_prompt_variables_are_checked_before_any_call(tmp_path: Path) -> None:
-    with pytest.raises(PromptError, match="missing variable\\(s\\) rules, examples, brief, cta, hashtags"):
-        load_prompt("linkedin").render(brand_voice="x")
+    with pytest.raises(PromptError, match="missing variable\\(s\\) rules, guidance, examples, brief, cta, hashtags"):
+        load_prompt("draft").render(brand_voice="x")
     (tmp_path / "bad.md").write_text("---\nname: bad\nversion: 1\ntask: draft\nvariables: [brief]\n---\n"
                                      "## system\nHi {brand}\n\n## user\n{brief}\n")
     with pytest.raises(PromptError, match="used but not declared: brand"):

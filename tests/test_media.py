@@ -13,7 +13,7 @@ from workbench.brand import load_brand
 from workbench.cli import main, repurpose_cmd
 from workbench.media.captions import Word, ass_document, group_lines, spread_words, write_captions
 from workbench.media.clips import candidates, choose, score_clip, topic_boundaries
-from workbench.media.images import CARD_SIZES, carousel, fit_text, quote_card
+from workbench.media.images import card_sizes, carousel, fit_text, quote_card
 from workbench.media.reels import make_reels
 from workbench.media.video import MediaError, ffmpeg_exe, integrated_loudness, probe
 from workbench.pillar import load_pillar
@@ -188,7 +188,7 @@ def test_face_layout_without_a_face_falls_back_to_the_blurred_frame(talk: Path, 
 
 def test_quote_cards_in_every_size_with_alt_text(tmp_path: Path) -> None:
     brand = load_brand("northwind-advisory")
-    for size, (w, h) in CARD_SIZES.items():
+    for size, (w, h) in {n: (c.width, c.height) for n, c in card_sizes().items()}.items():
         card = quote_card("Batching fixes that: you plan, write and schedule a whole month of posts in one "
                           "sitting.", tmp_path / f"{size}.png", size, brand)
         assert Image.open(card.path).size == (w, h) and card.alt_text.startswith("Quote card: \u201cBatching")

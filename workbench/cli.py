@@ -363,7 +363,7 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
 def cards_cmd(pillar: Path, brand: str | None, out: Path) -> None:
     """Quote cards in every feed size and a carousel (PNG slides and a PDF) from a pillar's brief."""
     from .brief import extract_brief
-    from .media.images import CARD_SIZES, carousel, quote_card
+    from .media.images import card_sizes, carousel, quote_card
 
     settings = load_settings()
     try:
@@ -371,7 +371,8 @@ def cards_cmd(pillar: Path, brand: str | None, out: Path) -> None:
         voice = load_brand(settings.get("brand", brand), settings.workspace)
         brief = extract_brief(p)
         quote = next((q.text for q in brief.quotes + brief.key_points if len(q.text) <= 220), p.title)
-        made = [quote_card(quote, out / f"{p.stem}-quote-{size}.png", size, voice) for size in CARD_SIZES]
+        made = [quote_card(quote, out / f"{p.stem}-quote-{name}.png", size, voice)
+                for name, size in card_sizes(settings.platforms().values()).items()]
         slides, pdf = carousel(p.title, [k.text for k in brief.key_points[:6]], out, p.stem, voice)
     except WorkbenchError as exc:
         _fail(exc)

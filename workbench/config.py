@@ -83,6 +83,10 @@ _ENV: dict[str, tuple[tuple[str, ...], Any]] = {
     "queue_url": (("WORKBENCH_QUEUE_URL",), None),
     "webhook_url": (("WORKBENCH_WEBHOOK_URL",), None),
 }
+# secrets come from the environment only, never from a file in the workspace
+_SECRETS: dict[str, tuple[str, ...]] = {
+    "api_key": ("WORKBENCH_API_KEY", "OPENAI_API_KEY"),
+}
 
 
 @dataclass
@@ -111,6 +115,13 @@ class Settings:
                                           fix=f"set {env} to a number, or unset it.") from None
                 return raw
         return default
+
+    def secret(self, name: str) -> str | None:
+        """A secret from the environment (never from workbench.yaml, so it cannot be committed)."""
+        return next((os.environ[env] for env in _SECRETS[name] if os.environ.get(env)), None)
+
+    def api_key(self) -> str | None:
+        return self.secret("api_key")
 
     def platform(self, name: str) -> PlatformSpec:
         return get_platform(name, self.file.platforms, self.file.catalogue)

@@ -108,6 +108,7 @@ class PlatformSpec(BaseModel):
     default: bool = True  # drafted by `repurpose` when no --platforms is given
     clips: bool = False  # a video pillar gives one draft per vertical clip here
     card: ImageSpec | None = None  # the quote card that goes with a text post
+    carousel: bool = False  # document posts: the key points as a carousel PDF go with the post
     # -- scoring -------------------------------------------------------------------------------------
     sweet_spot: tuple[int, int] | None = None  # length range that performs best
     hashtags_expected: bool = False  # discovery runs on hashtags: a post without any loses reach
@@ -167,7 +168,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         images=(ImageSpec(name="link", width=1200, height=627), *_FEED_IMAGES),
         points=5, hashtag_target=3, cta_preference=(_C.COMMENT, _C.LINK, _C.SIGNUP, _C.FOLLOW, _C.SHARE, _C.SAVE,
         _C.DM), more_label="'...see more'", preview=PreviewStyle.FEED, hashtags_expected=True,
-        paragraphs_expected=True, card=ImageSpec(name="linkedin", width=1200, height=627),
+        paragraphs_expected=True, card=ImageSpec(name="linkedin", width=1200, height=627), carousel=True,
         slots=("Tue 09:00", "Wed 09:00", "Thu 09:00"),
         guidance="A hook of one or two short lines that makes a professional stop scrolling (it must fit before "
                  "'...see more', about 210 characters). Then the key points as short paragraphs, then the call to "

@@ -62,7 +62,7 @@ def load_prompt(name: str, folder: Path | None = None) -> Prompt:
     path = (folder or PROJECT_PROMPTS) / f"{name}.md"
     if not path.exists():
         raise PromptError("no such prompt template.", path=path,
-                          fix=f"add {path.name} to the prompts folder (see prompts/linkedin.md).")
+                          fix=f"add {path.name} to the prompts folder (see prompts/draft.md).")
     try:
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -18,18 +18,18 @@ from typing import Any
 from rich.progress import Progress
 
 from .brand import BrandVoice, load_brand
+from .compose import is_promotional
 from .config import Settings
 from .drafts import Draft
 from .engines import Engine, get_engine
-from .engines.extractive import is_promotional
 from .errors import WorkbenchError
 from .pillar import Pillar, iter_pillar_files, load_pillar
-from .platforms import PlatformSpec, Problem
+from .drafts import Problem
+from .platforms import DEFAULT_PLATFORMS, PlatformSpec
 from .scoring import deductions, headline, score
 
-# what `repurpose` writes when no --platforms is given (reels need a video: the media step adds them)
-DEFAULT_RUN_PLATFORMS = ("linkedin", "x_thread", "x", "instagram", "threads", "bluesky", "mastodon", "tiktok",
-                         "youtube_shorts", "facebook")
+# what `repurpose` writes when no --platforms is given (`PlatformSpec.default`; reels need a video)
+DEFAULT_RUN_PLATFORMS = tuple(name for name, spec in DEFAULT_PLATFORMS.items() if spec.default)
 
 
 @dataclass
@@ -65,11 +65,6 @@ class PillarResult:
         return self.status != "failed"
 
 
-VIDEO_PLATFORMS = ("reels", "tiktok", "youtube_shorts")
-CARD_SIZE_FOR = {"linkedin": "linkedin", "x": "x", "x_thread": "x", "instagram": "portrait", "facebook": "square",
-                 "threads": "portrait", "bluesky": "x", "mastodon": "x"}
-
-
 def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
               variants: int = 1, media_dir: Path | None = None, images: bool = False,
               reel_layout: str = "center", notes: list[str] | None = None,
@@ -84,7 +79,7 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     for spec in specs:
         if progress is not None:
             progress(spec.name)
-        if media_dir is not None and pillar.video_path is not None and spec.name in VIDEO_PLATFORMS:
+        if media_dir is not None and pillar.video_path is not None and spec.clips:
             made = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
             drafts.extend(made)
             continue
@@ -99,7 +94,7 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
         options.sort(key=lambda d: -(d.score or {}).get("overall", 0))
         drafts.extend(options)
     if media_dir is not None and images:
-        _attach_images(pillar, brief, brand, drafts, media_dir)
+        _attach_images(pillar, brief, brand, drafts, {s.name: s for s in specs}, media_dir)
     return drafts
 
 
@@ -141,21 +136,22 @@ def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSp
     return drafts
 
 
-def _attach_images(pillar: Pillar, brief: Any, brand: BrandVoice, drafts: list[Draft], media_dir: Path) -> None:
+def _attach_images(pillar: Pillar, brief: Any, brand: BrandVoice, drafts: list[Draft], specs: dict[str, PlatformSpec],
+                   media_dir: Path) -> None:
     from .drafts import MediaAsset
     from .media.images import carousel, quote_card
 
     quote = next((q.text for q in brief.quotes + brief.key_points if len(q.text) <= 220), None)
     cards: dict[str, Any] = {}
     for d in drafts:
-        size = CARD_SIZE_FOR.get(d.platform)
+        size = specs[d.platform].card
         if size is None or quote is None or any(m.kind == "reel" for m in d.media):
             continue
-        if size not in cards:
-            cards[size] = quote_card(quote, media_dir / f"{pillar.stem}-quote-{size}.png", size, brand)
-        card = cards[size]
+        if size.name not in cards:
+            cards[size.name] = quote_card(quote, media_dir / f"{pillar.stem}-quote-{size.name}.png", size, brand)
+        card = cards[size.name]
         d.media.append(MediaAsset("image", str(card.path), card.alt_text, card.width, card.height))
-        if d.platform == "linkedin" and brief.key_points:
+        if specs[d.platform].carousel and brief.key_points:
             if "carousel" not in cards:
                 closing = next((t for o in brand.ctas.values() for t in o.texts), None)
                 cards["carousel"] = carousel(pillar.title, [k.text for k in brief.key_points[:6]], media_dir,

@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -22,8 +23,8 @@ import pyphen
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .brand import BrandVoice, EmojiPolicy
-from .drafts import Draft
-from .platforms import PlatformSpec, Problem, get_platform, validate
+from .drafts import CTAKind, Draft, Problem
+from .platforms import PlatformSpec, get_platform, validate
 from .text import find_urls, hashtags, split_sentences
 
 # words that oversell, whatever the brand: a reader discounts them
@@ -40,7 +41,8 @@ JARGON = ("synergy", "leverage", "stakeholders", "utilize", "going forward", "be
 ACRONYMS = {"SMM", "ROI", "KPI", "KPIS", "CTA", "CTR", "CPL", "UGC", "SEO", "B2B", "B2C", "SLA", "SLAS", "CRM",
             "API", "CET", "UTC", "USA", "CEO", "CMO", "AI", "PDF", "URL", "UTM", "FAQ", "MQL", "MQLS", "DM", "DMS"}
 
-CTA_KINDS = ("signup", "dm", "comment", "save", "share", "follow", "link")
+# detection order: the first matching kind wins
+CTA_KINDS = (CTAKind.SIGNUP, CTAKind.DM, CTAKind.COMMENT, CTAKind.SAVE, CTAKind.SHARE, CTAKind.FOLLOW, CTAKind.LINK)
 # the first matching kind wins: "Register via the link in the comments" asks for a sign-up
 CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for k, p in {
     "signup": r"\b(sign(ing)? ?up|register|registration|join (us|our|the) \w*\s?(session|webinar|waitlist|"
@@ -70,6 +72,11 @@ CONTRACTION = re.compile(r"\b(\w+n['’]t|\w+['’](re|ve|ll|d|m)|(it|that|there
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
+class Verdict(StrEnum):
+    READY = "ready"
+    NEEDS_EDIT = "needs edit"
+
+
 @dataclass
 class Reason:
     component: str
@@ -90,7 +97,7 @@ class Score:
     cta: Component
     platform_fit: Component
     overall: int
-    verdict: str  # ready / needs edit
+    verdict: Verdict
     cta_kind: str | None
     judge: dict[str, Any] | None = None
 
@@ -99,7 +106,9 @@ class Score:
         return self.tone.reasons + self.cta.reasons + self.platform_fit.reasons
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["verdict"] = self.verdict.value
+        return data
 
 
 class _Card:
@@ -150,7 +159,7 @@ def reading_grade(text: str) -> float:
     return round(0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59, 1)
 
 
-def detect_cta(text: str) -> str | None:
+def detect_cta(text: str) -> CTAKind | None:
     """The kind of call to action a post makes, or None."""
     body = re.sub(r"(^|\s)#\w+", " ", text)
     for kind in CTA_KINDS:
@@ -159,7 +168,7 @@ def detect_cta(text: str) -> str | None:
     # a question put to the reader at the very end invites comments
     sentences = split_sentences(body.strip())
     if sentences and sentences[-1].rstrip(" 👇🙃").endswith("?") and re.search(r"\byou(r)?\b", sentences[-1], re.I):
-        return "comment"
+        return CTAKind.COMMENT
     return None
 
 
@@ -287,9 +296,9 @@ def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Comp
         first_index = found[0][0]
         if n >= 4 and first_index < n - 3:
             card.take(10, "cta_placement", "the CTA comes early; put it at the end, after the value.")
-    if kind == "link":
+    if kind is CTAKind.LINK:
         urls = [text[s:e] for s, e in find_urls(text)]
-        clickable = spec.name not in ("instagram", "reels", "tiktok")
+        clickable = spec.links_clickable
         if not clickable and urls:
             card.take(15, "link_not_clickable", f"links in {spec.label} are not clickable: say 'link in bio' and "
                                                 f"put the URL there.")
@@ -303,10 +312,6 @@ def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Comp
         card.take(5, "cta_vague", f"'{found[0][2][:60]}' does not start with a verb; lead with the action "
                                   "('Read', 'Save', 'Register').")
     return card.result(), kind
-
-
-PREVIEW = {"linkedin": "'...see more'", "instagram": "'more'", "facebook": "'See more'", "tiktok": "'more'",
-           "reels": "'more'"}
 
 
 def score_platform_fit(draft: Draft, spec: PlatformSpec, problems: list[Problem]) -> Component:
@@ -327,15 +332,15 @@ def score_platform_fit(draft: Draft, spec: PlatformSpec, problems: list[Problem]
         hook = first.split("\n\n")[0]
         if len(hook) > spec.hook_window:
             card.take(15, "hook_hidden", f"the opening runs {len(hook)} characters, past the {spec.hook_window} "
-                                         f"shown before {PREVIEW.get(spec.name, 'the cut')}: shorten the first line.")
+                                         f"shown before {spec.more_label}: shorten the first line.")
     if spec.hook_lines and first.count("\n") and len(first.split("\n")[0]) == 0:
         card.take(5, "blank_opening", "the post opens with a blank line.")
     n_tags = max((len(hashtags(p)) for p in draft.parts), default=0)
     if spec.max_hashtags is not None and 0 < spec.max_hashtags < n_tags:
         pass  # already an error from validate
-    elif spec.name in ("instagram", "reels", "tiktok", "linkedin") and n_tags == 0:
+    elif spec.hashtags_expected and n_tags == 0:
         card.take(5, "no_hashtags", f"no hashtags: {spec.label}s are found through 3-5 relevant tags.")
-    if spec.name in ("linkedin", "instagram", "facebook") and total > 400 and "\n" not in draft.text:
+    if spec.paragraphs_expected and total > 400 and "\n" not in draft.text:
         card.take(10, "wall_of_text", "one block of text: break it into short paragraphs.")
     if spec.is_thread:
         if len(draft.parts) == 1:
@@ -362,7 +367,7 @@ def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None =
         fit.score = round((fit.score + judged["platform_fit"]) / 2)
     overall = round((tone.score * w.tone + cta.score * w.cta + fit.score * w.platform_fit) / total)
     blocking = any(p.severity == "error" for p in problems)
-    verdict = "ready" if overall >= brand.scoring.threshold and not blocking else "needs edit"
+    verdict = Verdict.READY if overall >= brand.scoring.threshold and not blocking else Verdict.NEEDS_EDIT
     return Score(tone, cta, fit, overall, verdict, kind, judged)
 
 

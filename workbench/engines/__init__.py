@@ -1,20 +1,26 @@
-"""Drafting engines behind one protocol, chosen by name (a plugin-style registry as in `llm`).
+"""Drafting engines behind one protocol, found through the `workbench.engines` entry points.
 
 `extractive` is the offline default: deterministic, no network. `llm` speaks to any OpenAI-compatible
-server through langchain. Both return `Draft`s that have been through `platforms.validate`.
+server. Both are registered in pyproject.toml exactly as an outside package registers its own engine:
+
+    [project.entry-points."workbench.engines"]
+    myengine = "my_package:create"
+
+where `create(**options)` returns an object with the `Engine` protocol below. `get_engine` passes the
+options every engine receives: `settings` (the workspace's `config.Settings`), `model` and `base_url`
+(None where the user gave none); an engine ignores what it does not use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..brand import BrandVoice
 from ..brief import Brief
 from ..drafts import Draft
-from ..errors import WorkbenchError
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
+from ..plugins import Group, Registry
 
 
 class Engine(Protocol):
@@ -26,23 +32,14 @@ class Engine(Protocol):
               variant: int = 0, promotional: bool | None = None) -> Draft: ...
 
 
-_REGISTRY: dict[str, Callable[..., Engine]] = {}
+ENGINES: Registry[Any] = Registry(Group.ENGINES, "engine", "--engine")
 
 
-def register(name: str) -> Callable[[Callable[..., Engine]], Callable[..., Engine]]:
-    def deco(factory: Callable[..., Engine]) -> Callable[..., Engine]:
-        _REGISTRY[name] = factory
-        return factory
-    return deco
+def engine_names() -> list[str]:
+    """Every installed engine, built-ins first: what `repurpose --engine` and the composer offer."""
+    return ENGINES.names()
 
 
 def get_engine(name: str, **options: Any) -> Engine:
-    _load_builtins()
-    if name not in _REGISTRY:
-        raise WorkbenchError(f"unknown engine '{name}'.", field="engine",
-                             fix=f"use one of: {', '.join(sorted(_REGISTRY))}.")
-    return _REGISTRY[name](**options)
-
-
-def _load_builtins() -> None:
-    from . import extractive, llm  # noqa: F401  (they register themselves)
+    engine: Engine = ENGINES.get(name)(**options)
+    return engine

@@ -14,41 +14,12 @@ import emoji as emoji_lib
 
 from ..brand import BrandVoice
 from ..brief import Brief, BriefItem, extract_brief
+from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..drafts import CTA, Draft, Provenance
 from ..pillar import Pillar
-from ..platforms import PlatformSpec, Problem, validate
-from ..text import number_values, unsupported_numbers
-from . import register
+from ..platforms import PlatformSpec
 
-PROMOTION_KINDS = ("link", "signup")
-VALUE_KINDS = ("comment", "save", "share", "follow", "dm")
-# which CTA a platform rewards, best first (links are not clickable in Instagram and TikTok captions)
-CTA_PREFERENCE: dict[str, tuple[str, ...]] = {
-    "linkedin": ("comment", "link", "signup", "follow", "share", "save", "dm"),
-    "x": ("link", "comment", "share", "follow", "signup", "save", "dm"),
-    "x_thread": ("link", "follow", "signup", "comment", "share", "save", "dm"),
-    "instagram": ("save", "comment", "share", "follow", "dm"),
-    "reels": ("save", "share", "follow", "comment", "dm"),
-    "tiktok": ("follow", "comment", "save", "share", "dm"),
-    "threads": ("comment", "link", "share", "follow", "signup", "save", "dm"),
-    "bluesky": ("link", "comment", "share", "follow", "signup", "save", "dm"),
-    "mastodon": ("link", "comment", "share", "follow", "signup", "save", "dm"),
-    "youtube_shorts": ("link", "follow", "comment", "signup", "share", "save", "dm"),
-    "facebook": ("link", "comment", "share", "follow", "signup", "save", "dm"),
-}
-# hashtags a post carries by default (the brand and the platform cap it further)
-HASHTAG_TARGET = {"linkedin": 3, "x": 1, "x_thread": 1, "instagram": 5, "reels": 5, "tiktok": 4, "threads": 1,
-                  "bluesky": 2, "mastodon": 3, "youtube_shorts": 3, "facebook": 2}
-# key points a post carries at most
-POINTS = {"linkedin": 5, "x": 1, "instagram": 4, "reels": 2, "tiktok": 2, "threads": 2, "bluesky": 1,
-          "mastodon": 2, "youtube_shorts": 3, "facebook": 3, "x_thread": 7}
 CONNECTIVE_THREAD = "A thread:"
-
-
-def is_promotional(index: int, promotion_percent: int) -> bool:
-    """Spread promotional drafts so that about `promotion_percent` of a run's drafts promote."""
-    p = promotion_percent / 100
-    return int((index + 1) * p) > int(index * p)
 
 
 def trim_to(text: str, fits: Callable[[str], bool]) -> str | None:
@@ -61,10 +32,6 @@ def trim_to(text: str, fits: Callable[[str], bool]) -> str | None:
         if fits(candidate) and len(candidate.split()) >= 5:
             return candidate
     return None
-
-
-def camel_tag(word: str) -> str:
-    return "#" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[\s_-]+", word) if part)
 
 
 def _apply_voice(text: str, brand: BrandVoice, no_emoji: bool) -> str | None:
@@ -111,33 +78,6 @@ class ExtractiveEngine:
             points = points[shift:] + points[:shift]
         return hook, points
 
-    def _cta(self, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar, promotional: bool,
-             variant: int) -> CTA | None:
-        allowed = brand.cta_kinds_for(spec.name)
-        order = CTA_PREFERENCE.get(spec.name, PROMOTION_KINDS + VALUE_KINDS)
-        wanted = [k for k in order if k in allowed and (k in PROMOTION_KINDS) == promotional]
-        fallback = [k for k in order if k in allowed]
-        kinds = wanted or fallback
-        if not kinds:
-            return None
-        kind = kinds[0]
-        option = brand.ctas[kind]  # type: ignore[index]
-        text = option.texts[variant % len(option.texts)]
-        clickable = spec.name not in ("instagram", "reels", "tiktok")
-        url = brand.cta_url(kind, spec.name, pillar.stem) if clickable else None
-        return CTA(kind=kind, text=text, url=url)
-
-    def _hashtags(self, brief: Brief, brand: BrandVoice, spec: PlatformSpec) -> list[str]:
-        cap = brand.max_hashtags_for(spec.name)
-        target = HASHTAG_TARGET.get(spec.name, 2)
-        n = target if cap is None else min(target, cap)
-        tags = list(dict.fromkeys(brand.hashtags_for(spec.name)))
-        for word in brief.keywords:
-            tag = camel_tag(word)
-            if tag.lower() not in {t.lower() for t in tags} and brand.usable(word):
-                tags.append(tag)
-        return tags[:n]
-
     # -- assembly ---------------------------------------------------------------------------
 
     def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
@@ -145,8 +85,8 @@ class ExtractiveEngine:
         if promotional is None:
             promotional = is_promotional(variant, brand.mix.promotion)
         hook, points = self._items(brief, brand, spec.name, variant)
-        cta = self._cta(brand, spec, pillar, promotional, variant)
-        tags = self._hashtags(brief, brand, spec)
+        cta = choose_cta(brand, spec, pillar.stem, promotional, variant)
+        tags = choose_hashtags(brief.keywords, brand, spec)
         if spec.is_thread:
             parts, used = self._thread(hook, points, cta, tags, spec)
         else:
@@ -187,7 +127,7 @@ class ExtractiveEngine:
             hook_text = trim_to(hook_text, lambda t: len(t) <= window) or hook_text
         sweet = spec.sweet_spot[1] if spec.sweet_spot else spec.limit
         best: tuple[str, list[BriefItem]] | None = None
-        for n in range(POINTS.get(spec.name, 2), -1, -1):
+        for n in range(spec.points, -1, -1):
             body = points[:n]
             text = compose(hook_text, body)
             if spec.fits(text) and (spec.length(text) <= sweet or n == 0 or best is None):
@@ -207,7 +147,7 @@ class ExtractiveEngine:
                 spec: PlatformSpec) -> tuple[list[str], list[BriefItem]]:
         bodies: list[str] = []
         used: list[BriefItem] = []
-        max_points = min(POINTS["x_thread"], spec.max_parts - 2)
+        max_points = min(spec.points, spec.max_parts - 2)
         chosen = points[:max_points]
         n = len(chosen) + (1 if hook else 0) + (1 if cta or tags else 0)
         suffix = f" {n}/{n}"
@@ -237,20 +177,6 @@ class ExtractiveEngine:
         return [f"{b} {i}/{total}" for i, b in enumerate(bodies, 1)], used
 
 
-def check_numbers(draft: Draft, pillar: Pillar) -> list[Problem]:
-    """A number in the draft that the pillar never states is a problem (brand CTA text may hold its own)."""
-    allowed = pillar.number_values | (number_values(draft.cta.text) if draft.cta else set())
-    text = "\n".join([draft.title or "", *draft.parts])
-    bad = unsupported_numbers(text, allowed)
-    return [Problem("invented_number", f"'{n}' does not appear in the pillar; use the source's figure or "
-                                       f"remove it.", "numbers") for n in dict.fromkeys(bad)]
-
-
-def finish(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
-    draft.problems = validate(draft, spec) + check_numbers(draft, pillar)
-    return draft
-
-
-@register("extractive")
-def _factory(**_: object) -> ExtractiveEngine:
+def create(**_: object) -> ExtractiveEngine:
+    """The `workbench.engines` entry point: the offline engine needs no settings."""
     return ExtractiveEngine()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -24,15 +23,14 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem
+from ..brief import Brief, BriefItem, extract_brief
+from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..drafts import CTA, Draft, Provenance
 from ..errors import WorkbenchError
 from ..pillar import Pillar
 from ..platforms import PlatformSpec, split_thread
 from ..prompts import load_prompt
 from ..text import split_sentences, unsupported_numbers
-from . import register
-from .extractive import ExtractiveEngine, finish
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -201,9 +199,8 @@ class LLMEngine:
             raise LLMError("no model chosen for the LLM engine.", field="model",
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
         self.model = model
-        base_url = base_url or os.environ.get("WORKBENCH_BASE_URL") or os.environ.get("OPENAI_BASE_URL")
         self.base_url = base_url
-        key = api_key or os.environ.get("WORKBENCH_API_KEY") or os.environ.get("OPENAI_API_KEY")
+        key = api_key
         if not key:
             if base_url is None:
                 raise LLMError("no API key for OpenAI.", field="OPENAI_API_KEY",
@@ -215,7 +212,6 @@ class LLMEngine:
         self.timeout = timeout
         self.prices = prices
         self.usage = Usage()
-        self._extractive = ExtractiveEngine()
 
         from langchain_core.rate_limiters import InMemoryRateLimiter
         from langchain_openai import ChatOpenAI
@@ -315,12 +311,13 @@ class LLMEngine:
 
     def draft_messages(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
                        promotional: bool) -> tuple[list[tuple[str, str]], CTA | None, list[str], str]:
-        cta = self._extractive._cta(brand, spec, pillar, promotional, variant)
-        tags = self._extractive._hashtags(brief, brand, spec)
-        examples = brand.examples.get(spec.name) or brand.examples.get("linkedin") or []
+        cta = choose_cta(brand, spec, pillar.stem, promotional, variant)
+        tags = choose_hashtags(brief.keywords, brand, spec)
+        examples = brand.examples.get(spec.name) or next(iter(brand.examples.values()), [])
         cta_text = (f"{cta.kind}: \"{cta.text}\"" + (f" with the link {cta.url}" if cta.url else "")) if cta else "none"
-        prompt = load_prompt(spec.name)
+        prompt = load_prompt(spec.prompt)
         messages = prompt.render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
+                                 guidance=spec.guidance,
                                  examples="\n".join(f"- {e}" for e in examples) or "(none)",
                                  brief=_brief_text(brief) + (f"\n(variant {variant + 1}: open with a different "
                                                              "hook than the first variant)" if variant else ""),
@@ -329,8 +326,6 @@ class LLMEngine:
 
     def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
               promotional: bool | None = None) -> Draft:
-        from .extractive import is_promotional
-
         promo = is_promotional(variant, brand.mix.promotion) if promotional is None else promotional
         messages, cta, tags, prompt_version = self.draft_messages(pillar, brief, brand, spec, variant, promo)
         out = self.call(messages, DraftOut)
@@ -357,7 +352,7 @@ class LLMEngine:
         draft = Draft(platform=spec.name, parts=parts or [""], title=out.title if spec.title_limit else None,
                       hashtags=out.hashtags, cta=used_cta, variant=variant,
                       provenance=Provenance(source_sentence_ids=[i for i in out.source_sentence_ids if i in known],
-                                            engine=self.name, model=self.model, prompt=spec.name,
+                                            engine=self.name, model=self.model, prompt=spec.prompt,
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
         return finish(draft, pillar, spec)
 
@@ -371,7 +366,7 @@ class LLMEngine:
     def estimate(self, pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], variants: int = 1,
                  ) -> dict[str, Any]:
         """Tokens and cost a run would take, counted with tiktoken before anything is sent."""
-        stand_in = self._extractive.brief(pillar)  # the real brief is about this size
+        stand_in = extract_brief(pillar)  # the real brief is about this size
         tokens_in = count_tokens(self.brief_messages(pillar))
         tokens_out = OUTPUT_ESTIMATE["brief"]
         for spec in specs:
@@ -410,11 +405,15 @@ def fit(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
     return finish(draft, pillar, spec)
 
 
-@register("llm")
-def _factory(model: str | None = None, base_url: str | None = None, settings: Any = None, **options: Any,
-             ) -> LLMEngine:
-    llm = getattr(getattr(settings, "file", None), "llm", None)
-    if llm is not None:
-        options = {"timeout": llm.timeout, "max_retries": llm.max_retries,
-                   "requests_per_second": llm.requests_per_second, "prices": dict(llm.prices), **options}
-    return LLMEngine(model=model, base_url=base_url, settings=settings, **options)
+def create(model: str | None = None, base_url: str | None = None, settings: Any = None,
+           api_key: str | None = None, **options: Any) -> LLMEngine:
+    """The `workbench.engines` entry point: model, server and key resolved by `config.Settings` (argument,
+    then workbench.yaml, then the environment), LLM options from workbench.yaml (`llm:`)."""
+    from ..config import load_settings
+
+    settings = settings if settings is not None else load_settings()
+    llm = settings.file.llm
+    options = {"timeout": llm.timeout, "max_retries": llm.max_retries,
+               "requests_per_second": llm.requests_per_second, "prices": dict(llm.prices), **options}
+    return LLMEngine(model=settings.get("model", model), base_url=settings.get("base_url", base_url),
+                     api_key=api_key or settings.api_key(), settings=settings, **options)

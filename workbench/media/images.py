@@ -5,17 +5,23 @@ gets alt text from its own words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from ..brand import BrandVoice
+from ..platforms import DEFAULT_PLATFORMS, ImageSpec, PlatformSpec
 from .video import PROJECT_FONTS, MediaError
 
-CARD_SIZES: dict[str, tuple[int, int]] = {"portrait": (1080, 1350), "square": (1080, 1080), "x": (1200, 675),
-                                          "linkedin": (1200, 627)}
 SLIDE_SIZE = (1080, 1350)
+
+
+def card_sizes(specs: Iterable[PlatformSpec] | None = None) -> dict[str, ImageSpec]:
+    """The quote-card sizes the catalogue's platforms use (`PlatformSpec.card`), by name."""
+    chosen = DEFAULT_PLATFORMS.values() if specs is None else specs
+    return {s.card.name: s.card for s in chosen if s.card is not None}
 
 
 @dataclass
@@ -81,11 +87,15 @@ def _logo(image: Image.Image, brand: BrandVoice | None) -> None:
     image.paste(logo, (image.width - logo.width - 40, image.height - logo.height - 40), logo)
 
 
-def quote_card(text: str, out: Path, size: str = "portrait", brand: BrandVoice | None = None,
+def quote_card(text: str, out: Path, size: ImageSpec | str = "portrait", brand: BrandVoice | None = None,
                attribution: str | None = None) -> ImageOut:
-    if size not in CARD_SIZES:
-        raise MediaError(f"unknown card size '{size}'.", field="size", fix=f"use one of: {', '.join(CARD_SIZES)}.")
-    w, h = CARD_SIZES[size]
+    """A card in a platform's size (`PlatformSpec.card`), or one of the catalogue's card sizes by name."""
+    if isinstance(size, str):
+        known = card_sizes()
+        if size not in known:
+            raise MediaError(f"unknown card size '{size}'.", field="size", fix=f"use one of: {', '.join(known)}.")
+        size = known[size]
+    w, h = size.width, size.height
     image, draw = _canvas((w, h), brand)
     margin = int(min(w, h) * 0.09)
     colour = brand.visual.text if brand else "#111111"

@@ -6,8 +6,8 @@ import base64
 import html
 from pathlib import Path
 
-from ..drafts import Draft
-from ..platforms import PlatformSpec, Problem
+from ..drafts import Draft, Problem
+from ..platforms import PlatformSpec, PreviewStyle
 from ..scoring import headline
 
 CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
@@ -34,22 +34,25 @@ def _image_tag(path: str, width: int = 480) -> str:
 
 
 def render_preview(draft: Draft, spec: PlatformSpec) -> str:
-    """LinkedIn cut at '...see more', X threads as numbered cards with their weighted counts, Instagram and
-    TikTok captions under their image, everything else as the post with its count."""
+    """Drawn in the platform's `preview` style: a feed post cut at its 'see more' (LinkedIn), posts as
+    numbered cards with their counts (X), a caption under its image or poster (Instagram, TikTok), or the
+    post with its count."""
     parts = draft.parts or [""]
-    if spec.name == "linkedin":
+    if spec.preview is PreviewStyle.FEED:
         text = parts[0]
         lines = text.split("\n")
         cut = min(spec.hook_window or len(text), len("\n".join(lines[: spec.hook_lines or len(lines)])))
         shown, hidden = text[:cut], text[cut:]
-        more = (f"<span style='color:#666'>…see more</span><details><summary style='color:#0a66c2'>expand"
+        more = (f"<span style='color:#666'>…{_esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
+                f"<details><summary style='color:#0a66c2'>expand"
                 f"</summary>{_esc(hidden)}</details>") if hidden else ""
         image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
-        return f"<div style='{CARD}'><b>LinkedIn</b><br>{_esc(shown)}{more}{image}{_count(spec, text)}</div>"
-    if spec.is_thread or spec.name == "x":
+        return (f"<div style='{CARD}'><b>{_esc(spec.label)}</b><br>{_esc(shown)}{more}{image}"
+                f"{_count(spec, text)}</div>")
+    if spec.is_thread or spec.preview is PreviewStyle.CARDS:
         cards = "".join(f"<div style='{CARD}'>{_esc(p)}{_count(spec, p)}</div>" for p in parts)
         return f"<div><b>{_esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
-    if spec.name in ("instagram", "reels", "tiktok"):
+    if spec.preview is PreviewStyle.MEDIA:
         text = parts[0]
         window = spec.hook_window or 125
         image = next((_image_tag(m.path) for m in draft.media if m.kind in ("image", "poster")), "")
