@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from .brand import load_brand
@@ -18,7 +19,9 @@ from .drafts import Draft, parts_from_text
 from .errors import WorkbenchError
 from .pillar import Pillar, load_pillar
 from .platforms import PlatformSpec, validate
-from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, estimate_batch, run_batch
+from .engines import engine_names
+from .pillar import iter_pillar_files
+from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, cluster_executor, estimate_batch, run_batch
 from .text import word_count
 
 def _console(err: bool = False) -> Console:
@@ -228,14 +231,17 @@ def _rule_row(s: PlatformSpec) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--brand", "-b", help="Brand voice: a name from brand_voice/ or a YAML file.")
 @click.option("--platforms", "-p", help=f"Comma-separated (default: {','.join(DEFAULT_RUN_PLATFORMS)}).")
-@click.option("--engine", "-e", type=click.Choice(["extractive", "llm"]), help="Default: extractive (offline).")
+@click.option("--engine", "-e", type=click.Choice(engine_names()),
+              help="Default: extractive (offline). More engines come from installed plugins.")
 @click.option("--model", help="LLM engine: model name.")
 @click.option("--base-url", help="LLM engine: an OpenAI-compatible server, e.g. http://localhost:11434/v1.")
 @click.option("--variants", "-n", type=click.IntRange(1, 10), default=1, show_default=True,
               help="Distinct drafts per platform.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Output folder (default: out).")
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Pillars processed in parallel.")
+              help="Pillars processed in parallel on this machine.")
+@click.option("--scheduler", help="Run the batch on a Dask cluster: its scheduler address, e.g. tcp://10.0.0.5:8786 "
+                                  "(--out must be storage every worker can reach).")
 @click.option("--force", is_flag=True, help="Redo pillars whose content and settings are unchanged.")
 @click.option("--dry-run", is_flag=True, help="LLM engine: estimate tokens and cost with tiktoken; send nothing.")
 @click.option("--images", is_flag=True, help="Quote cards for the text drafts and a carousel PDF for LinkedIn.")
@@ -245,7 +251,8 @@ def _rule_row(s: PlatformSpec) -> list[str]:
 @click.option("--db", help="Queue database URL (with --queue).")
 def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,
                   model: str | None, base_url: str | None, variants: int, out: Path | None, workers: int,
-                  force: bool, dry_run: bool, images: bool, layout: str, to_queue: bool, db: str | None) -> None:
+                  scheduler: str | None, force: bool, dry_run: bool, images: bool, layout: str, to_queue: bool,
+                  db: str | None) -> None:
     """Repurpose pillar files and folders (recursive) into platform drafts.
 
     Writes OUT/<pillar>/drafts.json and drafts.md; exits 1 when any pillar failed.
@@ -262,9 +269,15 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
         if dry_run:
             _print_estimate(estimate_batch(list(paths), options, settings), options.model or "")
             return
+        executor = cluster_executor(scheduler) if scheduler else None
     except WorkbenchError as exc:
         _fail(exc)
-    results = run_batch(list(paths), options, settings)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("repurposing", total=len(iter_pillar_files(list(paths))))
+        results = run_batch(list(paths), options, settings, executor=executor,
+                            progress=lambda r: bar.advance(task))
+    if executor is not None:
+        executor.shutdown()
     llm = options.engine == "llm"
     columns = ["pillar", "status", "drafts", "problems"] + (["tokens in/out", "cache hits"] if llm else [])
     table = Table(*columns, "output / error", title="repurpose summary")

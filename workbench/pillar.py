@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import frontmatter
 import regex
@@ -34,13 +34,11 @@ from .errors import (
     TranscriptError,
     UnsupportedFormatError,
 )
+from .plugins import Group, Registry
 from .text import find_numbers, find_urls, sentence_spans
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-TEXT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html",
-                ".htm": "html", ".srt": "srt", ".vtt": "vtt"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".m4v"}
-SUPPORTED_SUFFIXES = set(TEXT_FORMATS) | VIDEO_SUFFIXES
 
 
 class PillarDecodeWarning(UserWarning):
@@ -202,8 +200,8 @@ def _looks_binary(sample: bytes) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Building sections and sentences (shared by every format)
 
-class _Builder:
-    """Accumulates blocks, gives each sentence a stable id (a hash of its text), collects links."""
+class PillarBuilder:
+    """What a reader fills: accumulates blocks, gives each sentence a stable id (a hash of its text), collects links."""
 
     def __init__(self) -> None:
         self.sections: list[Section] = []
@@ -287,7 +285,7 @@ def _inline(token: Any) -> tuple[str, list[tuple[str, str]]]:
     return "".join(out), links
 
 
-def _parse_markdown(body: str, b: _Builder) -> str | None:
+def _parse_markdown(body: str, b: PillarBuilder) -> str | None:
     """Returns the first level-1 heading (a title candidate)."""
     tokens = _md.parse(body)
     first_h1 = None
@@ -316,7 +314,7 @@ def _parse_markdown(body: str, b: _Builder) -> str | None:
     return first_h1
 
 
-def _load_markdown(path: Path, text: str, b: _Builder) -> tuple[str | None, dict[str, Any]]:
+def _load_markdown(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dict[str, Any]]:
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
@@ -354,7 +352,7 @@ def _is_heading(line: str, prev: str | None) -> bool:
     return prev is None or not prev.strip() or prev.rstrip().endswith(_TERMINAL)
 
 
-def _load_plain(text: str, b: _Builder) -> str | None:
+def _load_plain(text: str, b: PillarBuilder) -> str | None:
     lines = text.split("\n")
     title = None
     paragraph: list[str] = []
@@ -391,7 +389,7 @@ def _load_plain(text: str, b: _Builder) -> str | None:
     return title
 
 
-def _load_html(path: Path, text: str, b: _Builder) -> tuple[str | None, dict[str, Any]]:
+def _load_html(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dict[str, Any]]:
     body = trafilatura.extract(text, output_format="markdown", include_formatting=True, include_links=True,
                                include_comments=False, include_tables=False)
     if not body or not body.strip():
@@ -485,7 +483,7 @@ def _split_speakers(cues: list[_Cue]) -> None:
             current = cue.speaker
 
 
-def _load_transcript(path: Path, text: str, fmt: str, b: _Builder) -> float:
+def _load_transcript(path: Path, text: str, fmt: str, b: PillarBuilder) -> float:
     cues = _read_cues(path, text, fmt)
     b.section(None, 0)
     turn: list[_Cue] = []
@@ -512,6 +510,91 @@ def _load_transcript(path: Path, text: str, fmt: str, b: _Builder) -> float:
     return cues[-1].end
 
 
+# ---------------------------------------------------------------------------------------------
+# Readers: one per format, found through the `workbench.readers` entry points (built-ins included)
+
+@dataclass
+class ReadResult:
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    duration: float | None = None  # timed transcripts: the end of the last cue
+
+
+class Reader(Protocol):
+    """A pillar format. `read` fills the builder (sections, blocks) from the decoded text, or raises a
+    `PillarError` naming the file and the fix. A `timed` reader (a transcript) can sit beside a video."""
+
+    format: str
+    suffixes: tuple[str, ...]
+    timed: bool
+
+    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult: ...
+
+
+@dataclass(frozen=True)
+class _MarkdownReader:
+    format: str = "markdown"
+    suffixes: tuple[str, ...] = (".md", ".markdown")
+    timed: bool = False
+
+    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        title, meta = _load_markdown(path, text, builder)
+        return ReadResult(title, meta)
+
+
+@dataclass(frozen=True)
+class _PlainReader:
+    format: str = "text"
+    suffixes: tuple[str, ...] = (".txt",)
+    timed: bool = False
+
+    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        return ReadResult(_load_plain(text, builder))
+
+
+@dataclass(frozen=True)
+class _HtmlReader:
+    format: str = "html"
+    suffixes: tuple[str, ...] = (".html", ".htm")
+    timed: bool = False
+
+    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        title, meta = _load_html(path, text, builder)
+        return ReadResult(title, meta)
+
+
+@dataclass(frozen=True)
+class _TranscriptReader:
+    format: str
+    suffixes: tuple[str, ...]
+    timed: bool = True
+
+    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        return ReadResult(duration=_load_transcript(path, text, self.format, builder))
+
+
+MARKDOWN = _MarkdownReader()
+PLAIN = _PlainReader()
+HTML = _HtmlReader()
+SRT = _TranscriptReader("srt", (".srt",))
+VTT = _TranscriptReader("vtt", (".vtt",))
+
+READERS: Registry[Reader] = Registry(Group.READERS, "pillar reader", "reader")
+
+
+def readers_by_suffix() -> dict[str, Reader]:
+    """Every installed reader by file suffix (lower case, with the dot)."""
+    found: dict[str, Reader] = {}
+    for _, reader in READERS.items():
+        for suffix in reader.suffixes:
+            found.setdefault(suffix.lower(), reader)
+    return found
+
+
+def supported_suffixes() -> set[str]:
+    return set(readers_by_suffix()) | VIDEO_SUFFIXES
+
+
 def _find_transcript(video: Path) -> Path | None:
     for suffix in (".srt", ".vtt", ".SRT", ".VTT"):
         candidate = video.with_suffix(suffix)
@@ -527,6 +610,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
     its transcript beside it (same stem) or given as `transcript`."""
     path = Path(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
+    readers = readers_by_suffix()
     suffix = path.suffix.lower()
     video_path = None
     if suffix in VIDEO_SUFFIXES:
@@ -541,30 +625,23 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
                               fix=f"put {path.stem}.srt or {path.stem}.vtt next to it, or pass --transcript FILE.")
         source = found
         suffix = found.suffix.lower()
-        if suffix not in (".srt", ".vtt"):
-            raise UnsupportedFormatError(f"a transcript must be .srt or .vtt, not '{suffix}'.", path=found,
-                                         fix="export the captions as SubRip or WebVTT.")
-    elif suffix in TEXT_FORMATS:
+        if suffix not in readers or not readers[suffix].timed:
+            timed = sorted(k for k, r in readers.items() if r.timed)
+            raise UnsupportedFormatError(f"a transcript must be one of {', '.join(timed)}, not '{suffix}'.",
+                                         path=found, fix="export the captions as SubRip or WebVTT.")
+    elif suffix in readers:
         source = path
     else:
         raise UnsupportedFormatError(
             f"unsupported file type '{suffix or '(none)'}'.", path=path,
-            fix=f"use one of: {', '.join(sorted(SUPPORTED_SUFFIXES))} (save other documents as .md or .txt).")
+            fix=f"use one of: {', '.join(sorted(supported_suffixes()))} (save other documents as .md or .txt).")
 
-    fmt = TEXT_FORMATS[suffix]
+    reader = readers[suffix]
     text, notes, raw = _read_text(source, limit)
-    b = _Builder()
-    meta: dict[str, Any] = {}
-    duration = None
-    if fmt == "markdown":
-        title, meta = _load_markdown(source, text, b)
-    elif fmt == "html":
-        title, meta = _load_html(source, text, b)
-    elif fmt == "text":
-        title = _load_plain(text, b)
-    else:
-        duration = _load_transcript(source, text, fmt, b)
-        title = None
+    b = PillarBuilder()
+    result = reader.read(source, text, b)
+    title, meta, duration = result.title, result.meta, result.duration
+    fmt = reader.format
     if not b.sentences:
         raise EmptyFileError("no sentences found (only headings or markup).", path=source,
                              fix="a pillar needs body text to repurpose.")
@@ -575,7 +652,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
         path=path, format="video" if video_path else fmt, title=title, sections=b.sections,
         sentences=b.sentences, links=b.links, numbers=b.numbers(), content_hash=digest, meta=meta,
         duration=duration, video_path=video_path,
-        transcript_path=source if fmt in ("srt", "vtt") else None, warnings=notes,
+        transcript_path=source if reader.timed else None, warnings=notes,
     )
 
 
@@ -583,11 +660,14 @@ def iter_pillar_files(paths: list[str | Path]) -> list[Path]:
     """Files under the given files and folders (recursive) that look like pillars; transcripts that sit
     beside a video of the same stem are taken through the video."""
     found: list[Path] = []
+    readers = readers_by_suffix()
+    suffixes = supported_suffixes()
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                                 and not f.name.startswith(".")))
         else:
             found.append(p)
     videos = {f.with_suffix("") for f in found if f.suffix.lower() in VIDEO_SUFFIXES}
-    return [f for f in found if not (f.suffix.lower() in (".srt", ".vtt") and f.with_suffix("") in videos)]
+    return [f for f in found if not (f.suffix.lower() in readers and readers[f.suffix.lower()].timed
+                                     and f.with_suffix("") in videos)]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-
-from rich.progress import Progress
 
 from .brand import BrandVoice, load_brand
 from .compose import is_promotional
@@ -23,6 +22,7 @@ from .config import Settings
 from .drafts import Draft
 from .engines import Engine, get_engine
 from .errors import WorkbenchError
+from .files import write_atomic
 from .pillar import Pillar, iter_pillar_files, load_pillar
 from .drafts import Problem
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
@@ -49,20 +49,27 @@ class RunOptions:
     reel_layout: str = "center"  # center, face, blur
 
 
+class PillarStatus(StrEnum):
+    OK = "ok"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
 @dataclass
 class PillarResult:
     path: Path
-    status: str  # ok, unchanged, failed
+    status: PillarStatus
     output: Path | None = None
     error: str = ""
     drafts: int = 0
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
+    items: list[Draft] = field(default_factory=list)  # the drafts themselves, in memory
 
     @property
     def ok(self) -> bool:
-        return self.status != "failed"
+        return self.status is not PillarStatus.FAILED
 
 
 def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
@@ -203,32 +210,62 @@ def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformS
     return "\n".join(lines)
 
 
-def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:
+@dataclass
+class PillarDrafts:
+    """What a worker sends back: the drafts in memory, and what the caller needs to write and report."""
+
+    path: Path
+    target: Path
+    status: PillarStatus
+    drafts: list[Draft] = field(default_factory=list)
+    fingerprint: str = ""
+    review_sheet: str = ""
+    notes: list[str] = field(default_factory=list)
+    usage: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+
+
+def draft_pillar(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarDrafts:
+    """One pillar into drafts, in memory; a pillar whose fingerprint is unchanged comes back from its
+    drafts.json. Runs on any worker: it writes media (clips, cards) under `target` and nothing else."""
     pillar = load_pillar(path, max_bytes=settings.get("max_pillar_bytes"))
     brand = load_brand(options.brand, settings.workspace)
     specs = [settings.platform(name) for name in options.platforms]
-    target = target or options.out / pillar.stem
     manifest = target / "manifest.json"
     fingerprint = _fingerprint(pillar, brand, specs, options)
     if not options.force and manifest.exists() and (target / "drafts.json").exists():
         previous = json.loads(manifest.read_text(encoding="utf-8"))
         if previous.get("fingerprint") == fingerprint:
-            return PillarResult(path, "unchanged", target, drafts=previous.get("drafts", 0),
-                                problems=previous.get("problems", 0))
+            saved = json.loads((target / "drafts.json").read_text(encoding="utf-8"))
+            return PillarDrafts(path, target, PillarStatus.UNCHANGED, [Draft.from_dict(d) for d in saved],
+                                fingerprint, usage=previous.get("usage", {}))
     engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     notes = list(pillar.warnings)
     drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
                        images=options.images, reel_layout=options.reel_layout, notes=notes)
-    problems = sum(len(d.problems) for d in drafts)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "drafts.json").write_text(json.dumps([d.to_dict() for d in drafts], indent=2, ensure_ascii=False),
-                                        encoding="utf-8")
-    (target / "drafts.md").write_text(review_sheet(pillar, drafts, {s.name: s for s in specs}, brand),
-                                      encoding="utf-8")
-    manifest.write_text(json.dumps({"fingerprint": fingerprint, "pillar": str(path), "drafts": len(drafts),
-                                    "problems": problems, "usage": usage}, indent=2), encoding="utf-8")
-    return PillarResult(path, "ok", target, drafts=len(drafts), problems=problems, warnings=notes, usage=usage)
+    sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand)
+    return PillarDrafts(path, target, PillarStatus.OK, drafts, fingerprint, sheet, notes, usage)
+
+
+def write_outputs(made: PillarDrafts) -> PillarResult:
+    """drafts.json, drafts.md and manifest.json for a pillar, each written atomically (the caller's side)."""
+    problems = sum(len(d.problems) for d in made.drafts)
+    if made.status is PillarStatus.OK:
+        write_atomic(made.target / "drafts.json",
+                     json.dumps([d.to_dict() for d in made.drafts], indent=2, ensure_ascii=False))
+        write_atomic(made.target / "drafts.md", made.review_sheet)
+        # the manifest goes last: a run cut short before it is redone, never taken as unchanged
+        write_atomic(made.target / "manifest.json",
+                     json.dumps({"fingerprint": made.fingerprint, "pillar": str(made.path), "drafts": len(made.drafts),
+                                 "problems": problems, "usage": made.usage}, indent=2))
+    return PillarResult(made.path, made.status, made.target, drafts=len(made.drafts), problems=problems,
+                        warnings=made.notes, usage=made.usage, items=made.drafts)
+
+
+def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:
+    """One pillar, drafted and written here."""
+    return write_outputs(draft_pillar(path, options, settings, target or options.out / path.stem))
 
 
 def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[dict[str, object]]:
@@ -265,42 +302,83 @@ def _targets(files: list[Path], out: Path) -> dict[Path, Path]:
     return {f: out / (f.stem if stems[f.stem] == 1 else f"{f.parent.name}-{f.stem}") for f in files}
 
 
-def _safe_run(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarResult:
+def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarDrafts:
+    """A user's mistake in one pillar is a failed row, not a crashed batch."""
     try:
-        return run_one(path, options, settings, target)
+        return draft_pillar(path, options, settings, target)
     except WorkbenchError as exc:
-        return PillarResult(path, "failed", error=str(exc))
+        return PillarDrafts(path, target, PillarStatus.FAILED, error=str(exc))
 
 
-def run_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[PillarResult]:
+def run_batch(paths: list[Path], options: RunOptions, settings: Settings, executor: Executor | None = None,
+              progress: Callable[[PillarResult], None] | None = None) -> list[PillarResult]:
+    """Every pillar under `paths`, drafted on `executor` (any `concurrent.futures.Executor`: a process pool,
+    or a Dask cluster's `Client.get_executor()`), written here as each one comes back.
+
+    Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process. Media
+    (clips, cards) are written by the workers under `options.out`, so on a cluster `out` must be storage
+    every worker can reach."""
     files = iter_pillar_files(list(paths))
     targets = _targets(files, options.out)
     results: dict[Path, PillarResult] = {}
-    with Progress(transient=True) as progress:
-        task = progress.add_task("repurposing", total=len(files))
-        if options.workers > 1 and len(files) > 1:
-            with ProcessPoolExecutor(max_workers=options.workers) as pool:
-                futures = {pool.submit(_safe_run, f, options, settings, targets[f]): f for f in files}
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    progress.advance(task)
-        else:
+
+    def done(made: PillarDrafts) -> None:
+        result = (PillarResult(made.path, PillarStatus.FAILED, error=made.error) if made.status is PillarStatus.FAILED
+                  else write_outputs(made))
+        results[made.path] = result
+        if progress is not None:
+            progress(result)
+
+    own_pool = executor is None and options.workers > 1 and len(files) > 1
+    pool = ProcessPoolExecutor(max_workers=options.workers) if own_pool else executor
+    try:
+        if pool is None:
             for f in files:
-                results[f] = _safe_run(f, options, settings, targets[f])
-                progress.advance(task)
+                done(_safe_draft(f, options, settings, targets[f]))
+        else:
+            futures = [pool.submit(_safe_draft, f, options, settings, targets[f]) for f in files]
+            for future in as_completed(futures):
+                done(future.result())
+    finally:
+        if own_pool and pool is not None:
+            pool.shutdown()
     return [results[f] for f in files]
 
 
-def queue_results(results: list[PillarResult], brand: str, queue: object) -> tuple[int, int]:
-    """Put every draft of the successful pillars into the review queue (a draft already there is skipped)."""
+def cluster_executor(address: str) -> Executor:
+    """A Dask distributed cluster as an executor (`repurpose --scheduler tcp://HOST:PORT`)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise WorkbenchError("running on a Dask cluster needs the 'distributed' package.", field="--scheduler",
+                             fix="pip install 'workbench[dask]', or leave out --scheduler.") from None
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise WorkbenchError(f"cannot reach the Dask scheduler at {address}: {exc}.", field="--scheduler",
+                             fix="start it (`dask scheduler`, then `dask worker ADDRESS` on each machine) or check "
+                                 "the address.") from None
+    executor: Executor = client.get_executor(pure=False)
+    return executor
+
+
+def queue_drafts(queue: Any, drafts: list[Draft], pillar: str, brand: str, author: str = "repurpose",
+                 ) -> tuple[int, int]:
+    """The one route into the review queue (CLI and widgets): (added, already there)."""
+    added = present = 0
+    for draft in drafts:
+        if queue.add(draft, pillar=pillar, brand=brand, author=author) is None:
+            present += 1
+        else:
+            added += 1
+    return added, present
+
+
+def queue_results(results: list[PillarResult], brand: str, queue: Any) -> tuple[int, int]:
+    """Every draft of the successful pillars into the review queue (a draft already there is skipped)."""
     added = present = 0
     for r in results:
-        if not r.ok or r.output is None:
-            continue
-        for data in json.loads((r.output / "drafts.json").read_text(encoding="utf-8")):
-            item = queue.add(Draft.from_dict(data), pillar=str(r.path), brand=brand)  # type: ignore[attr-defined]
-            if item is None:
-                present += 1
-            else:
-                added += 1
+        if r.ok:
+            a, p = queue_drafts(queue, r.items, str(r.path), brand)
+            added, present = added + a, present + p
     return added, present

@@ -17,12 +17,12 @@ import ipywidgets as w
 from ..brand import available_brands, load_brand
 from ..config import Settings, load_settings
 from ..drafts import Draft, parts_from_text, text_from_parts
-from ..engines import get_engine
+from ..engines import engine_names, get_engine
 from ..errors import WorkbenchError
 from ..pillar import load_pillar
 from ..platforms import PlatformSpec, validate
 from ..queue import STATES, Item, Queue
-from ..repurpose import repurpose
+from ..repurpose import queue_drafts, repurpose
 from ..schedule import (
     export_buffer,
     export_hootsuite,
@@ -85,7 +85,7 @@ class Composer(w.VBox):
                                 brands else (brands[0] if brands else None), description="Brand")
         self.platforms = w.SelectMultiple(options=list(self.settings.platforms()), value=("linkedin", "x_thread",
                                           "instagram"), description="Platforms", rows=6)
-        self.engine = w.ToggleButtons(options=["extractive", "llm"], value="extractive", description="Engine")
+        self.engine = w.ToggleButtons(options=engine_names(), value="extractive", description="Engine")
         self.model = w.Text(description="Model", placeholder="llm only, e.g. gpt-4o-mini")
         self.base_url = w.Text(description="Server", placeholder="llm only, e.g. http://localhost:11434/v1")
         self.variants = w.IntSlider(value=1, min=1, max=4, description="Variants")
@@ -141,9 +141,10 @@ class Composer(w.VBox):
 
     def send_to_queue(self, queue: Queue | None = None) -> int:
         queue = queue or self.settings.queue()
-        added = sum(queue.add(e.draft, self._pillar_path, self.brand.value, author=str(self.settings.get("author")))
-                    is not None for e in self.editors)
-        _status(self.status, f"{added} draft(s) sent to the review queue.")
+        added, present = queue_drafts(queue, [e.draft for e in self.editors], self._pillar_path, self.brand.value,
+                                      author=str(self.settings.get("author")))
+        _status(self.status, f"{added} draft(s) sent to the review queue"
+                             + (f", {present} already there." if present else "."))
         return added
 
 
