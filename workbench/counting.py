@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,8 +19,11 @@ from typing import Any
 
 import emoji
 import regex
-from twitter_text.extract_urls import extract_urls_with_indices
-from twitter_text.regexp.invalid_chars import invalid_chars
+with warnings.catch_warnings():
+    # twitter-text-parser imports pkg_resources, which warns on import; that is its business, not the user's
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    from twitter_text.extract_urls import extract_urls_with_indices
+    from twitter_text.regexp.invalid_chars import invalid_chars
 
 from .text import find_urls
 

@@ -46,7 +46,13 @@ class Registry(Generic[T]):
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         if self._found is None:
-            self._found = {ep.name: ep for ep in entry_points(group=self.group.value)}
+            found = list(entry_points(group=self.group.value))
+            # the built-ins first, in their declared order, then plugins by name
+            found.sort(key=lambda ep: (getattr(ep.dist, "name", "") != "workbench", 0 if
+                                       getattr(ep.dist, "name", "") == "workbench" else ep.name))
+            self._found = {}
+            for ep in found:
+                self._found.setdefault(ep.name, ep)
         return self._found
 
     def names(self) -> list[str]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.metadata import version
@@ -19,12 +20,11 @@ from typing import Any
 from .brand import BrandVoice, load_brand
 from .compose import is_promotional
 from .config import Settings
-from .drafts import Draft
+from .drafts import Draft, Problem
 from .engines import Engine, get_engine
 from .errors import WorkbenchError
 from .files import write_atomic
 from .pillar import Pillar, iter_pillar_files, load_pillar
-from .drafts import Problem
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
 from .scoring import deductions, headline, score
 
@@ -336,17 +336,24 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
             for f in files:
                 done(_safe_draft(f, options, settings, targets[f]))
         else:
-            futures = [pool.submit(_safe_draft, f, options, settings, targets[f]) for f in files]
+            # workers may run elsewhere (another process's cwd, another machine): they get absolute paths
+            here = {f.absolute(): f for f in files}
+            futures = [pool.submit(_safe_draft, f.absolute(), options, settings, targets[f].absolute())
+                       for f in files]
             for future in as_completed(futures):
-                done(future.result())
+                made = future.result()
+                made.path = here[made.path]
+                made.target = targets[made.path]
+                done(made)
     finally:
         if own_pool and pool is not None:
             pool.shutdown()
     return [results[f] for f in files]
 
 
-def cluster_executor(address: str) -> Executor:
-    """A Dask distributed cluster as an executor (`repurpose --scheduler tcp://HOST:PORT`)."""
+@contextmanager
+def on_cluster(address: str) -> Iterator[Executor]:
+    """A Dask distributed cluster as an executor (`repurpose --scheduler tcp://HOST:PORT`), closed after use."""
     try:
         from distributed import Client
     except ImportError:
@@ -358,8 +365,10 @@ def cluster_executor(address: str) -> Executor:
         raise WorkbenchError(f"cannot reach the Dask scheduler at {address}: {exc}.", field="--scheduler",
                              fix="start it (`dask scheduler`, then `dask worker ADDRESS` on each machine) or check "
                                  "the address.") from None
-    executor: Executor = client.get_executor(pure=False)
-    return executor
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
 
 
 def queue_drafts(queue: Any, drafts: list[Draft], pillar: str, brand: str, author: str = "repurpose",

@@ -13,9 +13,11 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .config import load_settings
-from .errors import WorkbenchError
-from .queue import STATES, Item, Queue
+from ..config import load_settings
+from ..errors import WorkbenchError
+from ..queue import STATES, Item, Queue
+from ._base import HandledCommand, HandledGroup, author_option, db_option
+from ._base import console as _console
 
 
 def _fail(exc: WorkbenchError) -> None:
@@ -36,14 +38,6 @@ def _author(settings: Any, author: str | None) -> str:
     return str(settings.get("author", author))
 
 
-db_option = click.option("--db", help="Queue database URL (default: .workbench/queue.sqlite; or postgresql://...).")
-author_option = click.option("--author", help="Your name for the audit log (default: workbench.yaml author, $USER).")
-
-
-def _console() -> Any:
-    from .cli import _console as console
-
-    return console()
 
 
 def _first_line(item: Item, width: int = 60) -> str:
@@ -51,7 +45,7 @@ def _first_line(item: Item, width: int = 60) -> str:
     return line if len(line) <= width else line[:width - 1] + "…"
 
 
-@click.group("queue")
+@click.group("queue", cls=HandledGroup)
 def queue_group() -> None:
     """Review drafts: list, show, edit, comment, approve, reject, request changes."""
 
@@ -104,7 +98,7 @@ def queue_show(item_id: int, db: str | None) -> None:
         click.echo(part)
     click.echo("---")
     if item.draft.score:
-        from .scoring import deductions, headline
+        from ..scoring import deductions, headline
 
         click.echo(headline(item.draft.score))
         for r in deductions(item.draft.score):
@@ -138,8 +132,8 @@ def queue_show(item_id: int, db: str | None) -> None:
 def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, title: str | None,
                author: str | None, db: str | None) -> None:
     """Save a new revision; it is re-validated and re-scored. A stale --base-revision is refused."""
-    from .drafts import parts_from_text
-    from .platforms import get_platform
+    from ..drafts import parts_from_text
+    from ..platforms import get_platform
 
     settings, queue = _open(db)
     if (text is None) == (file is None):
@@ -215,7 +209,7 @@ def queue_request_changes(item_id: int, comment: str, author: str | None, db: st
 
 # ---------------------------------------------------------------------------------------------
 
-@click.group("schedule")
+@click.group("schedule", cls=HandledGroup)
 def schedule_group() -> None:
     """Plan approved items into posting slots, list them, pin a time, export and import."""
 
@@ -227,7 +221,7 @@ def schedule_group() -> None:
 @db_option
 def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str | None) -> None:
     """Put approved items into the next free slots (spacing, blackout dates, promotion mix)."""
-    from .schedule import plan
+    from ..schedule import plan
 
     settings, queue = _open(db)
     config = settings.schedule_for(brand)
@@ -247,7 +241,7 @@ def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str 
 @db_option
 def schedule_list(brand: str | None, db: str | None) -> None:
     """The schedule, in the workspace's time zone."""
-    from .schedule import schedule_frame
+    from ..schedule import schedule_frame
 
     settings, queue = _open(db)
     frame = schedule_frame(queue, settings.schedule_for(brand).zone)
@@ -268,7 +262,7 @@ def schedule_list(brand: str | None, db: str | None) -> None:
 @db_option
 def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) -> None:
     """Pin or move an item to a time: '2026-12-01 09:00' (workspace zone) or with an offset or zone."""
-    from .schedule import parse_when, pin
+    from ..schedule import parse_when, pin
 
     settings, queue = _open(db)
     try:
@@ -287,7 +281,7 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
 @db_option
 def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | None, db: str | None) -> None:
     """Export scheduled items: iCalendar, or a bulk-upload CSV for Buffer, Hootsuite or Sprout Social."""
-    from .schedule import export_buffer, export_hootsuite, export_ics, export_sprout
+    from ..schedule import export_buffer, export_hootsuite, export_ics, export_sprout
 
     settings, queue = _open(db)
     zone = settings.schedule_for(brand).zone
@@ -327,7 +321,7 @@ def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | N
 def schedule_import(file: Path, platform: str | None, brand: str | None, date_format: str, preview: bool,
                     author: str | None, db: str | None) -> None:
     """Import a Buffer / Hootsuite / Sprout-style CSV into the queue (column names may vary)."""
-    from .schedule import import_rows, read_csv
+    from ..schedule import import_rows, read_csv
 
     settings, queue = _open(db)
     try:
@@ -349,7 +343,7 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
 
 # ---------------------------------------------------------------------------------------------
 
-@click.command("publish")
+@click.command("publish", cls=HandledCommand)
 @click.option("--due", is_flag=True, required=True, help="Publish what is due now.")
 @click.option("--dry-run", is_flag=True, help="List what would go out; change nothing.")
 @click.option("--to", "target", type=click.Choice(["folder", "webhook"]), default="folder", show_default=True)
@@ -365,7 +359,7 @@ def publish_cmd(due: bool, dry_run: bool, target: str, folder: Path, url: str | 
     """Publish scheduled items whose time has come, each at most once."""
     import os
 
-    from .publish import FolderPublisher, WebhookPublisher, publish_due
+    from ..publish import FolderPublisher, WebhookPublisher, publish_due
 
     settings, queue = _open(db)
     if target == "webhook":

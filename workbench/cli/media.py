@@ -1,0 +1,74 @@
+"""`workbench reels` and `workbench cards`: clips and images from a pillar."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..brand import load_brand
+from ..config import load_settings
+from ..pillar import load_pillar
+from ._base import HandledCommand, console
+
+
+@click.command("reels", cls=HandledCommand)
+@click.argument("video", type=click.Path(path_type=Path))
+@click.option("--transcript", type=click.Path(path_type=Path), help="Transcript (default: .srt/.vtt beside the video).")
+@click.option("--count", "-n", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("reels"), show_default=True)
+@click.option("--platform", "-p", default="reels", show_default=True, help="reels, tiktok, youtube_shorts, linkedin, x.")
+@click.option("--min-seconds", type=float, default=15, show_default=True)
+@click.option("--max-seconds", type=float, default=60, show_default=True)
+@click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True)
+@click.option("--no-captions", is_flag=True)
+@click.option("--intro", help="Text of a card shown before each clip (brand colours).")
+@click.option("--outro", help="Text of a card shown after each clip, e.g. your call to action.")
+@click.option("--brand", "-b", help="Brand voice for the cards' colours, font and logo.")
+def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platform: str, min_seconds: float,
+              max_seconds: float, layout: str, no_captions: bool, intro: str | None, outro: str | None,
+              brand: str | None) -> None:
+    """Cut vertical clips with burned-in captions from a talk video, best moments first."""
+    from ..media.reels import make_reels
+
+    settings = load_settings()
+    voice = load_brand(settings.get("brand", brand), settings.workspace) if (intro or outro) else None
+    reels = make_reels(video, out, platform, count=count, min_seconds=min_seconds, max_seconds=max_seconds,
+                       transcript=transcript, layout=layout, captions=not no_captions, intro=intro, outro=outro,
+                       brand=voice)
+    if not reels:
+        click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
+                   "widen --min-seconds / --max-seconds.")
+        sys.exit(1)
+    table = Table("clip", "from", "to", "score", "why", "file / skipped", title=f"{len(reels)} clip(s)")
+    for n, r in enumerate(reels, 1):
+        table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}", "; ".join(r.clip.reasons),
+                      str(r.video) if r.video else r.skipped)
+    console().print(table)
+    bad = [r for r in reels if r.problems]
+    for r in bad:
+        click.echo(f"{r.video}: {'; '.join(r.problems)}")
+    sys.exit(1 if not reels or any(r.video is None for r in reels) else 0)
+
+
+@click.command("cards", cls=HandledCommand)
+@click.argument("pillar", type=click.Path(path_type=Path))
+@click.option("--brand", "-b")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("cards"), show_default=True)
+def cards_cmd(pillar: Path, brand: str | None, out: Path) -> None:
+    """Quote cards in every feed size and a carousel (PNG slides and a PDF) from a pillar's brief."""
+    from ..brief import extract_brief
+    from ..media.images import card_sizes, carousel, quote_card
+
+    settings = load_settings()
+    p = load_pillar(pillar, max_bytes=settings.get("max_pillar_bytes"))
+    voice = load_brand(settings.get("brand", brand), settings.workspace)
+    brief = extract_brief(p)
+    quote = next((q.text for q in brief.quotes + brief.key_points if len(q.text) <= 220), p.title)
+    made = [quote_card(quote, out / f"{p.stem}-quote-{name}.png", size, voice)
+            for name, size in card_sizes(settings.platforms().values()).items()]
+    slides, pdf = carousel(p.title, [k.text for k in brief.key_points[:6]], out, p.stem, voice)
+    for image in [*made, *slides, pdf]:
+        click.echo(f"{image.path} ({image.width}x{image.height}) alt: {image.alt_text[:90]}")
