@@ -59,3 +59,26 @@ def test_the_import_graph_has_no_cycles() -> None:
         TopologicalSorter(graph).prepare()
     except CycleError as exc:
         pytest.fail("import cycle: " + " -> ".join(exc.args[1]))
+
+
+def test_notebooks_import_only_the_public_face() -> None:
+    import json
+
+    deep = []
+    for notebook in sorted((PACKAGE.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                         else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+                deep += [f"{notebook.name}: {n}" for n in names if n.startswith("workbench.")]
+    assert deep == []
+
+
+def test_the_public_face_has_what_notebooks_use() -> None:
+    import workbench
+
+    for name in ("repurpose", "run_batch", "load_pillar", "load_brand", "Queue", "get_engine", "score", "plan",
+                 "publish_due", "Composer", "ReviewQueue", "Calendar"):
+        assert callable(getattr(workbench, name)), name

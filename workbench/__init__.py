@@ -1,13 +1,59 @@
-"""Content repurposing workbench: one pillar asset in, platform-ready posts out."""
+"""Content repurposing workbench: one pillar asset in, platform-ready posts out.
 
-from .brand import BrandVoice, load_brand
-from .config import Settings, load_settings
-from .drafts import CTA, Draft, MediaAsset, Provenance
-from .errors import WorkbenchError
-from .pillar import Pillar, load_pillar
-from .platforms import PlatformSpec, Problem, get_platform, split_thread, validate
+The public face: notebooks import only from here. Names load on first use, so `import workbench` (and
+so every CLI start) does not pay for the database, media and widget libraries it does not touch.
+"""
 
-__all__ = [
-    "CTA", "BrandVoice", "Draft", "MediaAsset", "Pillar", "PlatformSpec", "Problem", "Provenance", "Settings",
-    "WorkbenchError", "get_platform", "load_brand", "load_pillar", "load_settings", "split_thread", "validate",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .brand import BrandVoice, load_brand
+    from .config import Settings, load_settings
+    from .drafts import CTA, CTAKind, Draft, MediaAsset, Problem, Provenance
+    from .engines import engine_names, get_engine
+    from .errors import WorkbenchError
+    from .media.video import ffmpeg_exe
+    from .pillar import Pillar, load_pillar
+    from .platforms import PlatformSpec, get_platform, split_thread, validate
+    from .publish import publish_due
+    from .queue import Queue
+    from .repurpose import RunOptions, queue_drafts, repurpose, run_batch
+    from .schedule import plan
+    from .scoring import score
+    from .ui import Calendar, Composer, ReviewQueue
+
+_WHERE = {
+    "BrandVoice": "brand", "load_brand": "brand",
+    "Settings": "config", "load_settings": "config",
+    "CTA": "drafts", "CTAKind": "drafts", "Draft": "drafts", "MediaAsset": "drafts", "Problem": "drafts",
+    "Provenance": "drafts",
+    "engine_names": "engines", "get_engine": "engines",
+    "WorkbenchError": "errors",
+    "ffmpeg_exe": "media.video",
+    "Pillar": "pillar", "load_pillar": "pillar",
+    "PlatformSpec": "platforms", "get_platform": "platforms", "split_thread": "platforms", "validate": "platforms",
+    "publish_due": "publish",
+    "Queue": "queue",
+    "RunOptions": "repurpose", "queue_drafts": "repurpose", "repurpose": "repurpose", "run_batch": "repurpose",
+    "plan": "schedule",
+    "score": "scoring",
+    "Calendar": "ui", "Composer": "ui", "ReviewQueue": "ui",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
