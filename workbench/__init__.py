@@ -1,13 +1,16 @@
 """Content repurposing workbench: one pillar asset in, platform-ready posts out.
 
-The public face: notebooks import only from here. Names load on first use, so `import workbench` (and
-so every CLI start) does not pay for the database, media and widget libraries it does not touch.
+The public face: notebooks import only from here. Most names load on first use, so `import workbench`
+does not pay for the database and widget libraries it does not touch.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# bound now, not lazily: the submodule of the same name would otherwise shadow the function once imported
+from .repurpose import repurpose
 
 if TYPE_CHECKING:
     from .brand import BrandVoice, load_brand
@@ -20,7 +23,7 @@ if TYPE_CHECKING:
     from .platforms import PlatformSpec, get_platform, split_thread, validate
     from .publish import publish_due
     from .queue import Queue
-    from .repurpose import RunOptions, queue_drafts, repurpose, run_batch
+    from .repurpose import RunOptions, queue_drafts, run_batch
     from .schedule import plan
     from .scoring import score
     from .ui import Calendar, Composer, ReviewQueue
@@ -37,13 +40,13 @@ _WHERE = {
     "PlatformSpec": "platforms", "get_platform": "platforms", "split_thread": "platforms", "validate": "platforms",
     "publish_due": "publish",
     "Queue": "queue",
-    "RunOptions": "repurpose", "queue_drafts": "repurpose", "repurpose": "repurpose", "run_batch": "repurpose",
+    "RunOptions": "repurpose", "queue_drafts": "repurpose", "run_batch": "repurpose",
     "plan": "schedule",
     "score": "scoring",
     "Calendar": "ui", "Composer": "ui", "ReviewQueue": "ui",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = sorted([*_WHERE, "repurpose"])
 
 
 def __getattr__(name: str) -> Any:
