@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import queue_before_split
 from sqlalchemy import create_engine, inspect
 
 from workbench.brand import load_brand
@@ -12,7 +15,14 @@ from workbench.drafts import CTA, Draft, Provenance
 from workbench.engines import get_engine
 from workbench.pillar import load_pillar
 from workbench.platforms import get_platform
-from workbench.queue import EditConflict, Queue, QueueError, TransitionError
+from workbench.queue import (
+    EditConflict,
+    ItemState,
+    Queue,
+    QueueError,
+    TransitionError,
+    store,
+)
 from workbench.repurpose import repurpose
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +153,62 @@ def test_promotional_flag_follows_the_cta(queue: Queue) -> None:
 def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(QueueError, match="queue database is not available"):
         Queue("postgresql://nobody@127.0.0.1:1/none", workspace=tmp_path)
+
+
+# --- the schema and its history ---------------------------------------------------------------
+
+def _schema(url: str) -> dict[str, Any]:
+    engine = create_engine(url)
+    insp = inspect(engine)
+    found = {t: {"columns": [(c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                             for c in insp.get_columns(t)],
+                 "primary key": insp.get_pk_constraint(t)["constrained_columns"],
+                 "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                                   for i in insp.get_indexes(t)),
+                 "unique": sorted((str(u["name"]), tuple(u["column_names"])) for u in insp.get_unique_constraints(t)),
+                 "foreign keys": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                                        for f in insp.get_foreign_keys(t))}
+             for t in insp.get_table_names()}
+    engine.dispose()
+    return found
+
+
+def test_the_migrations_build_the_schema_the_code_before_them_built(queue_url: str, other_queue_url: str,
+                                                                    tmp_path: Path) -> None:
+    queue_before_split.build(queue_url)
+    Queue(other_queue_url, workspace=tmp_path)
+    assert _schema(other_queue_url) == _schema(queue_url)
+
+
+def test_the_tables_the_queue_queries_are_the_ones_the_migrations_build(queue_url: str, tmp_path: Path) -> None:
+    Queue(queue_url, workspace=tmp_path)
+    built = _schema(queue_url)
+    for table in store.metadata.sorted_tables:
+        assert [(c[0], c[2]) for c in built[table.name]["columns"]] == [(c.name, c.nullable) for c in table.columns]
+
+
+def test_a_queue_database_from_before_the_queue_package_opens_and_works(queue_url: str, tmp_path: Path) -> None:
+    queue_before_split.build(queue_url)
+    old_draft = Draft("x", ["Planning beats guessing. Follow us for weekly analysis."],
+                      provenance=Provenance(pillar_hash="old"))
+    old_id = queue_before_split.add_item(queue_url, old_draft.to_dict(), "northwind-advisory")
+    queue = Queue(queue_url, workspace=tmp_path)
+    assert queue.migrate() == []
+    assert queue.migrations() == [(1, "review: items, revisions, comments, audit, conflicts"),
+                                  (2, "schedule and publish")]
+    old = queue.get(old_id)
+    assert old.state is ItemState.IN_REVIEW and old.draft.parts == old_draft.parts and old.revision == 1
+    assert queue.add(old_draft, "old.md", "northwind-advisory") is None  # the same draft is recognised
+    edited = queue.edit(old_id, ["Planning beats guessing, every week. Follow us."], "ana", base_revision=1)
+    assert edited.revision == 2 and edited.score is not None
+    queue.approve(old_id, "ana")
+    scheduled = queue.set_schedule(old_id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
+    assert [i.id for i in queue.due()] == [old_id]
+    assert queue.claim_for_publishing(scheduled, "cron")
+    done = queue.finish_publishing(old_id, "published", "cron", "folder", ["published: 7"], external_id="7")
+    assert done.state is ItemState.PUBLISHED and done.external_id == "7" and done.published_at is not None
+    assert [a["action"] for a in queue.audit_log(old_id)] == ["created", "edited", "approved", "scheduled",
+                                                              "publishing", "published"]
+    new = queue.add(Draft("bluesky", ["A new post. Follow us."], provenance=Provenance(pillar_hash="new")), "p",
+                    "northwind-advisory")
+    assert new is not None and new.id != old_id and queue.count() == 2
