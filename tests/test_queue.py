@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect as pyinspect
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,8 +12,10 @@ import pytest
 import queue_before_split
 from sqlalchemy import create_engine, inspect
 
+from workbench import platforms
 from workbench.brand import load_brand
-from workbench.drafts import CTA, Draft, Provenance
+from workbench.config import load_settings
+from workbench.drafts import CTA, Draft, Problem, Provenance
 from workbench.engines import get_engine
 from workbench.pillar import load_pillar
 from workbench.platforms import get_platform
@@ -21,6 +25,7 @@ from workbench.queue import (
     Queue,
     QueueError,
     TransitionError,
+    rules,
     store,
 )
 from workbench.repurpose import repurpose
@@ -153,6 +158,69 @@ def test_promotional_flag_follows_the_cta(queue: Queue) -> None:
 def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(QueueError, match="queue database is not available"):
         Queue("postgresql://nobody@127.0.0.1:1/none", workspace=tmp_path)
+
+
+# --- the queue guards its own rules -------------------------------------------------------------
+
+def test_a_workspace_limit_holds_on_add_edit_and_approve(queue_url: str, tmp_path: Path) -> None:
+    (tmp_path / "workbench.yaml").write_text("platforms:\n  mastodon:\n    limit: 1000\n", encoding="utf-8")
+    queue = load_settings(workspace=tmp_path).queue(queue_url)
+    text = ("Most teams plan their week around meetings, then wonder where the focus went. " * 9)[:619]
+    item = queue.add(Draft("mastodon", [text], provenance=Provenance(pillar_hash="long")), "p", "northwind-advisory")
+    assert item.problems == []
+    edited = queue.edit(item.id, [text], "bob", base_revision=1)  # saved as it was
+    assert edited.problems == [] and edited.revision == 2
+    assert queue.approve(item.id, "ana").state is ItemState.APPROVED
+    assert queue.specs["mastodon"].limit == 1000  # what the scheduler reads too
+
+
+def test_an_x_post_over_the_limit_enters_marked_and_is_approved_once_it_fits(queue: Queue) -> None:
+    draft = Draft("x", ["Planning beats guessing. " * 24], provenance=Provenance(pillar_hash="x600"))
+    assert len(draft.parts[0]) == 600 and draft.problems == []
+    item = queue.add(draft, "p", "northwind-advisory")
+    assert [p.code for p in item.problems] == ["too_long"] and "600/280" in item.problems[0].message
+    assert [p["code"] for p in queue.revisions(item.id)[0].problems] == ["too_long"]
+    with pytest.raises(TransitionError, match="1 platform problem"):
+        queue.approve(item.id, "ana")
+    assert queue.get(item.id).state is ItemState.IN_REVIEW
+    fixed = queue.edit(item.id, ["Planning beats guessing. Follow us for more."], "bob", base_revision=1)
+    assert fixed.problems == []
+    assert queue.approve(item.id, "ana").state is ItemState.APPROVED
+
+
+def test_a_new_item_starts_in_review_never_approved(queue: Queue) -> None:
+    draft = Draft("x", ["Planning beats guessing. " * 24], provenance=Provenance(pillar_hash="x600"))
+    with pytest.raises(TransitionError, match="cannot start as 'approved'"):
+        queue.add(draft, "p", "northwind-advisory", state="approved")
+    assert queue.count() == 0
+
+
+def test_platform_problems_are_found_again_and_the_callers_others_are_kept(queue: Queue) -> None:
+    invented = Problem("invented_number", "'42' does not appear in the pillar; use the source's figure or remove it.",
+                       "numbers")
+    draft = Draft("x", ["Planning beats guessing. Follow us for more."], provenance=Provenance(pillar_hash="h"),
+                  problems=[Problem("too_long", "900/280 (x_weighted)"), invented],
+                  score={"overall": 99, "clip": {"start": 1.0, "end": 20.0}})
+    item = queue.add(draft, "p", "northwind-advisory")
+    assert item.problems == [invented]  # the stale length problem is gone, the number the queue can't check stays
+    assert item.score is not None and item.score != 99  # scored here, with the brand
+    assert item.draft.score is not None and item.draft.score["clip"] == {"start": 1.0, "end": 20.0}
+    with pytest.raises(TransitionError, match="1 platform problem"):
+        queue.approve(item.id, "ana")
+    unscored = queue.add(Draft("x", ["Another post. Follow us."], provenance=Provenance(pillar_hash="h2")), "p",
+                         "no-such-brand")
+    assert unscored.problems == [] and unscored.score is None
+
+
+def test_an_unknown_platform_is_refused_naming_the_known_ones(queue: Queue) -> None:
+    with pytest.raises(QueueError, match="unknown platform 'myspace'.*Known platforms: linkedin, x, "):
+        queue.add(Draft("myspace", ["Hello."], provenance=Provenance(pillar_hash="m")), "p", "b")
+    assert queue.count() == 0
+
+
+def test_every_rule_validate_reports_is_one_the_queue_rechecks() -> None:
+    reported = set(re.findall(r'Problem\(\s*"(\w+)"', pyinspect.getsource(platforms)))
+    assert reported == rules.PLATFORM_RULES
 
 
 # --- the schema and its history ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The approval queue: drafts under review, every edit a revision, every action in the audit log.
 
-The states and what may follow each are in `rules.py`; nothing with a platform problem is
-approved. An edit names the revision the editor started from; if someone saved
+The queue guards its own rules (`rules.py`): every text that comes in, added or edited, is checked
+with the workspace's platform catalogue and scored with the brand's voice, and nothing with a
+platform problem is approved. An edit names the revision the editor started from; if someone saved
 in between, the edit is refused with `EditConflict`, nothing is overwritten, and the refused text is
 kept in `conflicts`. SQL lives in `store.py`, the schema's history in `migrations.py`.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from ..drafts import Draft, Problem
-from ..errors import WorkbenchError
+from ..platforms import PlatformSpec, registry
 from . import rules
 from .rules import EditConflict, ItemState, QueueError, TransitionError
 from .store import Item, Revision, Store, default_url, now_utc
@@ -29,7 +30,7 @@ __all__ = ["STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError",
 
 STATES = tuple(ItemState)
 
-# (draft, brand) -> (problems, score): re-checks every revision (a benchmark stubs the scorer out)
+# (draft, brand) -> (problems, score): replaces the queue's own check (a benchmark stubs the scorer out)
 Rescore = Callable[[Draft, str], tuple[list[Problem], dict[str, Any] | None]]
 
 
@@ -40,29 +41,32 @@ def _source_key(draft: Draft, brand: str) -> str:
 
 
 class Queue:
-    """The review queue. `rescore(draft, brand) -> (problems, score)` re-checks every revision."""
+    """The review queue of one workspace.
 
-    def __init__(self, url: str | None = None, workspace: Path | None = None, rescore: Rescore | None = None
-                 ) -> None:
+    `specs` is the platform catalogue as the workspace configures it (`Settings.platforms()`); every
+    add and edit is validated against it, and the scheduler reads its slots. By default, the built-in
+    catalogue. `rescore(draft, brand) -> (problems, score)`, when given, replaces validating and scoring
+    (a benchmark stubs the scorer out); an unknown platform is refused either way.
+    """
+
+    def __init__(self, url: str | None = None, workspace: Path | None = None,
+                 specs: Mapping[str, PlatformSpec] | None = None, rescore: Rescore | None = None) -> None:
         self.workspace = workspace or Path.cwd()
         self.url = url or default_url(workspace)
-        self.rescore = rescore or self._default_rescore
+        self.specs: Mapping[str, PlatformSpec] = dict(specs) if specs is not None else registry()
+        self.checks = rules.Checks(self.specs, self.workspace)
+        self.rescore = rescore
         self.store = Store(self.url)
         self.engine: Engine = self.store.engine
         self.migrate()
 
-    def _default_rescore(self, draft: Draft, brand: str) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
-        from ..brand import load_brand
-        from ..platforms import get_platform, validate
-        from ..scoring import score
-
-        spec = get_platform(draft.platform)
-        problems = validate(draft, spec)
-        try:
-            voice = load_brand(brand, self.workspace)
-        except WorkbenchError:
-            return problems, None
-        return problems, score(draft, voice, spec, problems=problems).to_dict()
+    def _check(self, draft: Draft, brand: str, carried: builtins.list[Problem] | None = None
+               ) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
+        self.checks.spec(draft.platform)  # an unknown platform never enters, whoever checks the text
+        if self.rescore is not None:
+            problems, score = self.rescore(draft, brand)
+            return [*problems, *(carried or [])], score
+        return self.checks.check(draft, brand, carried or [])
 
     # -- migrations -------------------------------------------------------------------------
 
@@ -109,16 +113,26 @@ class Queue:
 
     def add(self, draft: Draft, pillar: str, brand: str, author: str = "repurpose",
             state: str = ItemState.IN_REVIEW) -> Item | None:
-        """Put a draft in the queue; None when this exact draft is already there (a re-run)."""
-        start = rules.state(state)
+        """Put a draft in the queue, checked here; None when this exact draft is already there (a re-run).
+
+        Platform problems are found again with this workspace's rules, whatever the caller says; the
+        caller's other problems (an invented number, a clip's video) are kept, as is what its score
+        says beyond the scorer's own fields (a clip's timing).
+        """
+        start = rules.entry_state(state)
         key = _source_key(draft, brand)
+        checked = Draft.from_dict(draft.to_dict())
+        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems))
+        if score is not None:
+            score = {**{k: v for k, v in (draft.score or {}).items() if k not in score}, **score}
+        checked.score = score
         now = now_utc()
         with self.store.transaction() as conn:
             if self.store.has_source(conn, key):
                 return None
-            item_id = self.store.insert_item(conn, key, pillar, brand, start, draft, rules.promotional(draft), now)
-            self.store.insert_revision(conn, item_id, 1, author, draft, now)
-            self.store.log(conn, item_id, author, "created", state=start, platform=draft.platform, pillar=pillar)
+            item_id = self.store.insert_item(conn, key, pillar, brand, start, checked, rules.promotional(checked), now)
+            self.store.insert_revision(conn, item_id, 1, author, checked, now)
+            self.store.log(conn, item_id, author, "created", state=start, platform=checked.platform, pillar=pillar)
         return self.get(item_id)
 
     def _set_state(self, conn: Connection, item: Item, new: str, actor: str, **detail: Any) -> None:
@@ -164,7 +178,7 @@ class Queue:
         draft = Draft.from_dict(item.draft.to_dict())
         draft.parts = [p for p in parts if p.strip()] or [""]
         draft.title = title if title is not None else draft.title
-        draft.problems, draft.score = self.rescore(draft, item.brand)
+        draft.problems, draft.score = self._check(draft, item.brand)
         now = now_utc()
         conflict: tuple[int, int] | None = None
         with self.store.transaction() as conn:
