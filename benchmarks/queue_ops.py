@@ -18,7 +18,8 @@ from sqlalchemy import insert
 from timing import best_of
 
 from workbench.drafts import Draft, Provenance
-from workbench.queue import Queue, items
+from workbench.queue import Queue
+from workbench.queue.store import items
 
 PLATFORMS = ("linkedin", "x", "x_thread", "instagram", "threads", "bluesky", "mastodon", "tiktok", "facebook")
 STATES = ("in_review", "approved", "changes_requested", "rejected", "scheduled", "published")

@@ -98,7 +98,18 @@ def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty queue database of each kind."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'queue.sqlite'}"
-    server = request.getfixturevalue("postgres_server")
+    return _new_pg_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def other_queue_url(request: pytest.FixtureRequest, queue_url: str, tmp_path: Path) -> str:
+    """A second fresh, empty database of the same kind as `queue_url` (to compare what two codes build)."""
+    if queue_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'other.sqlite'}"
+    return _new_pg_database(request.getfixturevalue("postgres_server"))
+
+
+def _new_pg_database(server: str) -> str:
     import psycopg
 
     name = f"wb_test_{os.getpid()}_{next(_db_numbers)}"

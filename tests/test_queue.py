@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import inspect as pyinspect
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import queue_before_split
 from sqlalchemy import create_engine, inspect
 
+from workbench import platforms
 from workbench.brand import load_brand
-from workbench.drafts import CTA, Draft, Provenance
+from workbench.config import load_settings
+from workbench.drafts import CTA, Draft, Problem, Provenance
 from workbench.engines import get_engine
 from workbench.pillar import load_pillar
 from workbench.platforms import get_platform
-from workbench.queue import EditConflict, Queue, QueueError, TransitionError
+from workbench.queue import (
+    EditConflict,
+    ItemState,
+    Queue,
+    QueueError,
+    TransitionError,
+    rules,
+    store,
+)
 from workbench.repurpose import repurpose
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +158,125 @@ def test_promotional_flag_follows_the_cta(queue: Queue) -> None:
 def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(QueueError, match="queue database is not available"):
         Queue("postgresql://nobody@127.0.0.1:1/none", workspace=tmp_path)
+
+
+# --- the queue guards its own rules -------------------------------------------------------------
+
+def test_a_workspace_limit_holds_on_add_edit_and_approve(queue_url: str, tmp_path: Path) -> None:
+    (tmp_path / "workbench.yaml").write_text("platforms:\n  mastodon:\n    limit: 1000\n", encoding="utf-8")
+    queue = load_settings(workspace=tmp_path).queue(queue_url)
+    text = ("Most teams plan their week around meetings, then wonder where the focus went. " * 9)[:619]
+    item = queue.add(Draft("mastodon", [text], provenance=Provenance(pillar_hash="long")), "p", "northwind-advisory")
+    assert item.problems == []
+    edited = queue.edit(item.id, [text], "bob", base_revision=1)  # saved as it was
+    assert edited.problems == [] and edited.revision == 2
+    assert queue.approve(item.id, "ana").state is ItemState.APPROVED
+    assert queue.specs["mastodon"].limit == 1000  # what the scheduler reads too
+
+
+def test_an_x_post_over_the_limit_enters_marked_and_is_approved_once_it_fits(queue: Queue) -> None:
+    draft = Draft("x", ["Planning beats guessing. " * 24], provenance=Provenance(pillar_hash="x600"))
+    assert len(draft.parts[0]) == 600 and draft.problems == []
+    item = queue.add(draft, "p", "northwind-advisory")
+    assert [p.code for p in item.problems] == ["too_long"] and "600/280" in item.problems[0].message
+    assert [p["code"] for p in queue.revisions(item.id)[0].problems] == ["too_long"]
+    with pytest.raises(TransitionError, match="1 platform problem"):
+        queue.approve(item.id, "ana")
+    assert queue.get(item.id).state is ItemState.IN_REVIEW
+    fixed = queue.edit(item.id, ["Planning beats guessing. Follow us for more."], "bob", base_revision=1)
+    assert fixed.problems == []
+    assert queue.approve(item.id, "ana").state is ItemState.APPROVED
+
+
+def test_a_new_item_starts_in_review_never_approved(queue: Queue) -> None:
+    draft = Draft("x", ["Planning beats guessing. " * 24], provenance=Provenance(pillar_hash="x600"))
+    with pytest.raises(TransitionError, match="cannot start as 'approved'"):
+        queue.add(draft, "p", "northwind-advisory", state="approved")
+    assert queue.count() == 0
+
+
+def test_platform_problems_are_found_again_and_the_callers_others_are_kept(queue: Queue) -> None:
+    invented = Problem("invented_number", "'42' does not appear in the pillar; use the source's figure or remove it.",
+                       "numbers")
+    draft = Draft("x", ["Planning beats guessing. Follow us for more."], provenance=Provenance(pillar_hash="h"),
+                  problems=[Problem("too_long", "900/280 (x_weighted)"), invented],
+                  score={"overall": 99, "clip": {"start": 1.0, "end": 20.0}})
+    item = queue.add(draft, "p", "northwind-advisory")
+    assert item.problems == [invented]  # the stale length problem is gone, the number the queue can't check stays
+    assert item.score is not None and item.score != 99  # scored here, with the brand
+    assert item.draft.score is not None and item.draft.score["clip"] == {"start": 1.0, "end": 20.0}
+    with pytest.raises(TransitionError, match="1 platform problem"):
+        queue.approve(item.id, "ana")
+    unscored = queue.add(Draft("x", ["Another post. Follow us."], provenance=Provenance(pillar_hash="h2")), "p",
+                         "no-such-brand")
+    assert unscored.problems == [] and unscored.score is None
+
+
+def test_an_unknown_platform_is_refused_naming_the_known_ones(queue: Queue) -> None:
+    with pytest.raises(QueueError, match="unknown platform 'myspace'.*Known platforms: linkedin, x, "):
+        queue.add(Draft("myspace", ["Hello."], provenance=Provenance(pillar_hash="m")), "p", "b")
+    assert queue.count() == 0
+
+
+def test_every_rule_validate_reports_is_one_the_queue_rechecks() -> None:
+    reported = set(re.findall(r'Problem\(\s*"(\w+)"', pyinspect.getsource(platforms)))
+    assert reported == rules.PLATFORM_RULES
+
+
+# --- the schema and its history ---------------------------------------------------------------
+
+def _schema(url: str) -> dict[str, Any]:
+    engine = create_engine(url)
+    insp = inspect(engine)
+    found = {t: {"columns": [(c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                             for c in insp.get_columns(t)],
+                 "primary key": insp.get_pk_constraint(t)["constrained_columns"],
+                 "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                                   for i in insp.get_indexes(t)),
+                 "unique": sorted((str(u["name"]), tuple(u["column_names"])) for u in insp.get_unique_constraints(t)),
+                 "foreign keys": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                                        for f in insp.get_foreign_keys(t))}
+             for t in insp.get_table_names()}
+    engine.dispose()
+    return found
+
+
+def test_the_migrations_build_the_schema_the_code_before_them_built(queue_url: str, other_queue_url: str,
+                                                                    tmp_path: Path) -> None:
+    queue_before_split.build(queue_url)
+    Queue(other_queue_url, workspace=tmp_path)
+    assert _schema(other_queue_url) == _schema(queue_url)
+
+
+def test_the_tables_the_queue_queries_are_the_ones_the_migrations_build(queue_url: str, tmp_path: Path) -> None:
+    Queue(queue_url, workspace=tmp_path)
+    built = _schema(queue_url)
+    for table in store.metadata.sorted_tables:
+        assert [(c[0], c[2]) for c in built[table.name]["columns"]] == [(c.name, c.nullable) for c in table.columns]
+
+
+def test_a_queue_database_from_before_the_queue_package_opens_and_works(queue_url: str, tmp_path: Path) -> None:
+    queue_before_split.build(queue_url)
+    old_draft = Draft("x", ["Planning beats guessing. Follow us for weekly analysis."],
+                      provenance=Provenance(pillar_hash="old"))
+    old_id = queue_before_split.add_item(queue_url, old_draft.to_dict(), "northwind-advisory")
+    queue = Queue(queue_url, workspace=tmp_path)
+    assert queue.migrate() == []
+    assert queue.migrations() == [(1, "review: items, revisions, comments, audit, conflicts"),
+                                  (2, "schedule and publish")]
+    old = queue.get(old_id)
+    assert old.state is ItemState.IN_REVIEW and old.draft.parts == old_draft.parts and old.revision == 1
+    assert queue.add(old_draft, "old.md", "northwind-advisory") is None  # the same draft is recognised
+    edited = queue.edit(old_id, ["Planning beats guessing, every week. Follow us."], "ana", base_revision=1)
+    assert edited.revision == 2 and edited.score is not None
+    queue.approve(old_id, "ana")
+    scheduled = queue.set_schedule(old_id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
+    assert [i.id for i in queue.due()] == [old_id]
+    assert queue.claim_for_publishing(scheduled, "cron")
+    done = queue.finish_publishing(old_id, "published", "cron", "folder", ["published: 7"], external_id="7")
+    assert done.state is ItemState.PUBLISHED and done.external_id == "7" and done.published_at is not None
+    assert [a["action"] for a in queue.audit_log(old_id)] == ["created", "edited", "approved", "scheduled",
+                                                              "publishing", "published"]
+    new = queue.add(Draft("bluesky", ["A new post. Follow us."], provenance=Provenance(pillar_hash="new")), "p",
+                    "northwind-advisory")
+    assert new is not None and new.id != old_id and queue.count() == 2

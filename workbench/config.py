@@ -136,7 +136,7 @@ class Settings:
     def queue(self, url: str | None = None) -> Any:
         from .queue import Queue
 
-        return Queue(self.get("queue_url", url), workspace=self.workspace)
+        return Queue(self.get("queue_url", url), workspace=self.workspace, specs=self.platforms())
 
 
 def load_settings(path: str | Path | None = None, workspace: str | Path | None = None) -> Settings:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..config import load_settings
 from ..errors import WorkbenchError
-from ..queue import STATES, Item, Queue
+from ..queue import Item, ItemState, Queue
 from ._base import HandledCommand, HandledGroup, author_option, db_option
 from ._base import console as _console
 
@@ -51,7 +51,7 @@ def queue_group() -> None:
 
 
 @queue_group.command("list")
-@click.option("--state", type=click.Choice(STATES))
+@click.option("--state", type=click.Choice([s.value for s in ItemState]))
 @click.option("--platform")
 @click.option("--brand")
 @click.option("--min-score", type=int)
@@ -269,7 +269,8 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
         item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author))
     except WorkbenchError as exc:
         _fail(exc)
-    click.echo(f"Item {item.id}: scheduled at {item.scheduled_at.isoformat()} (pinned).")
+    when_set = item.scheduled_at.isoformat() if item.scheduled_at else "-"
+    click.echo(f"Item {item.id}: scheduled at {when_set} (pinned).")
 
 
 @schedule_group.command("export")
@@ -285,7 +286,7 @@ def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | N
 
     settings, queue = _open(db)
     zone = settings.schedule_for(brand).zone
-    found = queue.list(state="scheduled", brand=brand)
+    found = queue.list(state=ItemState.SCHEDULED, brand=brand)
     files: list[tuple[str, str | bytes]]
     skipped: list[tuple[int, str]] = []
     if fmt == "ics":

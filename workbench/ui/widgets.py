@@ -21,7 +21,7 @@ from ..engines import engine_names, get_engine
 from ..errors import WorkbenchError
 from ..pillar import load_pillar
 from ..platforms import PlatformSpec, validate
-from ..queue import STATES, Item, Queue
+from ..queue import Item, ItemState, Queue
 from ..repurpose import queue_drafts, repurpose
 from ..schedule import (
     export_buffer,
@@ -155,7 +155,8 @@ class ReviewQueue(w.VBox):
     def __init__(self, queue: Queue | None = None, author: str | None = None, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
         self.queue = queue or self.settings.queue()
-        self.state = w.Dropdown(options=["(all)", *STATES], value="in_review", description="State")
+        self.state = w.Dropdown(options=["(all)", *(s.value for s in ItemState)], value=ItemState.IN_REVIEW.value,
+                                description="State")
         self.platform = w.Dropdown(options=["(all)", *self.settings.platforms()], value="(all)", description="Platform")
         self.brand = w.Text(description="Brand", placeholder="(all)")
         self.min_score = w.IntSlider(value=0, min=0, max=100, description="Min score")
@@ -329,7 +330,7 @@ class Calendar(w.VBox):
 
     def export(self, fmt: str) -> list[Path]:
         self.export_dir.mkdir(parents=True, exist_ok=True)
-        found = self.queue.list(state="scheduled")
+        found = self.queue.list(state=ItemState.SCHEDULED)
         zone = self.config.zone
         written = []
         if fmt == "ics":

@@ -1,0 +1,258 @@
+"""The approval queue: drafts under review, every edit a revision, every action in the audit log.
+
+The queue guards its own rules (`rules.py`): every text that comes in, added or edited, is checked
+with the workspace's platform catalogue and scored with the brand's voice, and nothing with a
+platform problem is approved. An edit names the revision the editor started from; if someone saved
+in between, the edit is refused with `EditConflict`, nothing is overwritten, and the refused text is
+kept in `conflicts`. SQL lives in `store.py`, the schema's history in `migrations.py`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from ..drafts import Draft, Problem
+from ..platforms import PlatformSpec, registry
+from . import rules
+from .rules import EditConflict, ItemState, QueueError, TransitionError
+from .store import Item, Revision, Store, default_url, now_utc
+
+__all__ = ["STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError", "Revision",
+           "TransitionError", "default_url", "now_utc"]
+
+STATES = tuple(ItemState)
+
+# (draft, brand) -> (problems, score): replaces the queue's own check (a benchmark stubs the scorer out)
+Rescore = Callable[[Draft, str], tuple[list[Problem], dict[str, Any] | None]]
+
+
+def _source_key(draft: Draft, brand: str) -> str:
+    """The same draft of the same pillar for the same brand: a re-run adds nothing."""
+    text = json.dumps([draft.platform, draft.variant, draft.parts, draft.title], ensure_ascii=False)
+    return hashlib.sha256(f"{draft.provenance.pillar_hash}|{brand}|{text}".encode()).hexdigest()
+
+
+class Queue:
+    """The review queue of one workspace.
+
+    `specs` is the platform catalogue as the workspace configures it (`Settings.platforms()`); every
+    add and edit is validated against it, and the scheduler reads its slots. By default, the built-in
+    catalogue. `rescore(draft, brand) -> (problems, score)`, when given, replaces validating and scoring
+    (a benchmark stubs the scorer out); an unknown platform is refused either way.
+    """
+
+    def __init__(self, url: str | None = None, workspace: Path | None = None,
+                 specs: Mapping[str, PlatformSpec] | None = None, rescore: Rescore | None = None) -> None:
+        self.workspace = workspace or Path.cwd()
+        self.url = url or default_url(workspace)
+        self.specs: Mapping[str, PlatformSpec] = dict(specs) if specs is not None else registry()
+        self.checks = rules.Checks(self.specs, self.workspace)
+        self.rescore = rescore
+        self.store = Store(self.url)
+        self.engine: Engine = self.store.engine
+        self.migrate()
+
+    def _check(self, draft: Draft, brand: str, carried: builtins.list[Problem] | None = None
+               ) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
+        self.checks.spec(draft.platform)  # an unknown platform never enters, whoever checks the text
+        if self.rescore is not None:
+            problems, score = self.rescore(draft, brand)
+            return [*problems, *(carried or [])], score
+        return self.checks.check(draft, brand, carried or [])
+
+    # -- migrations -------------------------------------------------------------------------
+
+    def migrate(self) -> builtins.list[int]:
+        """Apply the migrations not yet recorded, in order, each in its own transaction."""
+        return self.store.migrate()
+
+    def migrations(self) -> builtins.list[tuple[int, str]]:
+        return self.store.migrations()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get(self, item_id: int) -> Item:
+        item = self.store.item(item_id)
+        if item is None:
+            raise QueueError(f"no item {item_id} in the queue.", field="id", fix="see `workbench queue list`.")
+        return item
+
+    def list(self, state: str | None = None, platform: str | None = None, brand: str | None = None,
+             min_score: int | None = None, max_score: int | None = None, limit: int | None = None,
+             offset: int = 0) -> builtins.list[Item]:
+        return self.store.items(rules.state(state) if state else None, platform, brand, min_score, max_score,
+                                limit, offset)
+
+    def count(self, state: str | None = None) -> int:
+        return self.store.count(state)
+
+    def revisions(self, item_id: int) -> builtins.list[Revision]:
+        return self.store.revisions(item_id)
+
+    def comments(self, item_id: int) -> builtins.list[dict[str, Any]]:
+        return self.store.comments(item_id)
+
+    def audit_log(self, item_id: int | None = None) -> builtins.list[dict[str, Any]]:
+        return self.store.audit_log(item_id)
+
+    def conflicts(self, item_id: int) -> builtins.list[dict[str, Any]]:
+        return self.store.conflicts(item_id)
+
+    def due(self, now: datetime | None = None) -> builtins.list[Item]:
+        return self.store.due((now or now_utc()).astimezone(UTC))
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def add(self, draft: Draft, pillar: str, brand: str, author: str = "repurpose",
+            state: str = ItemState.IN_REVIEW) -> Item | None:
+        """Put a draft in the queue, checked here; None when this exact draft is already there (a re-run).
+
+        Platform problems are found again with this workspace's rules, whatever the caller says; the
+        caller's other problems (an invented number, a clip's video) are kept, as is what its score
+        says beyond the scorer's own fields (a clip's timing).
+        """
+        start = rules.entry_state(state)
+        key = _source_key(draft, brand)
+        checked = Draft.from_dict(draft.to_dict())
+        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems))
+        if score is not None:
+            score = {**{k: v for k, v in (draft.score or {}).items() if k not in score}, **score}
+        checked.score = score
+        now = now_utc()
+        with self.store.transaction() as conn:
+            if self.store.has_source(conn, key):
+                return None
+            item_id = self.store.insert_item(conn, key, pillar, brand, start, checked, rules.promotional(checked), now)
+            self.store.insert_revision(conn, item_id, 1, author, checked, now)
+            self.store.log(conn, item_id, author, "created", state=start, platform=checked.platform, pillar=pillar)
+        return self.get(item_id)
+
+    def _set_state(self, conn: Connection, item: Item, new: str, actor: str, **detail: Any) -> None:
+        target = rules.require_transition(item.id, item.state, new)
+        if not self.store.swap_state(conn, item.id, item.state, target):
+            raise QueueError(f"item {item.id} changed state while you were working on it.", field="state",
+                             fix="reload it and try again.")
+        action = "submitted" if target is ItemState.IN_REVIEW else target.value
+        self.store.log(conn, item.id, actor, action, **{"from": item.state}, **detail)
+
+    def transition(self, item_id: int, new: str, actor: str, comment: str | None = None) -> Item:
+        item = self.get(item_id)
+        rules.require_transition(item_id, item.state, new, item.blocking)
+        with self.store.transaction() as conn:
+            self._set_state(conn, item, new, actor, comment=comment)
+            if comment:
+                self.store.insert_comment(conn, item_id, actor, comment)
+        return self.get(item_id)
+
+    def approve(self, item_id: int, author: str) -> Item:
+        return self.transition(item_id, ItemState.APPROVED, author)
+
+    def reject(self, item_id: int, author: str, comment: str | None = None) -> Item:
+        return self.transition(item_id, ItemState.REJECTED, author, comment)
+
+    def request_changes(self, item_id: int, author: str, comment: str) -> Item:
+        if not comment.strip():
+            raise QueueError("requesting changes needs a comment saying what to change.", field="comment",
+                             fix="add --comment 'what to change'.")
+        return self.transition(item_id, ItemState.CHANGES_REQUESTED, author, comment)
+
+    def comment(self, item_id: int, author: str, body: str) -> None:
+        self.get(item_id)
+        with self.store.transaction() as conn:
+            self.store.insert_comment(conn, item_id, author, body)
+            self.store.log(conn, item_id, author, "commented")
+
+    def edit(self, item_id: int, parts: builtins.list[str], author: str, base_revision: int,
+             title: str | None = None) -> Item:
+        """A new revision from `base_revision`, re-validated and re-scored; a stale base is a conflict."""
+        item = self.get(item_id)
+        rules.require_editable(item_id, item.state)
+        draft = Draft.from_dict(item.draft.to_dict())
+        draft.parts = [p for p in parts if p.strip()] or [""]
+        draft.title = title if title is not None else draft.title
+        draft.problems, draft.score = self._check(draft, item.brand)
+        now = now_utc()
+        conflict: tuple[int, int] | None = None
+        with self.store.transaction() as conn:
+            if not self.store.swap_revision(conn, item_id, base_revision, draft, now):
+                current = self.store.current_revision(conn, item_id)
+                self.store.insert_conflict(conn, item_id, author, base_revision, current, draft, now)
+                self.store.log(conn, item_id, author, "conflict", base_revision=base_revision,
+                               current_revision=current)
+                conflict = (base_revision, current)
+            else:
+                new_number = base_revision + 1
+                self.store.insert_revision(conn, item_id, new_number, author, draft, now)
+                self.store.log(conn, item_id, author, "edited", revision=new_number, problems=len(draft.problems))
+                if item.state in rules.REVIEW_AGAIN_AFTER_EDIT:
+                    item_now = self.store.item(item_id, conn)
+                    assert item_now is not None
+                    self._set_state(conn, item_now, ItemState.IN_REVIEW, author, reason="edited")
+                    if not item.pinned:  # a time a person pinned stays; planning chooses again
+                        self.store.update_item(conn, item_id, scheduled_at=None)
+        if conflict:
+            theirs = self.get(item_id).draft.parts
+            raise EditConflict(item_id, conflict[0], conflict[1], theirs, draft.parts)
+        return self.get(item_id)
+
+    # -- scheduling and publishing (used by schedule.py and publish/) -----------------------
+
+    def set_schedule(self, item_id: int, when: datetime, actor: str, pinned: bool = False) -> Item:
+        item = self.get(item_id)
+        when = when.astimezone(UTC)
+        key = item.idempotency_key or f"wb-{item.id}-r{item.revision}"
+        with self.store.transaction() as conn:
+            if item.state is ItemState.APPROVED:
+                self._set_state(conn, item, ItemState.SCHEDULED, actor, at=when.isoformat(), pinned=pinned)
+            elif item.state is not ItemState.SCHEDULED:
+                raise TransitionError(f"item {item_id} is '{item.state}'; only approved items are scheduled.",
+                                      field="state", fix="approve it first.")
+            else:
+                self.store.log(conn, item_id, actor, "moved", at=when.isoformat(), pinned=pinned)
+            self.store.update_item(conn, item_id, scheduled_at=when, pinned=pinned, idempotency_key=key,
+                                   updated_at=now_utc())
+        return self.get(item_id)
+
+    def request_time(self, item_id: int, when: datetime, actor: str) -> Item:
+        """A time asked for before approval (an imported row's time): planning keeps it once approved."""
+        item = self.get(item_id)
+        if item.state in rules.TIME_FIXED:
+            raise TransitionError(f"item {item_id} is '{item.state}'; its time can no longer change.",
+                                  field="state", fix="create a new draft instead.")
+        when = when.astimezone(UTC)
+        with self.store.transaction() as conn:
+            self.store.update_item(conn, item_id, scheduled_at=when, pinned=True, updated_at=now_utc())
+            self.store.log(conn, item_id, actor, "time requested", at=when.isoformat())
+        return self.get(item_id)
+
+    def claim_for_publishing(self, item: Item, actor: str) -> bool:
+        """Atomically take a scheduled item: a second publisher running at once gets False."""
+        with self.store.transaction() as conn:
+            taken = self.store.swap_state(conn, item.id, ItemState.SCHEDULED, ItemState.PUBLISHING)
+            if taken:
+                self.store.log(conn, item.id, actor, "publishing", key=item.idempotency_key)
+            return taken
+
+    def finish_publishing(self, item_id: int, outcome: str, actor: str, publisher: str,
+                          attempts: builtins.list[str], external_id: str | None = None,
+                          error: str | None = None) -> Item:
+        """Record how publishing ended (`outcome`: published, failed or needs_attention) and every attempt."""
+        item = self.get(item_id)
+        with self.store.transaction() as conn:
+            for n, detail in enumerate(attempts, 1):
+                self.store.insert_attempt(conn, item_id, n, publisher, outcome if n == len(attempts) else "retry",
+                                          detail)
+            self._set_state(conn, item, outcome, actor, publisher=publisher, error=error, external_id=external_id)
+            values: dict[str, Any] = {"last_error": error}
+            if outcome == ItemState.PUBLISHED:
+                values.update(published_at=now_utc(), external_id=external_id)
+            self.store.update_item(conn, item_id, **values)
+        return self.get(item_id)
