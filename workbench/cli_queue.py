@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import sys
 from datetime import UTC
@@ -16,6 +17,7 @@ from rich.table import Table
 from .config import load_settings
 from .errors import WorkbenchError
 from .queue import STATES, Item, Queue
+from .schedule.exports import DateFormat, exporters
 
 
 def _fail(exc: WorkbenchError) -> None:
@@ -112,7 +114,7 @@ def queue_show(item_id: int, db: str | None) -> None:
     for p in item.problems:
         click.echo(f"Problem: {p.code}: {p.message}")
     revs = queue.revisions(item_id)
-    for prev, cur in zip(revs, revs[1:], strict=False):
+    for prev, cur in itertools.pairwise(revs):
         click.echo(f"Revision {cur.number} by {cur.author} ({cur.created_at:%Y-%m-%d %H:%M}):")
         diff = difflib.unified_diff("\n".join(prev.parts).splitlines(), "\n".join(cur.parts).splitlines(),
                                     f"revision {prev.number}", f"revision {cur.number}", lineterm="")
@@ -279,40 +281,31 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
 
 
 @schedule_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ics", "buffer", "hootsuite", "sprout"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(exporters.names()), required=True,
+              help="An installed exporter (built in: iCalendar, Buffer, Hootsuite, Sprout Social).")
 @click.option("--out", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True,
+@click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True,
               help="Hootsuite and Sprout: day/month/year or month/day/year.")
 @click.option("--brand")
 @db_option
 def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | None, db: str | None) -> None:
     """Export scheduled items: iCalendar, or a bulk-upload CSV for Buffer, Hootsuite or Sprout Social."""
-    from .schedule import export_buffer, export_hootsuite, export_ics, export_sprout
+    from .schedule import ExportOptions, export
 
     settings, queue = _open(db)
-    zone = settings.schedule_for(brand).zone
-    found = queue.list(state="scheduled", brand=brand)
-    files: list[tuple[str, str | bytes]]
-    skipped: list[tuple[int, str]] = []
-    if fmt == "ics":
-        files = [("", export_ics(found))]
-    elif fmt == "buffer":
-        files = [("", export_buffer(found, zone))]
-    else:
-        result = (export_hootsuite(found, zone, date_format) if fmt == "hootsuite"
-                  else export_sprout(found, zone, date_format))
-        files, skipped = list(result.files), result.skipped
-    for suffix, content in files:
+    options = ExportOptions(zone=settings.schedule_for(brand).zone, date_format=DateFormat.parse(date_format))
+    try:
+        result = export(fmt, queue.list(state="scheduled", brand=brand), options)
+    except WorkbenchError as exc:
+        _fail(exc)
+    for suffix, content in result.files:
         if out is None:
-            click.echo(content.decode() if isinstance(content, bytes) else content, nl=False)
+            click.echo(content.decode("utf-8"), nl=False)
             continue
         target = out.with_name(out.stem + suffix + out.suffix)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        target.write_bytes(content)
         click.echo(f"wrote {target}", err=True)
-    for item_id, reason in skipped:
+    for item_id, reason in result.skipped:
         click.echo(f"skipped item {item_id}: {reason}", err=True)
 
 
@@ -320,7 +313,7 @@ def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | N
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--platform", help="Platform for rows that have no platform column.")
 @click.option("--brand", help="Brand for the imported items (default: the workspace brand).")
-@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True)
+@click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True)
 @click.option("--preview", is_flag=True, help="Show what would be created; create nothing.")
 @author_option
 @db_option
@@ -331,7 +324,7 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
 
     settings, queue = _open(db)
     try:
-        rows = read_csv(file, platform, settings.schedule_for(brand).zone, date_format)
+        rows = read_csv(file, platform, settings.schedule_for(brand).zone, date_format, settings.platforms())
     except WorkbenchError as exc:
         _fail(exc)
     for r in rows:
