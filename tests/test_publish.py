@@ -19,7 +19,14 @@ from click.testing import CliRunner
 
 from workbench.cli import main, repurpose_cmd
 from workbench.drafts import CTA, Draft, Provenance
-from workbench.publish import FolderPublisher, WebhookPublisher, publish_due
+from workbench.plugins import PluginError
+from workbench.publish import (
+    FolderPublisher,
+    PublisherConfigError,
+    WebhookPublisher,
+    publish_due,
+    publishers,
+)
 from workbench.queue import Queue
 
 SECRET = "s3cret"
@@ -197,3 +204,19 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
     assert dry.exit_code == 0 and "would publish" in dry.output and "1 due" in dry.output
     assert json.loads(runner.invoke(main, ["queue", "list", "--json", "--db", queue_url]).output)[0]["state"] == \
         "scheduled"
+
+
+def test_the_built_in_publishers_come_through_the_entry_points() -> None:
+    assert {"folder", "webhook"} <= set(publishers.names())
+    assert publishers.get("folder") is FolderPublisher and publishers.get("webhook") is WebhookPublisher
+    with pytest.raises(PluginError, match="unknown publisher 'webhok'.*did you mean 'webhook'"):
+        publishers.get("webhok")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({}, "no webhook URL"), ({"url": "hooks.example/x"}, r"is not an http\(s\) URL"),
+    ({"url": "https://hooks.example/x", "timeout": "soon"}, "not a positive number of seconds"),
+])
+def test_the_webhook_publisher_checks_its_options(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(PublisherConfigError, match=message):
+        publishers.get("webhook")(**options)
