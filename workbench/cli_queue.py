@@ -16,6 +16,7 @@ from rich.table import Table
 
 from .config import load_settings
 from .errors import WorkbenchError
+from .publish import PublishOutcome, publishers
 from .queue import STATES, Item, Queue
 from .schedule.exports import DateFormat, exporters
 
@@ -344,36 +345,38 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
 
 @click.command("publish")
 @click.option("--due", is_flag=True, required=True, help="Publish what is due now.")
-@click.option("--dry-run", is_flag=True, help="List what would go out; change nothing.")
-@click.option("--to", "target", type=click.Choice(["folder", "webhook"]), default="folder", show_default=True)
-@click.option("--folder", type=click.Path(path_type=Path), default=Path("published"), show_default=True)
-@click.option("--url", help="Webhook URL (default: webhook_url in workbench.yaml / WORKBENCH_WEBHOOK_URL).")
-@click.option("--secret-env", default="WORKBENCH_WEBHOOK_SECRET", show_default=True,
-              help="Environment variable holding the HMAC secret.")
+@click.option("--dry-run", is_flag=True, help="List what would go out, and to which publisher; change nothing.")
+@click.option("--to", "target", type=click.Choice(publishers.names()),
+              help="Send every due item to this publisher (default: each item's route under publish: in "
+                   "workbench.yaml, else its platform's publisher in the catalogue).")
+@click.option("--folder", type=click.Path(path_type=Path),
+              help="Folder publisher: the folder (default: publish.publishers.folder.path, else published).")
+@click.option("--url", help="Webhook URL (default: publish.publishers.webhook.url, webhook_url, "
+                            "WORKBENCH_WEBHOOK_URL).")
+@click.option("--secret-env", help="Environment variable holding the webhook's HMAC secret "
+                                   "[default: WORKBENCH_WEBHOOK_SECRET].")
 @click.option("--retries", type=int, default=3, show_default=True)
 @author_option
 @db_option
-def publish_cmd(due: bool, dry_run: bool, target: str, folder: Path, url: str | None, secret_env: str,
-                retries: int, author: str | None, db: str | None) -> None:
-    """Publish scheduled items whose time has come, each at most once."""
-    import os
-
-    from .publish import FolderPublisher, WebhookPublisher, publish_due
+def publish_cmd(due: bool, dry_run: bool, target: str | None, folder: Path | None, url: str | None,
+                secret_env: str | None, retries: int, author: str | None, db: str | None) -> None:
+    """Publish scheduled items whose time has come, each at most once, each to the publisher routed for its
+    platform and brand."""
+    from .publish import Router, publish_due
 
     settings, queue = _open(db)
-    if target == "webhook":
-        hook = settings.get("webhook_url", url)
-        if not hook:
-            _fail(WorkbenchError("no webhook URL.", field="--url", fix="pass --url or set webhook_url."))
-        publisher: Any = WebhookPublisher(hook, os.environ.get(secret_env))
-    else:
-        publisher = FolderPublisher(folder)
-    reports = publish_due(queue, publisher, _author(settings, author), retries=retries, dry_run=dry_run)
-    table = Table("item", "platform", "outcome", "detail", title="publish")
+    overrides = {"folder": {"path": folder}, "webhook": {"url": url, "secret_env": secret_env}}
+    try:
+        router = Router(settings.file.publish, settings.platforms(),
+                        lambda name: settings.publisher_options(name, overrides.get(name)), override=target)
+        reports = publish_due(queue, router, _author(settings, author), retries=retries, dry_run=dry_run)
+    except WorkbenchError as exc:
+        _fail(exc)
+    table = Table("item", "platform", "publisher", "outcome", "detail", title="publish")
     for r in reports:
-        table.add_row(str(r.item), r.platform, r.outcome, r.detail)
+        table.add_row(str(r.item), r.platform, r.publisher, r.outcome, r.detail)
     _console().print(table)
-    bad = [r for r in reports if r.outcome in ("failed", "needs_attention")]
-    click.echo(f"{len(reports)} due, {sum(r.outcome == 'published' for r in reports)} published, {len(bad)} "
-               f"failed or needing attention.")
+    bad = [r for r in reports if r.outcome in (PublishOutcome.FAILED, PublishOutcome.NEEDS_ATTENTION)]
+    click.echo(f"{len(reports)} due, {sum(r.outcome == PublishOutcome.PUBLISHED for r in reports)} published, "
+               f"{len(bad)} failed or needing attention.")
     sys.exit(1 if bad else 0)

@@ -3,18 +3,17 @@
 Every due item carries an idempotency key that its publisher passes on, so a receiver that honours it
 never posts twice either. Failures are classified by the publisher (see `base`): `Retryable` is retried
 with backoff, `UnknownOutcome` goes to `needs_attention` for a person, any other `PublishError` fails the
-item with the reason. Publishers are found through the `workbench.publishers` entry points, built-ins
-included: each name is a factory that takes the publisher's options as keyword arguments.
+item with the reason. Each item goes to the publisher routed for its platform and brand (see `routing`);
+publishers are found through the `workbench.publishers` entry points, built-ins included: each name is a
+factory that takes the publisher's options as keyword arguments.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..plugins import Group, Registry
 from ..queue import Item, Queue
 from .base import (
     Published,
@@ -29,15 +28,12 @@ from .base import (
 )
 from .dryrun import DryRunPublisher
 from .folder import FolderPublisher
+from .routing import PublisherFactory, Router, RoutingError, publishers
 from .webhook import WebhookPublisher
 
 __all__ = ["DryRunPublisher", "FolderPublisher", "PublishError", "PublishOutcome", "PublishReport", "Published",
-           "Publisher", "PublisherConfigError", "PublisherFactory", "Retryable", "UnknownOutcome", "WebhookPublisher",
-           "idempotency_key", "payload", "publish_due", "publishers"]
-
-PublisherFactory = Callable[..., Publisher]
-
-publishers: Registry[PublisherFactory] = Registry(Group.PUBLISHERS, "publisher", "--to")
+           "Publisher", "PublisherConfigError", "PublisherFactory", "Retryable", "Router", "RoutingError",
+           "UnknownOutcome", "WebhookPublisher", "idempotency_key", "payload", "publish_due", "publishers"]
 
 
 @dataclass
@@ -74,14 +70,16 @@ def _send(publisher: Publisher, item: Item, key: str, retries: int,
     raise AssertionError("unreachable: the last attempt returns")
 
 
-def publish_due(queue: Queue, publisher: Publisher, actor: str, now: datetime | None = None,
+def publish_due(queue: Queue, publisher: Publisher | Router, actor: str, now: datetime | None = None,
                 retries: int = 3, backoff: float = 0.5, dry_run: bool = False) -> list[PublishReport]:
-    """Publish every scheduled item whose time has come, each at most once."""
-    reports = []
+    """Publish every scheduled item whose time has come, each at most once, each to its own publisher:
+    `publisher` is a `Router` (per platform and brand) or one publisher for every item."""
+    router = publisher if isinstance(publisher, Router) else Router.single(publisher)
     due: list[Item] = queue.due(now)
-    for item in due:
+    routed = [(item, *router.publisher_for(item)) for item in due]  # every route resolves before anything goes out
+    reports = []
+    for item, name, target in routed:
         key = idempotency_key(item)
-        name = publisher.name
         if dry_run:
             DryRunPublisher(lambda _: None).publish(item, key)
             reports.append(PublishReport(item.id, item.platform, PublishOutcome.WOULD_PUBLISH, key, publisher=name))
@@ -90,7 +88,7 @@ def publish_due(queue: Queue, publisher: Publisher, actor: str, now: datetime | 
             reports.append(PublishReport(item.id, item.platform, PublishOutcome.SKIPPED,
                                          "taken by another publisher run", publisher=name))
             continue
-        outcome, detail, external, attempts = _send(publisher, item, key, retries, backoff)
+        outcome, detail, external, attempts = _send(target, item, key, retries, backoff)
         queue.finish_publishing(item.id, outcome.value, actor, name, attempts, external_id=external,
                                 error=None if outcome is PublishOutcome.PUBLISHED else detail)
         reports.append(PublishReport(item.id, item.platform, outcome, detail, attempts, name))
