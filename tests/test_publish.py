@@ -15,11 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from workbench.cli import main, repurpose_cmd
+from workbench.config import PublishConfig, PublishRoute, load_settings
 from workbench.drafts import CTA, Draft, Provenance
-from workbench.publish import FolderPublisher, WebhookPublisher, publish_due
+from workbench.errors import ConfigError
+from workbench.plugins import PluginError
+from workbench.publish import (
+    FolderPublisher,
+    PublisherConfigError,
+    Router,
+    WebhookPublisher,
+    publish_due,
+    publishers,
+)
 from workbench.queue import Queue
 
 SECRET = "s3cret"
@@ -197,3 +208,121 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
     assert dry.exit_code == 0 and "would publish" in dry.output and "1 due" in dry.output
     assert json.loads(runner.invoke(main, ["queue", "list", "--json", "--db", queue_url]).output)[0]["state"] == \
         "scheduled"
+
+
+# --- routing: each due item to the publisher configured for its platform and brand ---
+
+def due_on(queue: Queue, platform: str, text: str, brand: str = "northwind-advisory") -> int:
+    draft = Draft(platform, [text], cta=CTA("follow", "Follow us"), provenance=Provenance(pillar_hash=text))
+    item = queue.add(draft, "p.md", brand)
+    queue.approve(item.id, "ana")
+    queue.set_schedule(item.id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
+    return item.id
+
+
+def workspace(tmp_path: Path, publish: dict[str, Any]) -> None:
+    (tmp_path / "workbench.yaml").write_text(yaml.safe_dump({"publish": publish}))
+
+
+def test_each_due_item_arrives_at_the_publisher_routed_for_its_platform(
+        queue_url: str, tmp_path: Path, hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_WEBHOOK_SECRET", SECRET)  # read by Settings, never by the CLI
+    queue = Queue(queue_url, workspace=tmp_path)
+    to_folder = due_on(queue, "x", "Planning beats guessing. Follow us.")
+    to_hook = due_on(queue, "linkedin", "Batch the month in one afternoon. Follow us for weekly analysis.")
+    workspace(tmp_path, {"publishers": {"folder": {"path": "out"}, "webhook": {"url": hook.url}},
+                         "routes": [{"platform": "x", "publisher": "folder"},
+                                    {"platform": "linkedin", "publisher": "webhook"}]})
+    result = CliRunner().invoke(main, ["publish", "--due", "--db", queue_url])
+    assert result.exit_code == 0, result.output
+    assert [(r["body"]["item"], r["signed"]) for r in hook.received] == [(to_hook, True)]  # only LinkedIn, signed
+    written = list((tmp_path / "out").rglob("*.json"))
+    assert [json.loads(p.read_text())["item"] for p in written] == [to_folder]  # only X, into the folder
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in result.output.splitlines() if "│" in line]
+    assert [c[:4] for c in cells if c[0]] == [[str(to_folder), "x", "folder", "published"],
+                                              [str(to_hook), "linkedin", "webhook", "published"]]  # who took each
+    assert "2 due, 2 published, 0 failed" in result.output
+    assert {queue.get(i).state for i in (to_folder, to_hook)} == {"published"}
+
+
+def test_a_brand_route_beats_a_platform_route_and_the_catalogue_is_the_fallback(queue: Queue, hook: Hook,
+                                                                                  tmp_path: Path) -> None:
+    ours = due_on(queue, "x", "Ours. Follow us.", brand="sunny-studio")
+    theirs = due_on(queue, "x", "Theirs. Follow us.")
+    unrouted = due_on(queue, "bluesky", "Nobody routed Bluesky. Follow us.")
+    config = PublishConfig(publishers={"folder": {"path": str(tmp_path / "out")},
+                                       "webhook": {"url": hook.url, "timeout": 0.5}},
+                           routes=[PublishRoute(platform="x", publisher="folder"),
+                                   PublishRoute(platform="x", brand="sunny-studio", publisher="webhook")])
+    reports = publish_due(queue, Router(config), "cron", backoff=0)
+    assert {r.item: r.publisher for r in reports} == {ours: "webhook", theirs: "folder", unrouted: "folder"}
+    assert [r["body"]["item"] for r in hook.received] == [ours]
+    # a workspace default sends unrouted platforms elsewhere; --to sends everything to one publisher
+    router = Router(config.model_copy(update={"default": "webhook"}))
+    assert [router.choose(queue.get(i))[0] for i in (ours, theirs, unrouted)] == ["webhook", "folder", "webhook"]
+    forced = Router(config, override="folder")
+    assert {forced.choose(queue.get(i)) for i in (ours, theirs, unrouted)} == {("folder", "--to")}
+
+
+def test_a_route_to_a_publisher_that_is_not_installed_stops_the_run_before_anything_goes_out(
+        queue_url: str, tmp_path: Path, hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    queue = Queue(queue_url, workspace=tmp_path)
+    fine = due_on(queue, "x", "Planning beats guessing. Follow us.")
+    broken = due_on(queue, "linkedin", "Batch the month in one afternoon. Follow us for weekly analysis.")
+    workspace(tmp_path, {"publishers": {"webhook": {"url": hook.url}},
+                         "routes": [{"platform": "x", "publisher": "webhook"},
+                                    {"platform": "linkedin", "publisher": "webhok"}]})
+    result = CliRunner().invoke(main, ["publish", "--due", "--db", queue_url])
+    assert result.exit_code == 2
+    assert f"item {broken} (linkedin, brand northwind-advisory) goes to publisher 'webhok', which is not " \
+           "installed" in result.output
+    assert "publish.routes[1]" in result.output and "did you mean 'webhook'?" in result.output
+    assert hook.received == [] and queue.get(fine).state == "scheduled"  # nothing went out
+    # --to overrides every route, the broken one included
+    forced = CliRunner().invoke(main, ["publish", "--due", "--to", "folder", "--folder", "out", "--db", queue_url])
+    assert forced.exit_code == 0 and "2 due, 2 published" in forced.output and hook.received == []
+
+
+def test_publisher_options_are_checked_before_anything_goes_out(queue: Queue, tmp_path: Path) -> None:
+    due_on(queue, "x", "Planning beats guessing. Follow us.")
+    missing_url = Router(PublishConfig(default="webhook"))
+    with pytest.raises(PublisherConfigError, match="no webhook URL"):
+        publish_due(queue, missing_url, "cron")
+    typo = Router(PublishConfig(publishers={"folder": {"pth": "out"}}))
+    with pytest.raises(PublisherConfigError, match="the folder publisher does not take these options"):
+        publish_due(queue, typo, "cron", dry_run=True)
+    assert queue.get(queue.due()[0].id).state == "scheduled"
+
+
+def test_a_route_for_an_unknown_platform_fails_when_the_workspace_loads(tmp_path: Path) -> None:
+    workspace(tmp_path, {"routes": [{"platform": "linkdin", "publisher": "folder"}]})
+    with pytest.raises(ConfigError, match=r"publish.routes\[0\]: unknown platform 'linkdin'.*did you mean 'linkedin'"):
+        load_settings(workspace=tmp_path)
+
+
+def test_the_webhook_secret_and_url_come_through_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace(tmp_path, {"publishers": {"webhook": {"secret_env": "TEAM_HOOK_SECRET"}}})
+    monkeypatch.setenv("TEAM_HOOK_SECRET", "from-env")
+    monkeypatch.setenv("WORKBENCH_WEBHOOK_URL", "https://hooks.example/social")
+    options = load_settings(workspace=tmp_path).publisher_options("webhook")
+    assert options == {"url": "https://hooks.example/social", "secret": "from-env"}
+    assert load_settings(workspace=tmp_path).publisher_options("webhook", {"url": "https://other.example/x"})["url"] \
+        == "https://other.example/x"
+
+
+def test_the_built_in_publishers_come_through_the_entry_points() -> None:
+    assert {"folder", "webhook"} <= set(publishers.names())
+    assert publishers.get("folder") is FolderPublisher and publishers.get("webhook") is WebhookPublisher
+    with pytest.raises(PluginError, match="unknown publisher 'webhok'.*did you mean 'webhook'"):
+        publishers.get("webhok")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({}, "no webhook URL"), ({"url": "hooks.example/x"}, r"is not an http\(s\) URL"),
+    ({"url": "https://hooks.example/x", "timeout": "soon"}, "not a positive number of seconds"),
+])
+def test_the_webhook_publisher_checks_its_options(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(PublisherConfigError, match=message):
+        publishers.get("webhook")(**options)

@@ -12,13 +12,20 @@ import pytest
 from icalendar import Calendar
 
 from workbench.drafts import CTA, Draft, Provenance
+from workbench.platforms import PlatformSpec, registry
+from workbench.plugins import PluginError
 from workbench.queue import Queue
 from workbench.schedule import (
+    ExportOptions,
+    ExportResult,
     ScheduleConfig,
+    ScheduleError,
+    export,
     export_buffer,
     export_hootsuite,
     export_ics,
     export_sprout,
+    exporters,
     import_rows,
     localize,
     parse_when,
@@ -26,6 +33,7 @@ from workbench.schedule import (
     plan,
     read_csv,
     schedule_frame,
+    scheduled,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -226,3 +234,74 @@ def test_a_pinned_item_back_from_review_keeps_its_time(queue: Queue) -> None:
     config = ScheduleConfig(timezone="UTC", slots={"linkedin": ["Mon 09:00"]})
     [placed] = plan(queue, config, now=datetime(2026, 11, 22, tzinfo=UTC))
     assert placed.when == when and queue.get(item_id).scheduled_at == when and queue.get(item_id).state == "scheduled"
+
+
+# --- the catalogue's slots and spacing, the exporter registry, imports against the workspace's catalogue ---
+
+def test_without_workspace_slots_the_catalogue_slots_are_used(queue: Queue) -> None:
+    approved(queue, "linkedin", n=2)
+    placed = plan(queue, ScheduleConfig(), now=datetime(2026, 11, 22, tzinfo=UTC), apply=False)  # a Sunday
+    assert [p.when.strftime("%a %H:%M") for p in placed] == ["Tue 09:00", "Wed 09:00"]  # LinkedIn's catalogue slots
+
+
+def test_the_queue_catalogue_gives_slots_and_spacing_and_the_workspace_overrides_them(queue: Queue) -> None:
+    now = datetime(2026, 11, 22, tzinfo=UTC)  # a Sunday
+    x_spec = registry()["x"].model_copy(update={"slots": ("Mon 09:00", "Mon 10:00"), "min_spacing_minutes": 120})
+    queue.specs = {**registry(), "x": x_spec}  # type: ignore[attr-defined]  # a workspace catalogue: Queue(specs=)
+    approved(queue, "x", n=2)
+
+    def when(config: ScheduleConfig) -> list[str]:
+        return [p.when.isoformat() if p.when else p.reason for p in plan(queue, config, now=now, apply=False)]
+
+    # Monday 10:00 is within the catalogue's 2 hours of 09:00: the next Monday
+    assert when(ScheduleConfig()) == ["2026-11-23T09:00:00+00:00", "2026-11-30T09:00:00+00:00"]
+    assert when(ScheduleConfig(min_spacing_minutes={"x": 30})) == ["2026-11-23T09:00:00+00:00",
+                                                                   "2026-11-23T10:00:00+00:00"]
+    assert when(ScheduleConfig(slots={"x": ["Tue 08:00"]})) == \
+        ["2026-11-24T08:00:00+00:00", "2026-12-01T08:00:00+00:00"]
+    # an empty list in the workspace turns the platform off
+    off = "no posting slots for x: add them under schedule.slots in workbench.yaml"
+    assert when(ScheduleConfig(slots={"x": []})) == [off, off]
+
+
+def test_every_exporter_returns_files_as_bytes_and_the_items_it_left_out(queue: Queue) -> None:
+    items = _scheduled(queue, ["2026-12-01T09:00:00+00:00", "2026-12-01T09:05:00+00:00"])
+    options = ExportOptions(zone=BERLIN, date_format="mdy", now=datetime(2026, 11, 1, tzinfo=UTC))
+    assert {"ics", "buffer", "hootsuite", "sprout"} <= set(exporters.names())  # built-ins, through entry points
+    for name in exporters.names():
+        result = export(name, items, options)
+        assert isinstance(result, ExportResult) and all(isinstance(c, bytes) for _, c in result.files)
+    assert b"2026-12-01 10:00" in export("buffer", items, options).files[0][1]  # Berlin time
+    [(left_out, why)] = export("sprout", items, options).skipped
+    assert left_out == items[1].id and why == "less than 10 minutes after the previous message; Sprout refuses it"
+
+
+def test_an_unknown_exporter_or_date_format_names_the_known_ones(queue: Queue) -> None:
+    with pytest.raises(PluginError, match="unknown exporter 'icss'.*did you mean 'ics'"):
+        export("icss", [])
+    with pytest.raises(ScheduleError, match="unknown date format 'ymd'.*dmy, mdy"):
+        ExportOptions(date_format="ymd")
+
+
+def test_a_registered_exporter_is_used_like_a_built_in(queue: Queue) -> None:
+    items = _scheduled(queue, ["2026-12-01T09:00:00+00:00"])
+
+    def plain(found: object, options: ExportOptions) -> ExportResult:
+        return ExportResult([(".txt", b"".join(i.draft.parts[0].encode() for i, _ in scheduled(found)))])
+
+    exporters.register("plain", plain)
+    try:
+        assert export("plain", items).files[0][1].startswith(b"Planning beats guessing.")
+        assert "plain" in exporters.names()
+    finally:
+        exporters._local.pop("plain")
+
+
+def test_import_checks_rows_against_the_workspace_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(f"platform,text\nbluesky,{'y' * 301}\npinboard,A post for our own network.\n")
+    assert [r.problems != [] for r in read_csv(path, None, BERLIN)] == [True, True]
+    specs = {**registry(), "bluesky": registry()["bluesky"].model_copy(update={"limit": 400}),
+             "pinboard": PlatformSpec(name="pinboard", label="Pinboard", limit=200, counting="graphemes")}
+    rows = read_csv(path, None, BERLIN, specs=specs)
+    assert [(r.platform, r.problems) for r in rows] == [("bluesky", []), ("pinboard", [])]

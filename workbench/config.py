@@ -7,6 +7,7 @@ folder, or the file `WORKBENCH_CONFIG` names), then the environment, then the de
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .errors import ConfigError
 from .pillar import DEFAULT_MAX_BYTES
+from .platforms import (
+    DEFAULT_PLATFORMS,
+    PlatformName,
+    PlatformOverride,
+    PlatformSpec,
+    get_platform,
+    registry,
+    unknown_platform,
+)
 from .schedule import ScheduleConfig
-from .platforms import DEFAULT_PLATFORMS, PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
 from .userfiles import load_model
 
 CONFIG_NAME = "workbench.yaml"
@@ -30,6 +39,29 @@ class LLMSettings(BaseModel):
     requests_per_second: float | None = Field(default=None, gt=0)
     # USD per 1M tokens: {model: [input, output]}
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class PublishRoute(BaseModel):
+    """Items of a platform (and, if given, a brand) go to the named publisher."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: str
+    brand: str | None = None
+    publisher: str
+
+
+class PublishConfig(BaseModel):
+    """Where `publish --due` sends each item: `routes` first (a brand's route before a platform's), then
+    `default`, then the catalogue's `publisher` for the platform. `publishers` holds each publisher's
+    options (`folder: {path: ...}`, `webhook: {url: ...}`); an option `<name>_env` names the environment
+    variable that holds option `<name>`, so secrets stay out of the file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default: str | None = None
+    publishers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    routes: list[PublishRoute] = Field(default_factory=list)
 
 
 class WorkspaceConfig(BaseModel):
@@ -51,6 +83,7 @@ class WorkspaceConfig(BaseModel):
     # a brand with its own slots, zone or blackout dates
     brand_schedules: dict[str, ScheduleConfig] = Field(default_factory=dict)
     webhook_url: str | None = None
+    publish: PublishConfig = Field(default_factory=PublishConfig)
 
     @model_validator(mode="before")
     @classmethod
@@ -69,6 +102,16 @@ class WorkspaceConfig(BaseModel):
         if taken:
             raise ValueError(f"{', '.join(taken)} is built in: change its facts under 'platforms:' instead")
         return value
+
+    @model_validator(mode="after")
+    def _route_platforms(self) -> WorkspaceConfig:
+        """A route names a platform of this workspace's catalogue (a typo would route nothing)."""
+        known = registry(self.platforms, self.catalogue)
+        for n, route in enumerate(self.publish.routes):
+            if route.platform not in known:
+                err = unknown_platform(route.platform, known=list(known))
+                raise ValueError(f"publish.routes[{n}]: {err.message} {err.fix}")
+        return self
 
 
 # setting -> (environment variables, default)
@@ -132,6 +175,23 @@ class Settings:
 
     def schedule_for(self, brand: str | None = None) -> ScheduleConfig:
         return self.file.brand_schedules.get(brand or "", self.file.schedule)
+
+    def publisher_options(self, name: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A publisher's keyword options: `publish.publishers.<name>` in workbench.yaml, then `overrides` (CLI
+        options); each `<option>_env` is replaced by that environment variable's value. The webhook also
+        takes `webhook_url` / WORKBENCH_WEBHOOK_URL, and its secret from WORKBENCH_WEBHOOK_SECRET."""
+        options: dict[str, Any] = dict(self.file.publish.publishers.get(name, {}))
+        options.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        if name == "webhook":
+            if "secret" not in options:
+                options.setdefault("secret_env", "WORKBENCH_WEBHOOK_SECRET")
+            if not options.get("url") and self.get("webhook_url"):
+                options["url"] = self.get("webhook_url")
+        for key in [k for k in options if k.endswith("_env")]:
+            value = os.environ.get(str(options.pop(key)))
+            if value:
+                options[key.removesuffix("_env")] = value
+        return options
 
     def queue(self, url: str | None = None) -> Any:
         from .queue import Queue

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import sys
 from datetime import UTC
@@ -13,28 +14,21 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..config import load_settings
+from ..config import Settings, load_settings
 from ..errors import WorkbenchError
+from ..publish import PublishOutcome, publishers
 from ..queue import Item, ItemState, Queue
+from ..schedule.exports import DateFormat, exporters
 from ._base import HandledCommand, HandledGroup, author_option, db_option
 from ._base import console as _console
 
 
-def _fail(exc: WorkbenchError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(2)
-
-
-def _open(db: str | None) -> tuple[Any, Queue]:
+def _open(db: str | None) -> tuple[Settings, Queue]:
     settings = load_settings()
-    try:
-        return settings, settings.queue(db)
-    except WorkbenchError as exc:
-        _fail(exc)
-        raise  # unreachable
+    return settings, settings.queue(db)
 
 
-def _author(settings: Any, author: str | None) -> str:
+def _author(settings: Settings, author: str | None) -> str:
     return str(settings.get("author", author))
 
 
@@ -84,10 +78,7 @@ def queue_list(state: str | None, platform: str | None, brand: str | None, min_s
 def queue_show(item_id: int, db: str | None) -> None:
     """One item: its text, score with reasons, problems, revisions (as a diff), comments and history."""
     _, queue = _open(db)
-    try:
-        item = queue.get(item_id)
-    except WorkbenchError as exc:
-        _fail(exc)
+    item = queue.get(item_id)
     click.echo(f"Item {item.id} · {item.platform} · {item.brand} · {item.state} · revision {item.revision}")
     if item.scheduled_at:
         click.echo(f"Scheduled: {item.scheduled_at.isoformat()}" + (" (pinned)" if item.pinned else ""))
@@ -106,7 +97,7 @@ def queue_show(item_id: int, db: str | None) -> None:
     for p in item.problems:
         click.echo(f"Problem: {p.code}: {p.message}")
     revs = queue.revisions(item_id)
-    for prev, cur in zip(revs, revs[1:], strict=False):
+    for prev, cur in itertools.pairwise(revs):
         click.echo(f"Revision {cur.number} by {cur.author} ({cur.created_at:%Y-%m-%d %H:%M}):")
         diff = difflib.unified_diff("\n".join(prev.parts).splitlines(), "\n".join(cur.parts).splitlines(),
                                     f"revision {prev.number}", f"revision {cur.number}", lineterm="")
@@ -137,13 +128,10 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
 
     settings, queue = _open(db)
     if (text is None) == (file is None):
-        _fail(WorkbenchError("give the new text with --text or --file (one of them).", field="text"))
-    try:
-        item = queue.get(item_id)
-        parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform).is_thread)
-        saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
-    except WorkbenchError as exc:
-        _fail(exc)
+        raise WorkbenchError("give the new text with --text or --file (one of them).", field="text")
+    item = queue.get(item_id)
+    parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform).is_thread)
+    saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
     click.echo(f"Item {saved.id}: revision {saved.revision} saved, state {saved.state}, score {saved.score}, "
                f"{len(saved.problems)} problem(s).")
 
@@ -156,25 +144,19 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
 def queue_comment(item_id: int, message: str, author: str | None, db: str | None) -> None:
     """Add a comment to an item."""
     settings, queue = _open(db)
-    try:
-        queue.comment(item_id, _author(settings, author), message)
-    except WorkbenchError as exc:
-        _fail(exc)
+    queue.comment(item_id, _author(settings, author), message)
     click.echo(f"Item {item_id}: comment added.")
 
 
 def _decide(action: str, item_id: int, comment: str | None, author: str | None, db: str | None) -> None:
     settings, queue = _open(db)
     who = _author(settings, author)
-    try:
-        if action == "approve":
-            item = queue.approve(item_id, who)
-        elif action == "reject":
-            item = queue.reject(item_id, who, comment)
-        else:
-            item = queue.request_changes(item_id, who, comment or "")
-    except WorkbenchError as exc:
-        _fail(exc)
+    if action == "approve":
+        item = queue.approve(item_id, who)
+    elif action == "reject":
+        item = queue.reject(item_id, who, comment)
+    else:
+        item = queue.request_changes(item_id, who, comment or "")
     click.echo(f"Item {item.id}: {item.state} by {who}.")
 
 
@@ -265,49 +247,34 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
     from ..schedule import parse_when, pin
 
     settings, queue = _open(db)
-    try:
-        item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author))
-    except WorkbenchError as exc:
-        _fail(exc)
+    item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author))
     when_set = item.scheduled_at.isoformat() if item.scheduled_at else "-"
     click.echo(f"Item {item.id}: scheduled at {when_set} (pinned).")
 
 
 @schedule_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ics", "buffer", "hootsuite", "sprout"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(exporters.names()), required=True,
+              help="An installed exporter (built in: iCalendar, Buffer, Hootsuite, Sprout Social).")
 @click.option("--out", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True,
+@click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True,
               help="Hootsuite and Sprout: day/month/year or month/day/year.")
 @click.option("--brand")
 @db_option
 def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | None, db: str | None) -> None:
     """Export scheduled items: iCalendar, or a bulk-upload CSV for Buffer, Hootsuite or Sprout Social."""
-    from ..schedule import export_buffer, export_hootsuite, export_ics, export_sprout
+    from ..schedule import ExportOptions, export
 
     settings, queue = _open(db)
-    zone = settings.schedule_for(brand).zone
-    found = queue.list(state=ItemState.SCHEDULED, brand=brand)
-    files: list[tuple[str, str | bytes]]
-    skipped: list[tuple[int, str]] = []
-    if fmt == "ics":
-        files = [("", export_ics(found))]
-    elif fmt == "buffer":
-        files = [("", export_buffer(found, zone))]
-    else:
-        result = (export_hootsuite(found, zone, date_format) if fmt == "hootsuite"
-                  else export_sprout(found, zone, date_format))
-        files, skipped = list(result.files), result.skipped
-    for suffix, content in files:
+    options = ExportOptions(zone=settings.schedule_for(brand).zone, date_format=DateFormat.parse(date_format))
+    result = export(fmt, queue.list(state=ItemState.SCHEDULED, brand=brand), options)
+    for suffix, content in result.files:
         if out is None:
-            click.echo(content.decode() if isinstance(content, bytes) else content, nl=False)
+            click.echo(content.decode("utf-8"), nl=False)
             continue
         target = out.with_name(out.stem + suffix + out.suffix)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        target.write_bytes(content)
         click.echo(f"wrote {target}", err=True)
-    for item_id, reason in skipped:
+    for item_id, reason in result.skipped:
         click.echo(f"skipped item {item_id}: {reason}", err=True)
 
 
@@ -315,7 +282,7 @@ def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | N
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--platform", help="Platform for rows that have no platform column.")
 @click.option("--brand", help="Brand for the imported items (default: the workspace brand).")
-@click.option("--date-format", type=click.Choice(["dmy", "mdy"]), default="dmy", show_default=True)
+@click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True)
 @click.option("--preview", is_flag=True, help="Show what would be created; create nothing.")
 @author_option
 @db_option
@@ -325,10 +292,7 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
     from ..schedule import import_rows, read_csv
 
     settings, queue = _open(db)
-    try:
-        rows = read_csv(file, platform, settings.schedule_for(brand).zone, date_format)
-    except WorkbenchError as exc:
-        _fail(exc)
+    rows = read_csv(file, platform, settings.schedule_for(brand).zone, date_format, settings.platforms())
     for r in rows:
         when = r.when.isoformat() if r.when else "no time"
         state = "; ".join(r.problems) if r.problems else "ok"
@@ -346,36 +310,35 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
 
 @click.command("publish", cls=HandledCommand)
 @click.option("--due", is_flag=True, required=True, help="Publish what is due now.")
-@click.option("--dry-run", is_flag=True, help="List what would go out; change nothing.")
-@click.option("--to", "target", type=click.Choice(["folder", "webhook"]), default="folder", show_default=True)
-@click.option("--folder", type=click.Path(path_type=Path), default=Path("published"), show_default=True)
-@click.option("--url", help="Webhook URL (default: webhook_url in workbench.yaml / WORKBENCH_WEBHOOK_URL).")
-@click.option("--secret-env", default="WORKBENCH_WEBHOOK_SECRET", show_default=True,
-              help="Environment variable holding the HMAC secret.")
+@click.option("--dry-run", is_flag=True, help="List what would go out, and to which publisher; change nothing.")
+@click.option("--to", "target", type=click.Choice(publishers.names()),
+              help="Send every due item to this publisher (default: each item's route under publish: in "
+                   "workbench.yaml, else its platform's publisher in the catalogue).")
+@click.option("--folder", type=click.Path(path_type=Path),
+              help="Folder publisher: the folder (default: publish.publishers.folder.path, else published).")
+@click.option("--url", help="Webhook URL (default: publish.publishers.webhook.url, webhook_url, "
+                            "WORKBENCH_WEBHOOK_URL).")
+@click.option("--secret-env", help="Environment variable holding the webhook's HMAC secret "
+                                   "[default: WORKBENCH_WEBHOOK_SECRET].")
 @click.option("--retries", type=int, default=3, show_default=True)
 @author_option
 @db_option
-def publish_cmd(due: bool, dry_run: bool, target: str, folder: Path, url: str | None, secret_env: str,
-                retries: int, author: str | None, db: str | None) -> None:
-    """Publish scheduled items whose time has come, each at most once."""
-    import os
-
-    from ..publish import FolderPublisher, WebhookPublisher, publish_due
+def publish_cmd(due: bool, dry_run: bool, target: str | None, folder: Path | None, url: str | None,
+                secret_env: str | None, retries: int, author: str | None, db: str | None) -> None:
+    """Publish scheduled items whose time has come, each at most once, each to the publisher routed for its
+    platform and brand."""
+    from ..publish import Router, publish_due
 
     settings, queue = _open(db)
-    if target == "webhook":
-        hook = settings.get("webhook_url", url)
-        if not hook:
-            _fail(WorkbenchError("no webhook URL.", field="--url", fix="pass --url or set webhook_url."))
-        publisher: Any = WebhookPublisher(hook, os.environ.get(secret_env))
-    else:
-        publisher = FolderPublisher(folder)
-    reports = publish_due(queue, publisher, _author(settings, author), retries=retries, dry_run=dry_run)
-    table = Table("item", "platform", "outcome", "detail", title="publish")
+    overrides = {"folder": {"path": folder}, "webhook": {"url": url, "secret_env": secret_env}}
+    router = Router(settings.file.publish, settings.platforms(),
+                    lambda name: settings.publisher_options(name, overrides.get(name)), override=target)
+    reports = publish_due(queue, router, _author(settings, author), retries=retries, dry_run=dry_run)
+    table = Table("item", "platform", "publisher", "outcome", "detail", title="publish")
     for r in reports:
-        table.add_row(str(r.item), r.platform, r.outcome, r.detail)
+        table.add_row(str(r.item), r.platform, r.publisher, r.outcome, r.detail)
     _console().print(table)
-    bad = [r for r in reports if r.outcome in ("failed", "needs_attention")]
-    click.echo(f"{len(reports)} due, {sum(r.outcome == 'published' for r in reports)} published, {len(bad)} "
-               f"failed or needing attention.")
+    bad = [r for r in reports if r.outcome in (PublishOutcome.FAILED, PublishOutcome.NEEDS_ATTENTION)]
+    click.echo(f"{len(reports)} due, {sum(r.outcome == PublishOutcome.PUBLISHED for r in reports)} published, "
+               f"{len(bad)} failed or needing attention.")
     sys.exit(1 if bad else 0)

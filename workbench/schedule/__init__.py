@@ -1,0 +1,43 @@
+"""Posting slots, planning, and exports to calendars and scheduling tools.
+
+`plan`: slots, spacing and planning; `exports`: the exporter registry (iCalendar, Buffer, Hootsuite,
+Sprout and any installed plugin); `imports`: CSV files from those tools into the queue. The names below
+are the ones callers import from `workbench.schedule`.
+"""
+
+from __future__ import annotations
+
+from .exports import (
+    DateFormat,
+    Exporter,
+    ExportOptions,
+    ExportResult,
+    TextExport,
+    export,
+    export_buffer,
+    export_hootsuite,
+    export_ics,
+    export_sprout,
+    exporters,
+)
+from .imports import ImportRow, import_rows, read_csv
+from .plan import (
+    LEAD,
+    WEEKDAYS,
+    Placement,
+    ScheduleConfig,
+    ScheduleError,
+    localize,
+    parse_slot,
+    parse_when,
+    pin,
+    plan,
+    promotion_shares,
+    schedule_frame,
+    scheduled,
+)
+
+__all__ = ["LEAD", "WEEKDAYS", "DateFormat", "ExportOptions", "ExportResult", "Exporter", "ImportRow", "Placement",
+           "ScheduleConfig", "ScheduleError", "TextExport", "export", "export_buffer", "export_hootsuite",
+           "export_ics", "export_sprout", "exporters", "import_rows", "localize", "parse_slot", "parse_when", "pin",
+           "plan", "promotion_shares", "read_csv", "schedule_frame", "scheduled"]

@@ -1,0 +1,240 @@
+"""Posting slots and planning.
+
+Slots are weekday + wall-clock time in an IANA time zone (zoneinfo), so "Tue 09:00 Europe/Berlin" stays
+09:00 local across daylight-saving changes. A slot that falls in the spring-forward gap moves forward by
+the gap; one in the autumn overlap takes the first occurrence. Planning is deterministic: approved items
+in queue order, each into the earliest free slot that keeps the platform's spacing, avoids blackout
+dates and keeps the brand's value/promotion mix over a rolling window.
+
+Slots and spacing are catalogue facts (`PlatformSpec.slots`, `PlatformSpec.min_spacing_minutes`); a
+workspace's `schedule:` section only overrides them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..errors import WorkbenchError
+from ..platforms import PlatformName, PlatformSpec, registry
+from ..queue import Item, Queue, now_utc
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LEAD = timedelta(minutes=10)  # nothing is planned or exported sooner than this (Hootsuite and Sprout refuse it)
+
+
+class ScheduleError(WorkbenchError):
+    pass
+
+
+class ScheduleConfig(BaseModel):
+    """A workspace's (or a brand's) schedule: its zone, its blackout dates, and overrides of the catalogue's
+    slots and spacing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = "UTC"
+    # workspace overrides only: a platform listed here uses these slots instead of the catalogue's
+    slots: dict[PlatformName, list[str]] = Field(default_factory=dict)
+    min_spacing_minutes: dict[PlatformName, int] = Field(default_factory=dict)
+    default_spacing_minutes: int = Field(default=240, ge=0)
+    blackout: list[date] = Field(default_factory=list)
+    mix_window_days: int = Field(default=7, ge=1)
+    horizon_days: int = Field(default=90, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin, America/New_York)") from None
+        return value
+
+    @field_validator("slots")
+    @classmethod
+    def _slots(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for slots in value.values():
+            for s in slots:
+                parse_slot(s)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def slots_for(self, platform: str, spec: PlatformSpec | None) -> list[str]:
+        """The workspace's slots for the platform if it lists the platform (an empty list turns it off),
+        else the catalogue's."""
+        if platform in self.slots:
+            return list(self.slots[platform])
+        return list(spec.slots) if spec is not None else []
+
+    def spacing(self, platform: str, spec: PlatformSpec | None = None) -> timedelta:
+        """The workspace's spacing for the platform, else the catalogue's, else the workspace default."""
+        minutes = self.min_spacing_minutes.get(platform)
+        if minutes is None and spec is not None:
+            minutes = spec.min_spacing_minutes
+        return timedelta(minutes=self.default_spacing_minutes if minutes is None else minutes)
+
+
+def parse_slot(text: str) -> tuple[int, time]:
+    m = re.fullmatch(r"\s*([A-Za-z]{3})[a-z]*\s+(\d{1,2}):(\d{2})\s*", text)
+    if not m or m.group(1).lower() not in WEEKDAYS or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+        raise ValueError(f"slot '{text}' is not 'Day HH:MM' (e.g. 'Tue 09:00')")
+    return WEEKDAYS.index(m.group(1).lower()), time(int(m.group(2)), int(m.group(3)))
+
+
+def localize(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """Wall-clock time on a day, as an aware datetime; DST gaps move forward, overlaps take the first."""
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    real = aware.astimezone(UTC).astimezone(zone)
+    return real if real.replace(tzinfo=None) != naive else aware
+
+
+@dataclass
+class Placement:
+    item: Item
+    when: datetime | None
+    reason: str = ""
+
+
+def scheduled(items: Iterable[Item]) -> list[tuple[Item, datetime]]:
+    """Scheduled and published items with their times, in time order (exports and the calendar read this)."""
+    chosen = [(i, i.scheduled_at) for i in items
+              if i.scheduled_at is not None and i.state in ("scheduled", "published")]
+    return sorted(chosen, key=lambda pair: (pair[1], pair[0].id))
+
+
+def _slots_between(config: ScheduleConfig, slots: list[str], start: datetime, days: int) -> Iterable[datetime]:
+    zone = config.zone
+    parsed = sorted(parse_slot(s) for s in slots)
+    first_day = start.astimezone(zone).date()
+    blackout = set(config.blackout)
+    for offset in range(days + 1):
+        day = first_day + timedelta(days=offset)
+        if day in blackout:
+            continue
+        for weekday, at in parsed:
+            if day.weekday() == weekday:
+                when = localize(day, at, zone)
+                if when >= start:
+                    yield when
+
+
+def promotion_shares(queue: Queue, brands: Iterable[str]) -> dict[str, int]:
+    """Each brand's promotion percent from its profile (the default mix where a profile cannot be loaded)."""
+    from ..brand import Mix, load_brand
+
+    shares = {}
+    for name in brands:
+        try:
+            shares[name] = load_brand(name, queue.workspace).mix.promotion
+        except WorkbenchError:
+            shares[name] = Mix().promotion
+    return shares
+
+
+def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | None = None,
+         now: datetime | None = None, actor: str = "scheduler", apply: bool = True) -> list[Placement]:
+    """Put approved items into the next free slots. `mix_promotion`: brand -> promotion percent (default: from
+    each brand's profile). Slots and spacing: the workspace's overrides, else the queue's catalogue."""
+    specs: Mapping[str, PlatformSpec] = getattr(queue, "specs", None) or registry()
+    if mix_promotion is None:
+        mix_promotion = promotion_shares(queue, {i.brand for i in queue.list(state="approved")})
+    start = (now or now_utc()) + LEAD
+    taken: dict[tuple[str, str], list[datetime]] = {}
+    booked: dict[str, list[tuple[datetime, bool]]] = {}
+
+    def book(item: Item, when: datetime) -> None:
+        taken.setdefault((item.brand, item.platform), []).append(when)
+        booked.setdefault(item.brand, []).append((when, item.promotional))
+
+    for item in queue.list(state="scheduled"):
+        if item.scheduled_at:
+            book(item, item.scheduled_at)
+    placements = []
+    window = timedelta(days=config.mix_window_days)
+    for item in queue.list(state="approved"):
+        if item.pinned and item.scheduled_at is not None and item.scheduled_at >= start:
+            # an editor pinned this time (and the item came back through review): keep it
+            pinned_at = item.scheduled_at
+            if apply:
+                item = queue.set_schedule(item.id, pinned_at, actor, pinned=True)
+            book(item, pinned_at)
+            placements.append(Placement(item, pinned_at, "pinned"))
+            continue
+        spec = specs.get(item.platform)
+        slots = config.slots_for(item.platform, spec)
+        if not slots:
+            placements.append(Placement(item, None, f"no posting slots for {item.platform}: add them under "
+                                                    "schedule.slots in workbench.yaml"))
+            continue
+        spacing = config.spacing(item.platform, spec)
+        share = mix_promotion.get(item.brand, 100) / 100
+        chosen = None
+        for when in _slots_between(config, slots, start, config.horizon_days):
+            if any(abs(when - other) < spacing or when == other for other in taken.get((item.brand, item.platform), [])):
+                continue
+            if item.promotional:
+                recent = [p for t, p in booked.get(item.brand, []) if when - window < t <= when]
+                if sum(recent) + 1 > math.ceil(share * (len(recent) + 1)):
+                    continue
+            chosen = when
+            break
+        if chosen is None:
+            placements.append(Placement(item, None, f"no free slot in the next {config.horizon_days} days that "
+                                                    "keeps the spacing, blackout dates and promotion mix"))
+            continue
+        book(item, chosen)
+        if apply:
+            item = queue.set_schedule(item.id, chosen, actor)
+        placements.append(Placement(item, chosen))
+    return placements
+
+
+def pin(queue: Queue, item_id: int, when: datetime, actor: str) -> Item:
+    """An editor's own time for an item (approved or already scheduled); planning keeps it."""
+    if when.tzinfo is None:
+        raise ScheduleError("a pinned time needs a time zone.", field="when",
+                            fix="write it like 2026-12-01T09:00+01:00, or 2026-12-01 09:00 Europe/Berlin.")
+    return queue.set_schedule(item_id, when, actor, pinned=True)
+
+
+def parse_when(text: str, default_zone: str) -> datetime:
+    """'2026-12-01T09:00+01:00', '2026-12-01 09:00' (workspace zone) or '2026-12-01 09:00 Europe/Berlin'."""
+    parts = text.strip().rsplit(" ", 1)
+    zone_name = default_zone
+    if len(parts) == 2 and "/" in parts[1]:
+        text, zone_name = parts[0], parts[1]
+    try:
+        value = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise ScheduleError(f"'{text}' is not a date and time.", field="when",
+                            fix="use YYYY-MM-DD HH:MM, optionally with an offset or an IANA zone.") from None
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone_name))
+
+
+def schedule_frame(queue: Queue, zone: ZoneInfo) -> Any:
+    """The schedule as a pandas DataFrame, for the notebook calendar."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = []
+    for item, when in scheduled(queue.list(state="scheduled") + queue.list(state="published")):
+        local = when.astimezone(zone)
+        rows.append({"item": item.id, "brand": item.brand, "platform": item.platform, "state": item.state,
+                     "when_utc": when.astimezone(UTC), "when_local": local,
+                     "weekday": local.strftime("%a"), "time": local.strftime("%H:%M"), "pinned": item.pinned,
+                     "promotional": item.promotional, "score": item.score,
+                     "text": item.draft.parts[0].split("\n")[0][:80]})
+    columns = ["item", "brand", "platform", "state", "when_utc", "when_local", "weekday", "time", "pinned",
+               "promotional", "score", "text"]
+    return pd.DataFrame(rows, columns=columns)
