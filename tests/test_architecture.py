@@ -1,4 +1,4 @@
-"""The shape of the code, checked: no import cycles."""
+"""The shape of the code, checked: no import cycles, one reader of the environment, one platform catalogue."""
 
 from __future__ import annotations
 
@@ -82,3 +82,20 @@ def test_the_public_face_has_what_notebooks_use() -> None:
     for name in ("repurpose", "run_batch", "load_pillar", "load_brand", "Queue", "get_engine", "score", "plan",
                  "publish_due", "Composer", "ReviewQueue", "Calendar"):
         assert callable(getattr(workbench, name)), name
+
+
+def test_only_settings_reads_the_environment() -> None:
+    readers = []
+    for name, path in _modules().items():
+        text = path.read_text(encoding="utf-8")
+        if ("os.environ" in text or "getenv(" in text) and name != "workbench.config":
+            readers.append(name)
+    assert readers == []
+
+
+@pytest.mark.parametrize("table", ["CTA_PREFERENCE", "HASHTAG_TARGET", "POINTS", "VIDEO_PLATFORMS", "CARD_SIZE_FOR",
+                                   "DEFAULT_SLOTS", "PREVIEW", "CARD_SIZES"])
+def test_no_per_platform_table_outside_the_catalogue(table: str) -> None:
+    holders = [n for n, p in _modules().items() if f"\n{table} = " in p.read_text(encoding="utf-8")
+               or f"\n{table}: " in p.read_text(encoding="utf-8")]
+    assert holders == []
