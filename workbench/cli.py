@@ -21,6 +21,7 @@ from .platforms import PlatformSpec, validate
 from .repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, estimate_batch, run_batch
 from .text import word_count
 
+
 def _console(err: bool = False) -> Console:
     # wide enough that tables are not wrapped in logs and in tests; colour only on a terminal
     return Console(stderr=err, width=max(Console().width, 120), highlight=False)

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .errors import ConfigError
 from .pillar import DEFAULT_MAX_BYTES
-from .schedule import ScheduleConfig
 from .platforms import DEFAULT_PLATFORMS, PlatformName, PlatformOverride, PlatformSpec, get_platform, registry
+from .schedule import ScheduleConfig
 from .userfiles import load_model
 
 CONFIG_NAME = "workbench.yaml"
