@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := media/samples/batch-your-content.md
 
-.PHONY: install demo test lint bench lab clean
+.PHONY: install demo test lint docs bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 lint: install
 	$(BIN)/ruff check workbench tests benchmarks setup.py
 	$(BIN)/mypy workbench setup.py
+
+# the README's quoted outputs (cog blocks) regenerated from the program; tests/test_docs.py checks them
+docs: install
+	$(BIN)/cog -r README.md
 
 lab: install
 	$(BIN)/jupyter lab notebooks/
