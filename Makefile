@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := media/samples/batch-your-content.md
 
-.PHONY: install demo test bench lab clean
+.PHONY: install demo test lint docs bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# ruff (rules in pyproject.toml) and mypy --strict on the package
+lint: install
+	$(BIN)/ruff check workbench tests benchmarks setup.py
+	$(BIN)/mypy workbench setup.py
+
+# the README's quoted outputs (cog blocks) regenerated from the program; tests/test_docs.py checks them
+docs: install
+	$(BIN)/cog -r README.md
+
 lab: install
 	$(BIN)/jupyter lab notebooks/
 
@@ -34,4 +43,4 @@ bench: install
 	$(BIN)/python benchmarks/media_cut.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .hypothesis .mypy_cache .ruff_cache build dist

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from .errors import BrandError
 from .platforms import PlatformName
+from .resources import data_path
 from .userfiles import load_model
 
-PROJECT_BRANDS = Path(__file__).resolve().parent.parent / "brand_voice"
+PROJECT_BRANDS = data_path("brand_voice")
 CTA_KINDS = ("link", "comment", "follow", "signup", "dm", "save", "share")
 
 

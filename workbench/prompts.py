@@ -16,9 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import WorkbenchError
+from .resources import data_path
 from .userfiles import validate_data
 
-PROJECT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+PROJECT_PROMPTS = data_path("prompts")
 
 
 class PromptError(WorkbenchError):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import srt
 
-from .video import OUT_H, OUT_W, MediaError, PROJECT_FONTS
+from .video import OUT_H, OUT_W, PROJECT_FONTS, MediaError
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ import numpy as np
 
 from ..errors import WorkbenchError
 from ..platforms import VideoSpec
+from ..resources import data_path
 
-PROJECT_FONTS = Path(__file__).resolve().parents[2] / "media" / "fonts"
+PROJECT_FONTS = data_path("fonts")
 OUT_W, OUT_H = 1080, 1920
 
 

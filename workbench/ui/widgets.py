@@ -36,6 +36,7 @@ from ..schedule import (
 from ..scoring import score
 from .preview import render_preview, render_problems, render_score
 
+
 def _status(box: w.HTML, message: str, ok: bool = True) -> None:
     colour = "#1b5e20" if ok else "#b00020"
     box.value = f"<div style='color:{colour}'>{html.escape(message)}</div>"
