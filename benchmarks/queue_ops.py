@@ -74,7 +74,8 @@ def main() -> None:
             count = best_of(lambda: queue.count(state="approved"), runs=5)
             whole = best_of(lambda: queue.list(state="approved", platform="linkedin"), runs=3)
             results[size] = (page, count, whole)
-            print(f"{size:>7,} items: filtered page of 50 {page * 1000:7.2f} ms, count by state {count * 1000:6.2f} ms, "
+            print(f"{size:>7,} items: filtered page of 50 {page * 1000:7.2f} ms, "
+                  f"count by state {count * 1000:6.2f} ms, "
                   f"all approved LinkedIn items ({len(queue.list(state='approved', platform='linkedin'))}) "
                   f"{whole * 1000:8.1f} ms")
         base, top = results[sizes[0]], results[sizes[-1]]

@@ -18,10 +18,16 @@ def shared() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's own workspace config or keys."""
-    for name in ("WORKBENCH_CONFIG", "WORKBENCH_BRAND", "WORKBENCH_ENGINE", "WORKBENCH_MODEL", "WORKBENCH_BASE_URL",
-                 "WORKBENCH_OUT", "WORKBENCH_MAX_PILLAR_BYTES", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    """No test reads the developer's own workspace, config or keys: every WORKBENCH_* and OPENAI_* variable is
+    cleared, and each test starts in its own empty folder (a default queue or `out/` lands there)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("WORKBENCH_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
 
 
 # the fake OpenAI server lives beside the tests

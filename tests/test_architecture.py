@@ -84,6 +84,13 @@ def test_the_public_face_has_what_notebooks_use() -> None:
         assert callable(getattr(workbench, name)), name
 
 
+def test_the_public_face_lists_every_lazy_name() -> None:
+    # __all__ is a literal (so ruff sees the re-exports); it must stay the sorted names _WHERE loads, plus repurpose
+    import workbench
+
+    assert workbench.__all__ == sorted([*workbench._WHERE, "repurpose"])
+
+
 def test_only_settings_reads_the_environment() -> None:
     readers = []
     for name, path in _modules().items():

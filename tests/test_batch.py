@@ -36,7 +36,8 @@ def test_any_executor_drafts_come_back_in_memory_and_the_caller_writes(tmp_path:
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = run_batch([folder], _options(tmp_path), load_settings(workspace=tmp_path), executor=pool,
                             progress=lambda r: seen.append(r.path.name))
-    assert [r.status for r in results] == [PillarStatus.OK, PillarStatus.FAILED, PillarStatus.OK]  # batching, broken, mornings
+    # batching, broken, mornings
+    assert [r.status for r in results] == [PillarStatus.OK, PillarStatus.FAILED, PillarStatus.OK]
     assert sorted(seen) == ["batching.md", "broken.md", "mornings.md"]
     assert "binary" in results[1].error
     for r in (results[0], results[2]):

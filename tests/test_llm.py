@@ -171,7 +171,8 @@ def test_prompt_variables_are_checked_before_any_call(tmp_path: Path) -> None:
                                      "## system\nHi {brand}\n\n## user\n{brief}\n")
     with pytest.raises(PromptError, match="used but not declared: brand"):
         load_prompt("bad", tmp_path)
-    (tmp_path / "typo.md").write_text("---\nname: t\nversion: 1\ntask: draft\nvariabels: []\n---\n## system\nx\n## user\ny\n")
+    (tmp_path / "typo.md").write_text("---\nname: t\nversion: 1\ntask: draft\nvariabels: []\n---\n"
+                                      "## system\nx\n## user\ny\n")
     with pytest.raises(PromptError, match="variabels: unknown field \\(did you mean 'variables'\\?\\)"):
         load_prompt("typo", tmp_path)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import queue_before_split
 from sqlalchemy import create_engine, inspect
 
+import queue_before_split
 from workbench import platforms
 from workbench.brand import load_brand
 from workbench.config import load_settings
@@ -150,7 +150,8 @@ def test_request_changes_needs_a_comment_and_an_edit_resubmits(queue: Queue, dra
 def test_promotional_flag_follows_the_cta(queue: Queue) -> None:
     promo = Draft("x", ["Read it: https://e.example"], cta=CTA("link", "Read it:", "https://e.example"),
                   provenance=Provenance(pillar_hash="h1"))
-    value = Draft("x", ["Tell us below."], cta=CTA("comment", "Tell us below."), provenance=Provenance(pillar_hash="h2"))
+    value = Draft("x", ["Tell us below."], cta=CTA("comment", "Tell us below."),
+                  provenance=Provenance(pillar_hash="h2"))
     assert queue.add(promo, "p", "b").promotional is True
     assert queue.add(value, "p", "b").promotional is False
 
@@ -213,7 +214,7 @@ def test_platform_problems_are_found_again_and_the_callers_others_are_kept(queue
 
 
 def test_an_unknown_platform_is_refused_naming_the_known_ones(queue: Queue) -> None:
-    with pytest.raises(QueueError, match="unknown platform 'myspace'.*Known platforms: linkedin, x, "):
+    with pytest.raises(QueueError, match="unknown platform 'myspace'.*Known platforms: linkedin, x_thread, x, "):
         queue.add(Draft("myspace", ["Hello."], provenance=Provenance(pillar_hash="m")), "p", "b")
     assert queue.count() == 0
 

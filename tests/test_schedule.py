@@ -294,7 +294,7 @@ def test_a_registered_exporter_is_used_like_a_built_in(queue: Queue) -> None:
         assert export("plain", items).files[0][1].startswith(b"Planning beats guessing.")
         assert "plain" in exporters.names()
     finally:
-        exporters._local.pop("plain")
+        exporters.unregister("plain")
 
 
 def test_import_checks_rows_against_the_workspace_catalogue(tmp_path: Path) -> None:

@@ -146,6 +146,24 @@ def test_calendar_plans_moves_and_exports(settings, tmp_path: Path) -> None:  # 
     assert "is not a date and time" in cal.status.value
 
 
+def test_the_calendar_offers_every_installed_exporter(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    from workbench.schedule.exports import ExportResult, exporters
+
+    def plain(found: object, options: object) -> ExportResult:
+        return ExportResult([("", b"one line per post")], filename="plain.txt")
+
+    exporters.register("plain", plain)
+    try:
+        cal = Calendar(queue=settings.queue(), settings=settings, export_dir=tmp_path / "exports")
+        labels = [b.description for b in cal.export_buttons]
+        assert sorted(labels[:4]) == ["Export buffer", "Export hootsuite", "Export ics", "Export sprout"]
+        assert labels[4:] == ["Export plain"]  # a plugin's exporter comes after the built-ins
+        cal.export_buttons[-1].click()
+        assert (tmp_path / "exports" / "plain.txt").read_bytes() == b"one line per post"
+    finally:
+        exporters.unregister("plain")
+
+
 def test_a_reel_plays_in_the_composer(settings, tmp_path: Path) -> None:  # noqa: ANN001
     import subprocess
 

@@ -218,12 +218,13 @@ def load_brand(name_or_path: str | Path, workspace: Path | None = None) -> Brand
     if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
         path = candidate
     else:
-        path = next((folder / f"{name_or_path}{ext}" for folder in brand_search_path(workspace)
-                     for ext in (".yaml", ".yml") if (folder / f"{name_or_path}{ext}").exists()), None)
-        if path is None:
+        found = next((folder / f"{name_or_path}{ext}" for folder in brand_search_path(workspace)
+                      for ext in (".yaml", ".yml") if (folder / f"{name_or_path}{ext}").exists()), None)
+        if found is None:
             raise BrandError(f"no brand voice named '{name_or_path}'.", path=None,
                              fix=f"use one of: {', '.join(available_brands(workspace)) or '(none found)'}, "
                                  "or pass the path of a YAML profile.")
+        path = found
     brand = load_model(path, BrandVoice, BrandError, "brand voice")
     brand.source_path = str(path)
     return brand

@@ -24,7 +24,8 @@ many may me might more most much must my myself no nor not now of off often on o
 ours ourselves out over own per rather really same she should so some still such than that the their theirs
 them themselves then there these they this those through to too under until up upon us use used using very
 was we well were what when where which while who whom why will with within without would yet you your yours
-yourself yourselves back get got way thing things it's that's there's don't can't won't isn't also e.g i.e via etc new one two three
+yourself yourselves back get got way thing things it's that's there's don't can't won't isn't also e.g i.e via etc
+new one two three
 """.split())
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -79,9 +80,9 @@ def standalone(text: str) -> bool:
 def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
     sentences = [s for s in pillar.sentences if word_count(s.text) >= 4]
     freq = Counter(t for s in sentences for t in _terms(s.text))
-    for s in pillar.sections:
-        if s.heading:
-            for t in _terms(s.heading):
+    for section in pillar.sections:
+        if section.heading:
+            for t in _terms(section.heading):
                 freq[t] += 2  # words in headings are what the piece is about
     n_sections = max(len(pillar.sections), 1)
 
@@ -89,7 +90,7 @@ def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
         terms = _terms(s.text)
         if not terms:
             return 0.0
-        base = sum(math.log1p(freq[t]) for t in set(terms)) / math.sqrt(len(terms) + 3)
+        base = sum(math.log1p(freq[t]) for t in dict.fromkeys(terms)) / math.sqrt(len(terms) + 3)
         words = word_count(s.text)
         if words > 40:
             base *= 0.6  # long sentences make poor posts
@@ -125,9 +126,14 @@ def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
     # hooks: a number, a question or a short bold claim, each able to open a post
     hooks = ([*questions[:1], *statistics[:2]] +
              [q for q in quotes if word_count(q.text) <= 20][:3] + key_points[:2])
+    # first occurrence of each sentence only, then no long ones
     seen: set[str] = set()
-    hooks = [h for h in hooks if not (h.sentence_id in seen or seen.add(h.sentence_id)) and
-             word_count(h.text) <= 35][:6]
+    first: list[BriefItem] = []
+    for h in hooks:
+        if h.sentence_id not in seen:
+            seen.add(h.sentence_id)
+            first.append(h)
+    hooks = [h for h in first if word_count(h.text) <= 35][:6]
     return Brief(pillar.content_hash, pillar.title, key_points, quotes, statistics, questions, hooks,
                  _keywords(pillar, freq))
 
@@ -145,7 +151,7 @@ def _keywords(pillar: Pillar, freq: Counter[str]) -> list[str]:
         # "professional social media management" yields three pairs: keep the first, not its overlaps
         if n >= 3 and not set(phrase.split()) & {w for p in phrases for w in p.split()}:
             phrases.append(phrase)
-    title_terms = sorted(set(_terms(pillar.title)), key=lambda t: -freq[t])
+    title_terms = sorted(dict.fromkeys(_terms(pillar.title)), key=lambda t: -freq[t])  # ties in title order
     frequent = [w for w, _ in freq.most_common(20) if len(w) > 3]
     ordered = list(dict.fromkeys(phrases + [t for t in title_terms if len(t) > 3 and freq[t] >= 2] + frequent))
     # drop single words already inside a chosen phrase

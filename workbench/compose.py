@@ -34,7 +34,7 @@ def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotio
     if not kinds:
         return None
     kind = kinds[0]
-    option = brand.ctas[kind.value]  # type: ignore[index]
+    option = brand.ctas[kind.value]
     text = option.texts[variant % len(option.texts)]
     url = brand.cta_url(kind.value, spec.name, pillar_stem) if spec.links_clickable else None
     return CTA(kind=kind.value, text=text, url=url)

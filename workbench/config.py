@@ -74,7 +74,7 @@ class WorkspaceConfig(BaseModel):
     author: str | None = None
     out: str | None = None
     max_pillar_bytes: int | None = Field(default=None, gt=0)
-    platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)  # type: ignore[valid-type]
+    platforms: dict[PlatformName, PlatformOverride] = Field(default_factory=dict)
     # platforms this workspace adds: a whole catalogue entry each (see `PlatformSpec`), keyed by name
     catalogue: dict[str, PlatformSpec] = Field(default_factory=dict)
     llm: LLMSettings = Field(default_factory=LLMSettings)

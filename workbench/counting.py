@@ -19,6 +19,7 @@ from typing import Any
 
 import emoji
 import regex
+
 with warnings.catch_warnings():
     # twitter-text-parser imports pkg_resources, which warns on import; that is its business, not the user's
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)

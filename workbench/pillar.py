@@ -242,9 +242,9 @@ class PillarBuilder:
                 url = sentence_text[url_start:url_end]
                 self.links.append(Link(url, url, sid))
         for href, label in links or []:
-            sid = next((s for s in block.sentence_ids if label and label in self._text_of(s)),
-                       block.sentence_ids[0] if block.sentence_ids else None)
-            self.links.append(Link(href, label, sid))
+            link_sid = next((s for s in block.sentence_ids if label and label in self._text_of(s)),
+                            block.sentence_ids[0] if block.sentence_ids else None)
+            self.links.append(Link(href, label, link_sid))
         self.sections[-1].blocks.append(block)
 
     def _text_of(self, sid: str) -> str:
@@ -448,7 +448,7 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
             raise TranscriptError(f"not valid WebVTT: {exc}.", path=path,
                                   fix="the file must start with 'WEBVTT' and hold cues with 'start --> end' lines."
                                   ) from None
-        for c in captions:
+        for c in captions.captions:
             cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
                              c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, c.text, c.voice or None))
     if not cues:

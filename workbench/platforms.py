@@ -18,6 +18,7 @@ import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from . import counting
+from .counting import XTextConfig
 from .drafts import CTAKind, Draft, Problem
 from .errors import UnknownPlatformError
 from .text import find_urls, hashtags, sentence_spans
@@ -134,7 +135,7 @@ class PlatformSpec(BaseModel):
             return counting.x_count(text, self._x_config()).valid
         return 0 < self.length(text) <= self.limit
 
-    def _x_config(self) -> counting.XTextConfig:
+    def _x_config(self) -> XTextConfig:  # `counting` here is the field, so not counting.XTextConfig
         return _x_config(self.limit, self.url_length)
 
 
@@ -177,6 +178,17 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "'...see more'. Counted in UTF-16 units as LinkedIn's web client does.",
     ),
     PlatformSpec(
+        name="x_thread", label="X thread", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 260),
+        max_parts=25, max_hashtags=2,
+        images=(ImageSpec(name="landscape", width=1200, height=675),),
+        points=7, hashtag_target=1, cta_preference=(_C.LINK, _C.FOLLOW, _C.SIGNUP, _C.COMMENT, _C.SHARE, _C.SAVE,
+        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD, slots=("Tue 17:00", "Thu 17:00"),
+        prompt="thread",
+        guidance="A thread: the first post is the hook, then one key point per post, the last post holds the call "
+                 "to action with its link. Do not number the posts; numbering is added for you.",
+        source="twitter-text config v3 per post; 25 posts per thread (X composer).",
+    ),
+    PlatformSpec(
         name="x", label="X post", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 240),
         max_hashtags=2,
         video=VideoSpec(width=720, height=1280, fps=30, min_seconds=0.5, max_seconds=140, max_megabytes=512),
@@ -188,17 +200,6 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                  "hashtags.",
         source="twitter-text config v3 (weighted: CJK and emoji 2, URLs 23); video 720x1280 up to 140 s "
                "(X media best practices).",
-    ),
-    PlatformSpec(
-        name="x_thread", label="X thread", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 260),
-        max_parts=25, max_hashtags=2,
-        images=(ImageSpec(name="landscape", width=1200, height=675),),
-        points=7, hashtag_target=1, cta_preference=(_C.LINK, _C.FOLLOW, _C.SIGNUP, _C.COMMENT, _C.SHARE, _C.SAVE,
-        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD, slots=("Tue 17:00", "Thu 17:00"),
-        prompt="thread",
-        guidance="A thread: the first post is the hook, then one key point per post, the last post holds the call "
-                 "to action with its link. Do not number the posts; numbering is added for you.",
-        source="twitter-text config v3 per post; 25 posts per thread (X composer).",
     ),
     PlatformSpec(
         name="instagram", label="Instagram caption", limit=2200, counting=Counting.UTF16,

@@ -63,6 +63,10 @@ class Registry(Generic[T]):
         """Add an object in-process (tests, notebooks); an installed package uses an entry point instead."""
         self._local[name] = obj
 
+    def unregister(self, name: str) -> None:
+        """Remove an object added with `register` (an entry point stays: uninstall its package instead)."""
+        self._local.pop(name, None)
+
     def get(self, name: str) -> T:
         if name in self._local:
             return self._local[name]

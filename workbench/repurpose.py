@@ -112,10 +112,13 @@ def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSp
     from .drafts import MediaAsset
     from .media.reels import make_reels
 
+    if pillar.video_path is None:  # the caller asks for reels only when the pillar has a video
+        raise TypeError("reel drafts need a pillar with a video")
     drafts = []
     reels = make_reels(pillar.video_path, media_dir, spec, count=count, pillar=pillar, layout=layout)
     if not reels and notes is not None:
-        notes.append(f"{spec.label}: no clip of 15-{min(spec.video.max_seconds, 60) if spec.video else 60:g} s fits this "
+        longest = min(spec.video.max_seconds, 60) if spec.video else 60
+        notes.append(f"{spec.label}: no clip of 15-{longest:g} s fits this "
                      f"talk ({pillar.duration or 0:.0f} s of transcript); no {spec.name} drafts")
     for n, reel in enumerate(reels):
         if reel.video is None:
@@ -360,15 +363,15 @@ def on_cluster(address: str) -> Iterator[Executor]:
         raise WorkbenchError("running on a Dask cluster needs the 'distributed' package.", field="--scheduler",
                              fix="pip install 'workbench[dask]', or leave out --scheduler.") from None
     try:
-        client = Client(address, timeout=10)
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise WorkbenchError(f"cannot reach the Dask scheduler at {address}: {exc}.", field="--scheduler",
                              fix="start it (`dask scheduler`, then `dask worker ADDRESS` on each machine) or check "
                                  "the address.") from None
     try:
-        yield client.get_executor(pure=False)
+        yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 def queue_drafts(queue: Any, drafts: list[Draft], pillar: str, brand: str, author: str = "repurpose",

@@ -56,8 +56,8 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for 
     "share": r"\b(share (this|it) (with|to)|share this|repost|send this to|tag (a|an|your|someone|the|that|every)\b|"
              r"pass (this|it) on|"
              r"forward this)\b",
-    "follow": r"\b(follow (us|me|our|my|for|along|@\w+|(?-i:[A-Z])\w+)|subscribe( for| to (the|my|our) channel)?\b|turn on "
-              r"notifications|hit the bell)",
+    "follow": r"\b(follow (us|me|our|my|for|along|@\w+|(?-i:[A-Z])\w+)|"
+              r"subscribe( for| to (the|my|our) channel)?\b|turn on notifications|hit the bell)",
     "link": r"(\blink in (bio|the (first )?comment|the description)|\b(click|tap) (here|the link|below)|"
             r"\bread (the|more|our|it)\b|\b(download|grab|get) (the|our|your|a) |\bwatch the\b|\bvisit\b|"
             r"\bcheck out\b|\blearn more\b|\bat the link\b|\bfull (guide|breakdown|story|report|analysis)\b|"
@@ -172,7 +172,7 @@ def detect_cta(text: str) -> CTAKind | None:
     return None
 
 
-def _cta_sentences(text: str) -> list[tuple[int, str, str]]:
+def _cta_sentences(text: str) -> list[tuple[int, CTAKind, str]]:
     """(index, kind, sentence) of every sentence that asks for something."""
     out = []
     for i, s in enumerate(split_sentences(text)):

@@ -124,13 +124,12 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
                author: str | None, db: str | None) -> None:
     """Save a new revision; it is re-validated and re-scored. A stale --base-revision is refused."""
     from ..drafts import parts_from_text
-    from ..platforms import get_platform
 
     settings, queue = _open(db)
     if (text is None) == (file is None):
         raise WorkbenchError("give the new text with --text or --file (one of them).", field="text")
     item = queue.get(item_id)
-    parts = parts_from_text(text if text is not None else file.read(), get_platform(item.platform).is_thread)
+    parts = parts_from_text(text if text is not None else file.read(), settings.platform(item.platform).is_thread)
     saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
     click.echo(f"Item {saved.id}: revision {saved.revision} saved, state {saved.state}, score {saved.score}, "
                f"{len(saved.problems)} problem(s).")
@@ -215,7 +214,8 @@ def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str 
                        f"{config.timezone}" + (" (dry run)" if dry_run else ""))
         else:
             click.echo(f"item {p.item.id} {p.item.platform}: not placed, {p.reason}")
-    click.echo(f"{sum(1 for p in placements if p.when)} planned, {sum(1 for p in placements if not p.when)} not placed.")
+    click.echo(f"{sum(1 for p in placements if p.when)} planned, "
+               f"{sum(1 for p in placements if not p.when)} not placed.")
 
 
 @schedule_group.command("list")
@@ -267,13 +267,12 @@ def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | N
     settings, queue = _open(db)
     options = ExportOptions(zone=settings.schedule_for(brand).zone, date_format=DateFormat.parse(date_format))
     result = export(fmt, queue.list(state=ItemState.SCHEDULED, brand=brand), options)
-    for suffix, content in result.files:
-        if out is None:
+    if out is None:
+        for _, content in result.files:
             click.echo(content.decode("utf-8"), nl=False)
-            continue
-        target = out.with_name(out.stem + suffix + out.suffix)
-        target.write_bytes(content)
-        click.echo(f"wrote {target}", err=True)
+    else:
+        for target in result.write(out):
+            click.echo(f"wrote {target}", err=True)
     for item_id, reason in result.skipped:
         click.echo(f"skipped item {item_id}: {reason}", err=True)
 
@@ -330,7 +329,8 @@ def publish_cmd(due: bool, dry_run: bool, target: str | None, folder: Path | Non
     from ..publish import Router, publish_due
 
     settings, queue = _open(db)
-    overrides = {"folder": {"path": folder}, "webhook": {"url": url, "secret_env": secret_env}}
+    overrides: dict[str, dict[str, Any]] = {"folder": {"path": folder},
+                                            "webhook": {"url": url, "secret_env": secret_env}}
     router = Router(settings.file.publish, settings.platforms(),
                     lambda name: settings.publisher_options(name, overrides.get(name)), override=target)
     reports = publish_due(queue, router, _author(settings, author), retries=retries, dry_run=dry_run)

@@ -19,7 +19,8 @@ from ._base import HandledCommand, console
 @click.option("--transcript", type=click.Path(path_type=Path), help="Transcript (default: .srt/.vtt beside the video).")
 @click.option("--count", "-n", type=click.IntRange(1, 20), default=3, show_default=True)
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("reels"), show_default=True)
-@click.option("--platform", "-p", default="reels", show_default=True, help="reels, tiktok, youtube_shorts, linkedin, x.")
+@click.option("--platform", "-p", default="reels", show_default=True,
+              help="Any platform with a video spec (see `workbench platforms`).")
 @click.option("--min-seconds", type=float, default=15, show_default=True)
 @click.option("--max-seconds", type=float, default=60, show_default=True)
 @click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True)
@@ -35,17 +36,17 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
 
     settings = load_settings()
     voice = load_brand(settings.get("brand", brand), settings.workspace) if (intro or outro) else None
-    reels = make_reels(video, out, platform, count=count, min_seconds=min_seconds, max_seconds=max_seconds,
-                       transcript=transcript, layout=layout, captions=not no_captions, intro=intro, outro=outro,
-                       brand=voice)
+    reels = make_reels(video, out, settings.platform(platform), count=count, min_seconds=min_seconds,
+                       max_seconds=max_seconds, transcript=transcript, layout=layout, captions=not no_captions,
+                       intro=intro, outro=outro, brand=voice)
     if not reels:
         click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
                    "widen --min-seconds / --max-seconds.")
         sys.exit(1)
     table = Table("clip", "from", "to", "score", "why", "file / skipped", title=f"{len(reels)} clip(s)")
     for n, r in enumerate(reels, 1):
-        table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}", "; ".join(r.clip.reasons),
-                      str(r.video) if r.video else r.skipped)
+        table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}",
+                      "; ".join(r.clip.reasons), str(r.video) if r.video else r.skipped)
     console().print(table)
     bad = [r for r in reels if r.problems]
     for r in bad:

@@ -188,7 +188,8 @@ def _rule_row(s: PlatformSpec) -> list[str]:
                                                                       else "")
     video = (f"{s.video.width}x{s.video.height}, {s.video.min_seconds:g}-{s.video.max_seconds:g} s"
              if s.video else "-")
-    counted = s.counting.value + (f", URL={s.url_length}" if s.counting in (Counting.X_WEIGHTED, Counting.MASTODON) else "")
+    counted = s.counting.value + (f", URL={s.url_length}"
+                                  if s.counting in (Counting.X_WEIGHTED, Counting.MASTODON) else "")
     return [s.name, s.label, limit, counted, "-" if s.max_hashtags is None else f"max {s.max_hashtags}",
             preview, video, s.source]
 

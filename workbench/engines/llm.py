@@ -270,7 +270,8 @@ class LLMEngine:
     def _invoke(self, runnable: Any, messages: list[tuple[str, str]]) -> dict[str, Any]:
         where = self.base_url or "api.openai.com"
         try:
-            return runnable.invoke(messages)
+            reply: dict[str, Any] = runnable.invoke(messages)  # include_raw: {"raw", "parsed", "parsing_error"}
+            return reply
         except openai.APITimeoutError:
             raise LLMError(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
                            fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml."

@@ -82,6 +82,7 @@ def _ass_colour(hex_rgb: str, alpha: int = 0) -> str:
 def ass_document(lines: list[Line], font: str = "DejaVu Sans", size: int = 84, margin_bottom: int = 420,
                  highlight: str = "#FFD400", colour: str = "#FFFFFF", width: int = OUT_W, height: int = OUT_H) -> str:
     """ASS text: before a word is spoken it is white; the word being spoken turns the highlight colour."""
+    # a backslash at the end of a line joins it to the next: each Format / Style line is one line of the file
     header = f"""[Script Info]
 ScriptType: v4.00+
 PlayResX: {width}
@@ -90,8 +91,11 @@ WrapStyle: 2
 ScaledBorderAndShadow: yes
 
 [V4+ Styles]
-Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
-Style: Caption,{font},{size},{_ass_colour(highlight)},{_ass_colour(colour)},&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,6,2,2,80,80,{margin_bottom},1
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, \
+Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, \
+MarginV, Encoding
+Style: Caption,{font},{size},{_ass_colour(highlight)},{_ass_colour(colour)},&H00000000,&H80000000,\
+-1,0,0,0,100,100,0,0,1,6,2,2,80,80,{margin_bottom},1
 
 [Events]
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text

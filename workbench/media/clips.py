@@ -1,8 +1,9 @@
 """Choosing moments: candidate clips snapped to sentence boundaries, ranked with reasons.
 
 Signals: a hook at the start (a question, a number, a bold claim), self-contained (does not open on
-"so" or "this"), one topic (no TextTiling boundary inside the clip), speech density (2-3.6 words a second reads well as captions) and audio energy
-against the talk's own median. Each clip keeps its sentences, so the engines can write its caption.
+"so" or "this"), one topic (no TextTiling boundary inside the clip), speech density (2-3.6 words a second
+reads well as captions) and audio energy against the talk's own median. Each clip keeps its sentences, so
+the engines can write its caption.
 """
 
 from __future__ import annotations

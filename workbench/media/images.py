@@ -57,7 +57,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
 
 
 def fit_text(draw: ImageDraw.ImageDraw, text: str, box: tuple[int, int], brand: BrandVoice | None,
-             start: int = 96, smallest: int = 22, spacing: float = 1.25) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
+             start: int = 96, smallest: int = 22,
+             spacing: float = 1.25) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
     """The largest font size at which `text` wraps inside `box` (width, height); a word wider than the box
     shrinks the font too, so nothing is ever cut or spills over."""
     for size in range(start, smallest - 1, -2):

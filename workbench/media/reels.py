@@ -32,19 +32,21 @@ class Reel:
 def clip_words(clip: Clip) -> list[Word]:
     """Word times relative to the clip; sentences that share a cue share its time span."""
     words: list[Word] = []
-    group: list = []
+    group: list[tuple[str, float, float]] = []  # (text, start, end) of the sentences in one time span
 
     def flush() -> None:
         if group:
-            text = " ".join(s.text for s in group)
+            text = " ".join(t for t, _, _ in group)
             words.extend(Word(w.text, w.start - clip.start, w.end - clip.start)
-                         for w in spread_words(text, group[0].start, group[-1].end))
+                         for w in spread_words(text, group[0][1], group[-1][2]))
             group.clear()
 
     for s in clip.sentences:
-        if group and (s.start, s.end) != (group[-1].start, group[-1].end) and s.start >= group[-1].end - 0.01:
+        if s.start is None or s.end is None:  # clips are cut from timed (transcript) sentences only
+            raise TypeError(f"sentence {s.id!r} in a clip has no start or end time")
+        if group and (s.start, s.end) != group[-1][1:] and s.start >= group[-1][2] - 0.01:
             flush()
-        group.append(s)
+        group.append((s.text, s.start, s.end))
     flush()
     return words
 

@@ -32,7 +32,8 @@ class MediaError(WorkbenchError):
 def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()  # untyped library
+    return exe
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ class RenderPlan:
                      "aformat=channel_layouts=stereo[a]")
         else:
             # a silent track: players and platforms expect one
-            cmd += ["-f", "lavfi", "-t", f"{self.duration:.3f}", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
+            cmd += ["-f", "lavfi", "-t", f"{self.duration:.3f}",
+                    "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
             audio = "[1:a]anull[a]"
         graph, video_out, audio_out = f"{self.video_filter()};{audio}", "[v]", "[a]"
         if self.intro is not None or self.outro is not None:

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..files import write_atomic
 from ..plugins import Group, Registry
 from ..queue import Item, now_utc
 from ..text import find_urls
@@ -69,6 +71,12 @@ class ExportOptions:
 class ExportResult:
     files: list[tuple[str, bytes]]  # (suffix for the file name, e.g. "" or "-2"; content)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (item id, why it was left out)
+    filename: str = "export.csv"  # the file name to use when the user names none (the suffix goes before ".")
+
+    def write(self, target: Path) -> list[Path]:
+        """Each file beside `target`, its suffix before the extension (`plan.csv`, `plan-2.csv`), atomically."""
+        return [write_atomic(target.with_name(target.stem + suffix + target.suffix), content)
+                for suffix, content in self.files]
 
 
 Exporter = Callable[[Iterable[Item], ExportOptions], ExportResult]
@@ -114,7 +122,7 @@ def to_ics(items: Iterable[Item], options: ExportOptions) -> ExportResult:
         event.add("description", _post_text(item))
         event.add("categories", [item.platform, item.brand])
         cal.add_component(event)
-    return ExportResult([("", bytes(cal.to_ical()))])
+    return ExportResult([("", bytes(cal.to_ical()))], filename="schedule.ics")
 
 
 def to_buffer(items: Iterable[Item], options: ExportOptions) -> ExportResult:
@@ -124,7 +132,7 @@ def to_buffer(items: Iterable[Item], options: ExportOptions) -> ExportResult:
         image = next((m.path for m in item.draft.media if m.kind == "image" and m.path.startswith("http")), "")
         rows.append([_post_text(item), image, ",".join(t.lstrip("#") for t in item.draft.hashtags),
                      when.astimezone(options.zone).strftime("%Y-%m-%d %H:%M")])
-    return ExportResult([("", _csv(rows, ["Text", "Image URL", "Tags", "Posting Time"]))])
+    return ExportResult([("", _csv(rows, ["Text", "Image URL", "Tags", "Posting Time"]))], filename="buffer.csv")
 
 
 def _next_five(when: datetime) -> datetime:
@@ -154,7 +162,8 @@ def _hootsuite(items: Iterable[Item], options: ExportOptions, per_file: int) -> 
         rows.append([when.astimezone(options.zone).strftime(fmt), text, link])
     chunks = [rows[i:i + per_file] for i in range(0, len(rows), per_file)] or [[]]
     suffixes = [""] if len(chunks) == 1 else [f"-{n}" for n in range(1, len(chunks) + 1)]
-    return ExportResult([(s, _csv(c)) for s, c in zip(suffixes, chunks, strict=True)], skipped)
+    return ExportResult([(s, _csv(c)) for s, c in zip(suffixes, chunks, strict=True)], skipped,
+                        filename="hootsuite.csv")
 
 
 def to_hootsuite(items: Iterable[Item], options: ExportOptions) -> ExportResult:
@@ -178,7 +187,7 @@ def to_sprout(items: Iterable[Item], options: ExportOptions) -> ExportResult:
         local = when.astimezone(options.zone)
         rows.append([local.strftime(options.date_format.strftime), local.strftime("%H:%M"), _post_text(item)])
         last = when
-    return ExportResult([("", _csv(rows, ["date", "time_24hr", "message_text"]))], skipped)
+    return ExportResult([("", _csv(rows, ["date", "time_24hr", "message_text"]))], skipped, filename="sprout.csv")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -182,7 +182,8 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
         share = mix_promotion.get(item.brand, 100) / 100
         chosen = None
         for when in _slots_between(config, slots, start, config.horizon_days):
-            if any(abs(when - other) < spacing or when == other for other in taken.get((item.brand, item.platform), [])):
+            if any(abs(when - other) < spacing or when == other
+                   for other in taken.get((item.brand, item.platform), [])):
                 continue
             if item.promotional:
                 recent = [p for t, p in booked.get(item.brand, []) if when - window < t <= when]
@@ -225,7 +226,7 @@ def parse_when(text: str, default_zone: str) -> datetime:
 
 def schedule_frame(queue: Queue, zone: ZoneInfo) -> Any:
     """The schedule as a pandas DataFrame, for the notebook calendar."""
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     rows = []
     for item, when in scheduled(queue.list(state="scheduled") + queue.list(state="published")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from typing import Any
 
 from ..drafts import Draft, Problem
 from ..platforms import PlatformSpec, PreviewStyle
@@ -71,7 +72,7 @@ def render_problems(problems: list[Problem]) -> str:
     return f"<ul style='color:#b00020;margin:4px 0'>{rows}</ul>"
 
 
-def render_score(score: dict | None) -> str:
+def render_score(score: dict[str, Any] | None) -> str:
     if not score:
         return ""
     head = _esc(headline(score)).replace(f"Score {score['overall']}", f"<b>Score {score['overall']}</b>", 1)

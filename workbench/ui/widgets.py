@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import html
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,16 +24,8 @@ from ..pillar import load_pillar
 from ..platforms import PlatformSpec, validate
 from ..queue import Item, ItemState, Queue
 from ..repurpose import queue_drafts, repurpose
-from ..schedule import (
-    export_buffer,
-    export_hootsuite,
-    export_ics,
-    export_sprout,
-    parse_when,
-    pin,
-    plan,
-    schedule_frame,
-)
+from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
+from ..schedule.exports import exporters
 from ..scoring import score
 from .preview import render_preview, render_problems, render_score
 
@@ -42,7 +35,7 @@ def _status(box: w.HTML, message: str, ok: bool = True) -> None:
     box.value = f"<div style='color:{colour}'>{html.escape(message)}</div>"
 
 
-class DraftEditor(w.VBox):
+class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """One draft: a preview drawn like the platform, an editable text, and counters, problems and score
     that follow every keystroke."""
 
@@ -73,7 +66,7 @@ class DraftEditor(w.VBox):
         self.score_html.value = render_score(self.draft.score)
 
 
-class Composer(w.VBox):
+class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Pick a pillar, a brand and platforms, generate drafts (offline by default), edit them with live
     counters and scores, compare variants side by side, and send them to the review queue."""
 
@@ -149,7 +142,7 @@ class Composer(w.VBox):
         return added
 
 
-class ReviewQueue(w.VBox):
+class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Filter the queue, open an item (preview, revisions as a diff, comments), edit it, and approve,
     request changes or reject it as a named editor. A conflicting edit is shown, never lost."""
 
@@ -225,15 +218,17 @@ class ReviewQueue(w.VBox):
                        f" {a['action']}</div>")
         return "".join(out)
 
-    def _act(self, action: str, fn: Any) -> Item | None:
-        if self.current is None:
+    def _act(self, action: str, fn: Callable[[Item], Item]) -> Item | None:
+        """`fn` on the selected item; a refusal from the queue shows in the status line."""
+        current = self.current
+        if current is None:
             _status(self.status, "select an item first.", ok=False)
             return None
         try:
-            item = fn()
+            item = fn(current)
         except WorkbenchError as exc:
             _status(self.status, str(exc), ok=False)
-            self.history.value = self._history(self.current.id)
+            self.history.value = self._history(current.id)
             return None
         _status(self.status, f"#{item.id} {action} by {self.author.value}: now {item.state}.")
         self.refresh()
@@ -241,25 +236,26 @@ class ReviewQueue(w.VBox):
         return item
 
     def approve(self) -> Item | None:
-        return self._act("approved", lambda: self.queue.approve(self.current.id, self.author.value))
+        return self._act("approved", lambda current: self.queue.approve(current.id, self.author.value))
 
     def reject(self) -> Item | None:
-        return self._act("rejected", lambda: self.queue.reject(self.current.id, self.author.value,
-                                                               self.comment.value or None))
+        return self._act("rejected", lambda current: self.queue.reject(current.id, self.author.value,
+                                                                       self.comment.value or None))
 
     def request_changes(self, comment: str) -> Item | None:
-        return self._act("sent back", lambda: self.queue.request_changes(self.current.id, self.author.value, comment))
+        return self._act("sent back", lambda current: self.queue.request_changes(current.id, self.author.value,
+                                                                                 comment))
 
     def save_edit(self, text: str) -> Item | None:
         item = self.current
         if item is None:
-            return self._act("edited", lambda: None)
+            return self._act("edited", lambda current: current)  # not called: _act reports that none is selected
         spec = self.settings.platform(item.platform)
         parts = parts_from_text(text, True) if spec.is_thread else [text]
-        return self._act("edited", lambda: self.queue.edit(item.id, parts, self.author.value, item.revision))
+        return self._act("edited", lambda _: self.queue.edit(item.id, parts, self.author.value, item.revision))
 
 
-class Calendar(w.VBox):
+class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """A week of scheduled posts per platform; plan, move an item, export for calendars and tools."""
 
     def __init__(self, queue: Queue | None = None, settings: Settings | None = None, brand: str | None = None,
@@ -275,11 +271,12 @@ class Calendar(w.VBox):
         self.when = w.Text(description="Move to", placeholder="2026-12-01 09:00")
         self.move_button = w.Button(description="Move")
         self.plan_button = w.Button(description="Plan approved", button_style="primary")
-        self.export_buttons = [w.Button(description=f"Export {fmt}") for fmt in ("ics", "buffer", "hootsuite", "sprout")]
+        formats = exporters.names()  # every installed exporter, built-ins first
+        self.export_buttons = [w.Button(description=f"Export {fmt}") for fmt in formats]
         self.week.observe(lambda _: self.refresh(), names="value")
         self.move_button.on_click(lambda _: self.move(self.item.value, self.when.value))
         self.plan_button.on_click(lambda _: self.plan())
-        for button, fmt in zip(self.export_buttons, ("ics", "buffer", "hootsuite", "sprout"), strict=True):
+        for button, fmt in zip(self.export_buttons, formats, strict=True):
             button.on_click(lambda _, f=fmt: self.export(f))
         super().__init__([w.HBox([self.week, self.plan_button]), self.grid,
                           w.HBox([self.item, self.when, self.move_button]), w.HBox(self.export_buttons), self.status])
@@ -307,7 +304,8 @@ class Calendar(w.VBox):
         self.grid.value = (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
                            if rows else "<i>nothing scheduled this week</i>")
         self.item.options = [(f"#{r.item} {r.platform} {r.weekday} {r.time}", r.item) for r in frame.itertuples()]
-        return self.grid.value
+        grid: str = self.grid.value  # untyped library
+        return grid
 
     def plan(self) -> int:
         placed = plan(self.queue, self.config, actor=str(self.settings.get("author")))
@@ -325,29 +323,20 @@ class Calendar(w.VBox):
         except WorkbenchError as exc:
             _status(self.status, str(exc), ok=False)
             return None
+        if item.scheduled_at is None:  # pin always sets the time
+            raise AttributeError(f"item {item.id} has no scheduled time after pin")
         _status(self.status, f"#{item.id} moved to {item.scheduled_at.astimezone(self.config.zone):%a %d %b %H:%M}.")
         self.refresh()
         return item
 
     def export(self, fmt: str) -> list[Path]:
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        found = self.queue.list(state=ItemState.SCHEDULED)
-        zone = self.config.zone
-        written = []
-        if fmt == "ics":
-            target = self.export_dir / "schedule.ics"
-            target.write_bytes(export_ics(found))
-            written.append(target)
-        elif fmt == "buffer":
-            target = self.export_dir / "buffer.csv"
-            target.write_text(export_buffer(found, zone), encoding="utf-8")
-            written.append(target)
-        else:
-            result = export_hootsuite(found, zone) if fmt == "hootsuite" else export_sprout(found, zone)
-            for suffix, content in result.files:
-                target = self.export_dir / f"{fmt}{suffix}.csv"
-                target.write_text(content, encoding="utf-8")
-                written.append(target)
+        """Run an exporter from the registry into the export folder, under the exporter's own file name."""
+        try:
+            result = export(fmt, self.queue.list(state=ItemState.SCHEDULED), ExportOptions(zone=self.config.zone))
+            written = result.write(self.export_dir / result.filename)
+        except WorkbenchError as exc:
+            _status(self.status, str(exc), ok=False)
+            return []
         _status(self.status, "wrote " + ", ".join(str(p) for p in written))
         return written
 
