@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -532,52 +533,39 @@ class Reader(Protocol):
 
 
 @dataclass(frozen=True)
-class _MarkdownReader:
-    format: str = "markdown"
-    suffixes: tuple[str, ...] = (".md", ".markdown")
-    timed: bool = False
-
-    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
-        title, meta = _load_markdown(path, text, builder)
-        return ReadResult(title, meta)
-
-
-@dataclass(frozen=True)
-class _PlainReader:
-    format: str = "text"
-    suffixes: tuple[str, ...] = (".txt",)
-    timed: bool = False
-
-    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
-        return ReadResult(_load_plain(text, builder))
-
-
-@dataclass(frozen=True)
-class _HtmlReader:
-    format: str = "html"
-    suffixes: tuple[str, ...] = (".html", ".htm")
-    timed: bool = False
-
-    def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
-        title, meta = _load_html(path, text, builder)
-        return ReadResult(title, meta)
-
-
-@dataclass(frozen=True)
-class _TranscriptReader:
+class _BuiltinReader:
     format: str
     suffixes: tuple[str, ...]
-    timed: bool = True
+    load: Callable[[Path, str, PillarBuilder], ReadResult]
+    timed: bool = False
 
     def read(self, path: Path, text: str, builder: PillarBuilder) -> ReadResult:
-        return ReadResult(duration=_load_transcript(path, text, self.format, builder))
+        return self.load(path, text, builder)
 
 
-MARKDOWN = _MarkdownReader()
-PLAIN = _PlainReader()
-HTML = _HtmlReader()
-SRT = _TranscriptReader("srt", (".srt",))
-VTT = _TranscriptReader("vtt", (".vtt",))
+def _markdown(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+    title, meta = _load_markdown(path, text, builder)
+    return ReadResult(title, meta)
+
+
+def _html(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+    title, meta = _load_html(path, text, builder)
+    return ReadResult(title, meta)
+
+
+def _plain(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+    return ReadResult(_load_plain(text, builder))
+
+
+def _transcript(fmt: str) -> Callable[[Path, str, PillarBuilder], ReadResult]:
+    return lambda path, text, builder: ReadResult(duration=_load_transcript(path, text, fmt, builder))
+
+
+MARKDOWN = _BuiltinReader("markdown", (".md", ".markdown"), _markdown)
+PLAIN = _BuiltinReader("text", (".txt",), _plain)
+HTML = _BuiltinReader("html", (".html", ".htm"), _html)
+SRT = _BuiltinReader("srt", (".srt",), _transcript("srt"), timed=True)
+VTT = _BuiltinReader("vtt", (".vtt",), _transcript("vtt"), timed=True)
 
 READERS: Registry[Reader] = Registry(Group.READERS, "pillar reader", "reader")
 

@@ -19,24 +19,23 @@ def report(exc: WorkbenchError) -> None:
     click.echo(f"error: {exc}", err=True)
 
 
-class HandledCommand(click.Command):
+class _Handled:
+    """The one place a `WorkbenchError` becomes a message and exit status 2."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return super().invoke(ctx)  # type: ignore[misc]
         except WorkbenchError as exc:
             report(exc)
             ctx.exit(2)
 
 
-class HandledGroup(click.Group):
+class HandledCommand(_Handled, click.Command):
+    pass
+
+
+class HandledGroup(_Handled, click.Group):
     command_class = HandledCommand
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except WorkbenchError as exc:
-            report(exc)
-            ctx.exit(2)
 
 
 HandledGroup.group_class = HandledGroup
