@@ -1,5 +1,7 @@
 """One test in a real browser: JupyterLab on loopback, the review notebook opened in Debian's Chromium (driven by
-Playwright with the system browser: browser downloads are not possible here), run, an item approved by clicking."""
+Playwright with the system browser: browser downloads are not possible here), run, an item approved by clicking.
+The item on show was edited and commented on by someone whose name is markup: the page shows it as text and no
+script of theirs runs (no dialog opens)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,24 @@ from workbench.queue import Queue
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def _fill_queue(workspace: Path) -> None:
+    """The queue the notebook would fill from the sample, with its first item edited and commented on by a
+    hostile author (`workbench queue edit 1 --base-revision 1 --author '<img ...>'`)."""
+    from workbench import get_engine, load_brand, load_pillar, load_settings, queue_drafts, repurpose
+
+    workspace.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(workspace=workspace)
+    queue = settings.queue()
+    pillar, brand = load_pillar(ROOT / "media" / "samples" / "batch-your-content.md"), load_brand("northwind-advisory")
+    drafts = repurpose(pillar, brand, [settings.platform(p) for p in ("linkedin", "x", "instagram")],
+                       get_engine("extractive"))
+    queue_drafts(queue, drafts, str(pillar.path), "northwind-advisory")
+    first = queue.list()[0]
+    queue.edit(first.id, [first.draft.parts[0].replace("\n\n", "\n", 1)], HOSTILE, 1)
+    queue.comment(first.id, "<script>alert(2)</script>", f"{HOSTILE} <svg onload=alert(3)>")
 
 
 def _free_port() -> int:
@@ -35,6 +55,7 @@ def lab(tmp_path: Path) -> tuple[str, Path]:
     root = tmp_path / "lab"
     shutil.copytree(ROOT / "notebooks", root)  # JupyterLab saves outputs into the files: use copies
     workspace = tmp_path / "workspace"
+    _fill_queue(workspace)
     port, token = _free_port(), "workbench-test"
     env = {**os.environ, "WORKBENCH_NOTEBOOK_WORKSPACE": str(workspace), "WORKBENCH_ROOT": str(ROOT),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "jconfig"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "jruntime")}
@@ -72,6 +93,8 @@ def test_editor_approves_an_item_by_clicking_in_jupyterlab(lab: tuple[str, Path]
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
             page.goto(url, timeout=120_000)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
@@ -86,6 +109,8 @@ def test_editor_approves_an_item_by_clicking_in_jupyterlab(lab: tuple[str, Path]
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             approve = page.locator("button.widget-button", has_text="Approve")
             approve.wait_for(timeout=180_000)
+            # the hostile author's name is on the page as text, in the revision diff's header
+            page.locator("th.diff_header", has_text="onerror=alert(1)").first.wait_for(timeout=30_000)
             queue = Queue(f"sqlite:///{workspace / '.workbench' / 'queue.sqlite'}", workspace=workspace)
             assert queue.count(state="approved") == 0
             approve.click()
@@ -94,11 +119,13 @@ def test_editor_approves_an_item_by_clicking_in_jupyterlab(lab: tuple[str, Path]
                     break
                 time.sleep(0.5)
             page.wait_for_selector("text=approved by editor", timeout=30_000)
+            page.wait_for_timeout(1_000)  # an image's onerror fires once its load fails
             page.screenshot(path=str(ARTIFACTS / "review-approved.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "review-failed.png"), full_page=True)
             raise
         finally:
             browser.close()
+    assert dialogs == []  # no script from a user's name, comment or text ran
     assert queue.count(state="approved") == 1
     assert queue.audit_log(queue.list(state="approved")[0].id)[-1]["actor"] == "editor"

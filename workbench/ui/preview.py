@@ -15,8 +15,10 @@ CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10
         "max-width:520px;background:#fff;color:#111;white-space:pre-wrap")
 
 
-def _esc(text: str) -> str:
-    return html.escape(text)
+def esc(value: object) -> str:
+    """Anything that came from a user, a file or a database as HTML text (quotes too, for attributes):
+    ipywidgets' HTML sets its value as markup, so an unescaped name would run in the editor's browser."""
+    return html.escape(str(value), quote=True)
 
 
 def _count(spec: PlatformSpec, text: str) -> str:
@@ -44,30 +46,30 @@ def render_preview(draft: Draft, spec: PlatformSpec) -> str:
         lines = text.split("\n")
         cut = min(spec.hook_window or len(text), len("\n".join(lines[: spec.hook_lines or len(lines)])))
         shown, hidden = text[:cut], text[cut:]
-        more = (f"<span style='color:#666'>…{_esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
+        more = (f"<span style='color:#666'>…{esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
                 f"<details><summary style='color:#0a66c2'>expand"
-                f"</summary>{_esc(hidden)}</details>") if hidden else ""
+                f"</summary>{esc(hidden)}</details>") if hidden else ""
         image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
-        return (f"<div style='{CARD}'><b>{_esc(spec.label)}</b><br>{_esc(shown)}{more}{image}"
+        return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{esc(shown)}{more}{image}"
                 f"{_count(spec, text)}</div>")
     if spec.is_thread or spec.preview is PreviewStyle.CARDS:
-        cards = "".join(f"<div style='{CARD}'>{_esc(p)}{_count(spec, p)}</div>" for p in parts)
-        return f"<div><b>{_esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
+        cards = "".join(f"<div style='{CARD}'>{esc(p)}{_count(spec, p)}</div>" for p in parts)
+        return f"<div><b>{esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
     if spec.preview is PreviewStyle.MEDIA:
         text = parts[0]
         window = spec.hook_window or 125
         image = next((_image_tag(m.path) for m in draft.media if m.kind in ("image", "poster")), "")
         image = image or "<div style='width:480px;height:300px;background:#eee;border-radius:6px'></div>"
-        shown = _esc(text[:window]) + ("<span style='color:#666'>… more</span>" if len(text) > window else "")
+        shown = esc(text[:window]) + ("<span style='color:#666'>… more</span>" if len(text) > window else "")
         return f"<div style='{CARD}'>{image}<br><b>caption</b> {shown}{_count(spec, text)}</div>"
-    title = f"<b>{_esc(draft.title)}</b><br>" if draft.title else ""
-    return f"<div style='{CARD}'><b>{_esc(spec.label)}</b><br>{title}{_esc(parts[0])}{_count(spec, parts[0])}</div>"
+    title = f"<b>{esc(draft.title)}</b><br>" if draft.title else ""
+    return f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{title}{esc(parts[0])}{_count(spec, parts[0])}</div>"
 
 
 def render_problems(problems: list[Problem]) -> str:
     if not problems:
         return "<div style='color:#1b5e20'>fits the platform's rules</div>"
-    rows = "".join(f"<li><b>{_esc(p.code)}</b> {_esc(p.where + ': ' if p.where else '')}{_esc(p.message)}</li>"
+    rows = "".join(f"<li><b>{esc(p.code)}</b> {esc(p.where + ': ' if p.where else '')}{esc(p.message)}</li>"
                    for p in problems)
     return f"<ul style='color:#b00020;margin:4px 0'>{rows}</ul>"
 
@@ -75,7 +77,8 @@ def render_problems(problems: list[Problem]) -> str:
 def render_score(score: dict[str, Any] | None) -> str:
     if not score:
         return ""
-    head = _esc(headline(score)).replace(f"Score {score['overall']}", f"<b>Score {score['overall']}</b>", 1)
-    reasons = "".join(f"<li>{r['points']:+d} {_esc(r['message'])}</li>" for c in ("tone", "cta", "platform_fit")
+    overall = esc(score["overall"])
+    head = esc(headline(score)).replace(f"Score {overall}", f"<b>Score {overall}</b>", 1)
+    reasons = "".join(f"<li>{int(r['points']):+d} {esc(r['message'])}</li>" for c in ("tone", "cta", "platform_fit")
                       for r in score[c]["reasons"])
     return f"<div>{head}<ul style='margin:4px 0'>{reasons}</ul></div>"

@@ -7,7 +7,6 @@ Every button calls a method that calls the same public functions as the CLI (`re
 from __future__ import annotations
 
 import difflib
-import html
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,12 +26,13 @@ from ..repurpose import queue_drafts, repurpose
 from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
 from ..scoring import score
+from .preview import esc as _esc
 from .preview import render_preview, render_problems, render_score
 
 
 def _status(box: w.HTML, message: str, ok: bool = True) -> None:
     colour = "#1b5e20" if ok else "#b00020"
-    box.value = f"<div style='color:{colour}'>{html.escape(message)}</div>"
+    box.value = f"<div style='color:{colour}'>{_esc(message)}</div>"
 
 
 class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -191,8 +191,8 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         item = self.queue.get(item_id)
         self.current = item
         spec = self.settings.platform(item.platform)
-        self.detail.value = (f"<b>#{item.id}</b> {html.escape(item.platform)} · {html.escape(item.brand)} · "
-                             f"<b>{item.state}</b> · revision {item.revision}" + render_preview(item.draft, spec)
+        self.detail.value = (f"<b>#{item.id}</b> {_esc(item.platform)} · {_esc(item.brand)} · "
+                             f"<b>{_esc(item.state)}</b> · revision {item.revision}" + render_preview(item.draft, spec)
                              + render_problems(item.problems) + render_score(item.draft.score))
         self.editor.value = text_from_parts(item.draft.parts)
         self.history.value = self._history(item_id)
@@ -202,20 +202,21 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         out = []
         revs = self.queue.revisions(item_id)
         for prev, cur in zip(revs, revs[1:], strict=False):
+            # difflib escapes the lines but puts the column headers in as they are: the author is user text
             diff = difflib.HtmlDiff(wrapcolumn=60).make_table("\n".join(prev.parts).splitlines(),
                                                               "\n".join(cur.parts).splitlines(),
-                                                              f"revision {prev.number}", f"revision {cur.number} "
-                                                              f"({cur.author})")
+                                                              _esc(f"revision {prev.number}"),
+                                                              _esc(f"revision {cur.number} ({cur.author})"))
             out.append(diff)
         for c in self.queue.conflicts(item_id):
-            out.append(f"<div style='color:#b00020'>Conflict kept: {html.escape(c['author'])} edited revision "
-                       f"{c['base_revision']} after revision {c['current_revision']}: "
-                       f"{html.escape(' / '.join(c['parts']))}</div>")
+            out.append(f"<div style='color:#b00020'>Conflict kept: {_esc(c['author'])} edited revision "
+                       f"{_esc(c['base_revision'])} after revision {_esc(c['current_revision'])}: "
+                       f"{_esc(' / '.join(c['parts']))}</div>")
         for c in self.queue.comments(item_id):
-            out.append(f"<div>💬 <b>{html.escape(c['author'])}</b>: {html.escape(c['body'])}</div>")
+            out.append(f"<div>💬 <b>{_esc(c['author'])}</b>: {_esc(c['body'])}</div>")
         for a in self.queue.audit_log(item_id):
-            out.append(f"<div style='color:#666;font-size:12px'>{a['at']:%Y-%m-%d %H:%M} {html.escape(a['actor'])}:"
-                       f" {a['action']}</div>")
+            out.append(f"<div style='color:#666;font-size:12px'>{a['at']:%Y-%m-%d %H:%M} {_esc(a['actor'])}:"
+                       f" {_esc(a['action'])}</div>")
         return "".join(out)
 
     def _act(self, action: str, fn: Callable[[Item], Item]) -> Item | None:
@@ -298,9 +299,9 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 found = frame[(frame["platform"] == platform) & (frame["when_local"] >= d) &
                               (frame["when_local"] < d + timedelta(days=1))] if not frame.empty else frame
                 cells.append("<td style='vertical-align:top;padding:4px;border:1px solid #eee'>" + "".join(
-                    f"<div title='{html.escape(r.text)}'>{r.time} #{r.item}{' 📌' if r.pinned else ''}</div>"
+                    f"<div title='{_esc(r.text)}'>{_esc(r.time)} #{r.item}{' 📌' if r.pinned else ''}</div>"
                     for r in found.itertuples()) + "</td>")
-            rows.append(f"<tr><th style='text-align:left'>{html.escape(platform)}</th>{''.join(cells)}</tr>")
+            rows.append(f"<tr><th style='text-align:left'>{_esc(platform)}</th>{''.join(cells)}</tr>")
         self.grid.value = (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
                            if rows else "<i>nothing scheduled this week</i>")
         self.item.options = [(f"#{r.item} {r.platform} {r.weekday} {r.time}", r.item) for r in frame.itertuples()]

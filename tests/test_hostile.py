@@ -1,0 +1,145 @@
+"""Hostile input: what a user types or a file holds is shown as text, never run (HTML widgets, terminal markup,
+spreadsheet formulas), and an ordinary mistake is a clear error, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import pytest
+
+from workbench.brand import load_brand
+from workbench.config import load_settings
+from workbench.drafts import Draft
+from workbench.queue.rules import EditConflict
+from workbench.ui import Calendar, Composer, ReviewQueue
+from workbench.ui.widgets import DraftEditor
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(1)</script>"
+QUOTE = "' onmouseover='alert(1)"  # breaks out of a single-quoted attribute if quotes are not escaped
+HOSTILE = f"{IMG} {SCRIPT} {QUOTE}"
+
+
+# --- 1. HTML widgets ---------------------------------------------------------------------------------------
+
+class _Tags(HTMLParser):
+    """Every tag and attribute a browser would build from the markup, and the ones that would run code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("script", "iframe", "object", "embed", "svg", "form", "base", "meta", "link", "style"):
+            self.bad.append(f"<{tag}>")
+        if tag == "a" and not (found.get("href") or "").startswith("#"):  # the diff's own jump links only
+            self.bad.append(f"<a href={found.get('href')}>")
+        if tag == "img" and not (found.get("src") or "").startswith("data:image/"):
+            self.bad.append(f"<img src={found.get('src')}>")
+        self.bad += [f"<{tag} {name}=...>" for name in found if name.startswith("on")]
+
+
+def _html_values(widget: Any) -> Iterator[str]:
+    if isinstance(widget, w.HTML | w.HTMLMath):
+        yield widget.value
+    for child in getattr(widget, "children", ()):
+        yield from _html_values(child)
+
+
+def _assert_inert(*widgets: Any) -> int:
+    values = [v for widget in widgets for v in _html_values(widget)]
+    for value in values:
+        assert "<img src=x" not in value and "<script" not in value.lower(), value
+        parser = _Tags()
+        parser.feed(value)
+        assert parser.bad == [], (parser.bad, value)
+    return len(values)
+
+
+CATALOGUE = f"""\
+author: "{IMG}"
+catalogue:
+  hostile:
+    label: "{IMG} {SCRIPT}"
+    limit: 500
+    counting: graphemes
+    preview: feed
+    hook_window: 40
+    hook_lines: 2
+    more_label: "{SCRIPT}"
+    slots: ["Wed 08:30"]
+    source: "{IMG}"
+"""
+
+
+@pytest.fixture
+def hostile_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "workbench.yaml").write_text(CATALOGUE, encoding="utf-8")
+    return load_settings(workspace=tmp_path)
+
+
+def _hostile_draft(platform: str) -> Draft:
+    return Draft(platform, [f"{HOSTILE} is what we saw.\n{HOSTILE} again, and more text after the cut " * 3,
+                            f"Second part {HOSTILE}"], title=HOSTILE, hashtags=[f"#{IMG}", f"#{SCRIPT}"])
+
+
+def test_every_widget_shows_hostile_text_as_text(hostile_settings: Any, tmp_path: Path) -> None:
+    settings = hostile_settings
+    # a pillar whose file name, title and sentences are hostile, through the composer
+    pillar = tmp_path / f"{IMG}.md"
+    pillar.write_text(f"# {SCRIPT} {IMG}\n\nWe batch a month of posts {IMG} in one afternoon. It saves 6 hours "
+                      f"{SCRIPT} a week.\n\n## {IMG}\n\n- Context switching costs 23 minutes {QUOTE} each time.\n",
+                      encoding="utf-8")
+    composer = Composer(settings, pillar=pillar)
+    composer.platforms.value = ("linkedin", "x_thread", "instagram", "youtube_shorts", "hostile")
+    assert composer.generate()
+    assert "#" + IMG not in composer.status.value
+    assert composer.send_to_queue() > 0
+    # an error message naming a hostile file
+    failing = Composer(settings, pillar=tmp_path / f"missing {IMG}.md")
+    assert failing.generate() == []
+    assert "missing" in failing.status.value
+
+    # one editor per preview style, every field hostile
+    voice = load_brand("northwind-advisory", settings.workspace)
+    editors = [DraftEditor(_hostile_draft(name), settings.platform(name), voice)
+               for name in ("linkedin", "x_thread", "instagram", "youtube_shorts", "bluesky", "hostile")]
+
+    # the review queue: an item with hostile text, brand, pillar, author, edit author, comment and conflict
+    queue = settings.queue()
+    item = queue.add(_hostile_draft("linkedin"), pillar=str(pillar), brand=HOSTILE, author=HOSTILE)
+    assert item is not None
+    edited = queue.edit(item.id, [f"{HOSTILE} edited."], IMG, 1, title=SCRIPT)
+    with pytest.raises(EditConflict):
+        queue.edit(item.id, [f"{SCRIPT} stale edit {QUOTE}."], SCRIPT, 1)
+    queue.comment(item.id, SCRIPT, f"{IMG} looks wrong {QUOTE}")
+    review = ReviewQueue(queue=queue, author=HOSTILE, settings=settings)
+    review.state.value = "(all)"
+    review.brand.value = HOSTILE
+    review.select(edited.id)
+    assert "revision 2 (&lt;img src=x onerror=alert(1)&gt;)" in review.history.value  # the edit's author
+    review.request_changes(f"{SCRIPT} {IMG}")
+    review.approve()  # refused or not, the status line and history are redrawn with the hostile text
+    review.save_edit(f"{SCRIPT} {IMG} typed into the editor")
+
+    # the calendar: a scheduled item with hostile text, and a hostile time typed into "Move to"
+    sched = queue.add(Draft("x", [f"{IMG} {SCRIPT} {QUOTE} short post"]), pillar=HOSTILE, brand="northwind-advisory",
+                      author=IMG)
+    assert sched is not None
+    queue.approve(sched.id, SCRIPT)
+    when = datetime.now(UTC) + timedelta(days=1)
+    queue.set_schedule(sched.id, when, IMG)
+    calendar = Calendar(queue=queue, settings=settings, export_dir=tmp_path / "exports")
+    calendar.week.value = when.date()
+    assert "#" + str(sched.id) in calendar.grid.value
+    calendar.move(sched.id, f"{IMG} {SCRIPT}")
+
+    count = _assert_inert(composer, failing, *editors, review, calendar)
+    assert count > 20
