@@ -3,6 +3,8 @@ spreadsheet formulas), and an ordinary mistake is a clear error, never a traceba
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -14,8 +16,11 @@ import pytest
 
 from workbench.brand import load_brand
 from workbench.config import load_settings
-from workbench.drafts import Draft
+from workbench.drafts import Draft, Provenance
+from workbench.queue import Item, Queue
 from workbench.queue.rules import EditConflict
+from workbench.schedule import ExportOptions, export, pin, read_csv
+from workbench.schedule.exports import FORMULA_START
 from workbench.ui import Calendar, Composer, ReviewQueue
 from workbench.ui.widgets import DraftEditor
 
@@ -143,3 +148,48 @@ def test_every_widget_shows_hostile_text_as_text(hostile_settings: Any, tmp_path
 
     count = _assert_inert(composer, failing, *editors, review, calendar)
     assert count > 20
+
+
+# --- 2. CSV exports: a post that looks like a formula stays text in a spreadsheet ------------------------------
+
+FORMULAS = ['=HYPERLINK("https://evil.example/x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
+            "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def formula_items(tmp_path: Path) -> list[Item]:
+    queue = Queue(f"sqlite:///{tmp_path / 'queue.sqlite'}", workspace=tmp_path)
+    start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    items = []
+    for n, text in enumerate(FORMULAS):
+        item = queue.add(Draft("linkedin", [text], hashtags=[f"#{text.strip()}"],
+                               provenance=Provenance(pillar_hash=str(n))), "pillar.md", "b")
+        assert item is not None
+        queue.approve(item.id, "ana")
+        items.append(pin(queue, item.id, start + timedelta(hours=n), "ana"))
+    return items
+
+
+def _cells(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8"))))
+
+
+@pytest.mark.parametrize("fmt", ["buffer", "hootsuite", "sprout"])
+def test_csv_exports_neutralise_formulas(fmt: str, formula_items: list[Item]) -> None:
+    result = export(fmt, formula_items, ExportOptions(now=datetime(2027, 1, 1, tzinfo=UTC)))
+    assert result.skipped == []
+    rows = [row for _, content in result.files for row in _cells(content)]
+    assert [cell for row in rows for cell in row if cell.startswith(FORMULA_START)] == []
+    texts = [cell for row in rows for cell in row if cell.startswith("'")]
+    assert len(texts) >= len(FORMULAS)
+    if fmt != "hootsuite":  # Hootsuite moves the URL into its link column
+        assert {"'" + text.replace("\r", "\n") for text in FORMULAS} <= set(texts)
+
+
+def test_an_export_read_back_gives_the_posts_as_written(formula_items: list[Item], tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "buffer.csv"
+    path.write_bytes(export("buffer", formula_items).files[0][1])
+    rows = read_csv(path, "linkedin", ZoneInfo("UTC"))
+    assert [r.text for r in rows] == [text.strip() for text in FORMULAS]

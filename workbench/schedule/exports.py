@@ -93,12 +93,32 @@ def _post_text(item: Item) -> str:
     return "\n\n".join(item.draft.parts)
 
 
+# a spreadsheet opening the file runs a cell that starts with one of these as a formula (tab and CR too:
+# some strip them first), so a post like "=HYPERLINK(...)" would run on the editor's machine
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: OWASP's advice against formula injection, a single quote before
+    a cell that starts like a formula. Line breaks become LF: the csv writer (rows end in LF) leaves a lone CR
+    unquoted, which would end the row early. Every built-in CSV exporter writes its cells through this; a plugin's
+    exporter can too."""
+    value = "'" + value if value.startswith(FORMULA_START) else value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def unquote_cell(value: str) -> str:
+    """The inverse of `safe_cell`, for reading our own exports back (`schedule import`)."""
+    rest = value[1:]
+    return rest if value.startswith("'") and rest.startswith((*FORMULA_START, "\n")) else value
+
+
 def _csv(rows: list[list[str]], header: list[str] | None = None) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if header:
-        writer.writerow(header)
-    writer.writerows(rows)
+        writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..platforms import PlatformSpec, registry, validate
 from ..queue import Item, Queue
-from .exports import DateFormat
+from .exports import DateFormat, unquote_cell
 from .plan import ScheduleError, localize
 
 ALIASES = {
@@ -70,7 +70,7 @@ def read_csv(path: Path, default_platform: str | None, zone: ZoneInfo, date_form
     for n, row in enumerate(body, 2 if has_header else 1):
         def cell(key: str, row: list[str] = row) -> str:
             i = index.get(key)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return unquote_cell(row[i]).strip() if i is not None and i < len(row) else ""
 
         problems = []
         text = cell("text")
