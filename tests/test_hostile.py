@@ -193,3 +193,81 @@ def test_an_export_read_back_gives_the_posts_as_written(formula_items: list[Item
     path.write_bytes(export("buffer", formula_items).files[0][1])
     rows = read_csv(path, "linkedin", ZoneInfo("UTC"))
     assert [r.text for r in rows] == [text.strip() for text in FORMULAS]
+
+
+# --- 3. terminal output: user text is printed as it is, never read as rich markup ------------------------------
+
+MARKUP = "[/bold] [link=https://evil.example]x"
+
+
+def _queue_here() -> Queue:
+    """The queue `workbench` opens in the current folder (.workbench/queue.sqlite)."""
+    queue: Queue = load_settings().queue()
+    return queue
+
+
+def _scheduled_item(queue: Queue, text: str, when: datetime, brand: str = "b") -> Item:
+    item = queue.add(Draft("x", [text], provenance=Provenance(pillar_hash=text)), "pillar.md", brand)
+    assert item is not None
+    queue.approve(item.id, "ana")
+    return queue.set_schedule(item.id, when, "ana")
+
+
+def _shown(output: str) -> str:
+    """The output with the table's borders and padding gone, so a cell folded over two lines reads as one."""
+    return "".join(ch for ch in output if ch.isprintable() and ch not in "│┃┏┓┗┛━─┡┩└┘┌┐├┤┬┴┼╇╈ \n")
+
+
+def test_queue_and_schedule_lists_print_markup_as_text() -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    queue = _queue_here()
+    _scheduled_item(queue, f"Launch {MARKUP} day", datetime(2027, 1, 4, 9, tzinfo=UTC), brand="[red]b[/x]")
+    runner = CliRunner()
+    for args in (["queue", "list", "--state", "scheduled"], ["schedule", "list"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert _shown(MARKUP) in _shown(result.output) and "\x1b]8;" not in result.output
+    assert "[red]b[/x]" in _shown(runner.invoke(main, ["queue", "list"]).output)
+
+
+def test_the_publish_summary_prints_markup_as_text() -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    _scheduled_item(_queue_here(), "Due now.", datetime.now(UTC) - timedelta(minutes=1))
+    result = CliRunner().invoke(main, ["publish", "--due", "--to", "folder", "--folder", "out[/x] [link=https:e]"])
+    assert result.exit_code == 0, result.output
+    assert "out[/x][link=https:e]/" in _shown(result.output) and "1 due, 1 published" in result.output
+
+
+def test_the_repurpose_summary_prints_markup_in_names_and_errors_as_text(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import repurpose_cmd
+
+    sample = Path(__file__).resolve().parents[1] / "media" / "samples" / "batch-your-content.md"
+    good = Path("src") / "[link=https:evil.example]p[" / "x].md"  # the pillar "[link=...]p[/x].md"
+    bad = Path("src") / "e[" / "x].md"
+    for path, text in ((good, sample.read_text(encoding="utf-8")), (bad, "")):
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(repurpose_cmd, ["src", "-p", "x", "--out", "o[b]"])
+    assert result.exit_code == 1, result.output
+    shown = _shown(result.output)
+    assert "[link=https:evil.example]p[/x].md" in shown and "e[/x].md:thefileisempty" in shown
+    assert "1written,0unchanged,1failed.Outputsino[b]/" in shown and "\x1b]8;" not in result.output
+
+
+def test_every_command_prints_through_the_one_console_that_reads_no_markup() -> None:
+    from workbench.cli._base import console
+
+    package = Path(__file__).resolve().parents[1] / "workbench"
+    makers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                    if "Console(" in p.read_text(encoding="utf-8"))
+    assert makers == ["cli/_base.py"]
+    screen = console()
+    assert not screen._markup and not screen._emoji  # noqa: SLF001 - rich has no public reader for these

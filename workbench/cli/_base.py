@@ -42,8 +42,11 @@ HandledGroup.group_class = HandledGroup
 
 
 def console(err: bool = False) -> Console:
-    """Wide enough that tables are not wrapped in logs and in tests; colour only on a terminal."""
-    return Console(stderr=err, width=max(Console().width, 120), highlight=False)
+    """Wide enough that tables are not wrapped in logs and in tests; colour only on a terminal. Every string it
+    prints is user text (a draft, a brand, a file name, an error), so rich reads no markup and no emoji codes
+    in it: a draft holding `[/bold]` would crash the table, `[link=...]` would forge a terminal hyperlink.
+    Every command prints through this console; style with `rich.text.Text`, never with markup."""
+    return Console(stderr=err, width=max(Console().width, 120), highlight=False, markup=False, emoji=False)
 
 
 db_option = click.option("--db", help="Queue database URL (default: .workbench/queue.sqlite; or postgresql://...).")
