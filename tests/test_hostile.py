@@ -215,7 +215,8 @@ def _scheduled_item(queue: Queue, text: str, when: datetime, brand: str = "b") -
 
 def _shown(output: str) -> str:
     """The output with the table's borders and padding gone, so a cell folded over two lines reads as one."""
-    return "".join(ch for ch in output if ch.isprintable() and ch not in "│┃┏┓┗┛━─┡┩└┘┌┐├┤┬┴┼╇╈ \n")
+    borders = "│┃┏┓┗┛━─┡┩└┘┌┐├┤┬┴┼╇╈"
+    return "".join(ch for ch in output if ch.isprintable() and ch not in borders and ch != " ")
 
 
 def test_queue_and_schedule_lists_print_markup_as_text() -> None:
@@ -271,3 +272,104 @@ def test_every_command_prints_through_the_one_console_that_reads_no_markup() -> 
     assert makers == ["cli/_base.py"]
     screen = console()
     assert not screen._markup and not screen._emoji  # noqa: SLF001 - rich has no public reader for these
+
+
+# --- 4. an ordinary mistake is "error: ... Fix: ...", exit 2, never a traceback -----------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "media" / "samples" / "batch-your-content.md"
+
+# every command, with arguments that get it as far as reading workbench.yaml; a command added later needs a row
+# (`queue resolve` is here ahead of its arrival)
+COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
+    ("inspect",): [str(SAMPLE)],
+    ("check",): ["-p", "x", "-"],
+    ("score",): ["-p", "x", "-"],
+    ("platforms",): [],
+    ("reels",): ["talk.mp4"],
+    ("cards",): [str(SAMPLE)],
+    ("queue", "list"): [],
+    ("queue", "show"): ["1"],
+    ("queue", "edit"): ["1", "--base-revision", "1", "--text", "x"],
+    ("queue", "comment"): ["1", "hello"],
+    ("queue", "approve"): ["1"],
+    ("queue", "reject"): ["1"],
+    ("queue", "request-changes"): ["1", "--comment", "shorter"],
+    ("queue", "resolve"): ["1", "--retry"],
+    ("schedule", "plan"): [],
+    ("schedule", "list"): [],
+    ("schedule", "pin"): ["1", "2026-12-01 09:00"],
+    ("schedule", "export"): ["--format", "ics"],
+    ("schedule", "import"): [str(SAMPLE)],
+    ("publish",): ["--due"],
+    ("repurpose",): [str(SAMPLE)],
+}
+
+
+def _commands() -> list[tuple[str, ...]]:
+    import click
+
+    from workbench.cli import main
+
+    def walk(command: click.Command, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, (*prefix, name))
+        else:
+            yield prefix
+
+    return [*walk(main, ()), ("repurpose",)]
+
+
+def test_every_command_has_a_row_in_the_config_typo_case() -> None:
+    assert [c for c in _commands() if c not in COMMAND_ARGS] == []
+
+
+def _write(name: str, data: bytes) -> None:
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    Path(name).write_bytes(data)
+
+
+MISTAKES: list[tuple[str, list[str], Any, list[str]]] = [
+    # (case, command line, what to set up: {file: bytes} and "input" for stdin, what the message names)
+    *[(f"workbench.yaml typo: {' '.join(c)}", [*c, *COMMAND_ARGS.get(c, [])], {"workbench.yaml": b"brnad: x\n", "input": b"hi"},
+       ["workbench.yaml:1: brnad: unknown field (did you mean 'brand'?)"]) for c in _commands()],
+    ("workbench.yaml is a folder", ["platforms"], {"workbench.yaml/keep": b""}, ["workbench.yaml", "is a folder"]),
+    ("binary stdin to check", ["check", "-p", "x", "-"], {"input": b"\xff\xfe\x00"}, ["stdin", "not text"]),
+    ("binary stdin to score", ["score", "-p", "x", "-"], {"input": b"\xff\xfe\x00"}, ["stdin", "not text"]),
+    ("NUL bytes to check", ["check", "-p", "x", "post.png"], {"post.png": b"\x89PNG\r\n\x1a\n\x00\x00"},
+     ["post.png", "not text"]),
+    ("non-UTF-8 CSV import", ["schedule", "import", "plan.csv", "--preview"],
+     {"plan.csv": "text,platform\nCaf\u00e9 au lait,x\n".encode("cp1252")}, ["plan.csv", "not UTF-8", "CSV UTF-8"]),
+    ("a CSV cell over 128 KB", ["schedule", "import", "big.csv", "--preview"],
+     {"big.csv": b'text,platform\n"' + b"a" * 140_000 + b",x\n"}, ["big.csv", "line", "quotes"]),
+    ("unknown zone in pin", ["schedule", "pin", "1", "2026-12-01 09:00 Mars/Base"], {}, ["'Mars/Base'", "IANA"]),
+    ("export to a missing folder", ["schedule", "export", "--format", "buffer", "--out", "missing/dir/x.csv"], {},
+     ["missing/dir", "does not exist", "mkdir -p"]),
+    ("export to a folder", ["schedule", "export", "--format", "ics", "--out", "exports"], {"exports/keep": b""},
+     ["exports", "is a folder"]),
+    ("--db with an unknown scheme", ["queue", "list", "--db", "nosuch://x"], {}, ["'nosuch://x'", "sqlite:///"]),
+    ("--db that is no URL", ["queue", "list", "--db", "garbage"], {}, ["'garbage'", "not a database URL"]),
+    ("--db with a driver not installed", ["schedule", "list", "--db", "mysql://ana:s3cret@127.0.0.1:1/x"], {},
+     ["127.0.0.1:1"]),
+    ("--db with no server", ["queue", "list", "--db", "postgresql://127.0.0.1:1/x"], {}, ["127.0.0.1:1", "available"]),
+    ("repurpose --out an existing file", ["repurpose", str(SAMPLE), "--out", "notes.txt"], {"notes.txt": b"mine"},
+     ["notes.txt", "is a file, not a folder"]),
+]
+
+
+@pytest.mark.parametrize(("args", "setup", "named"), [pytest.param(a, s, n, id=case) for case, a, s, n in MISTAKES])
+def test_an_ordinary_mistake_is_a_clear_error(args: list[str], setup: dict[str, bytes], named: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main, repurpose_cmd
+
+    for name, data in setup.items():
+        if name != "input":
+            _write(name, data)
+    command, args = (repurpose_cmd, args[1:]) if args[0] == "repurpose" else (main, args)
+    result = CliRunner().invoke(command, args, input=setup.get("input"))
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and " Fix: " in result.output, result.output
+    assert "Traceback" not in result.output and "s3cret" not in result.output
+    for part in named:
+        assert part in result.output, result.output

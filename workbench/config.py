@@ -7,6 +7,7 @@ folder, or the file `WORKBENCH_CONFIG` names), then the environment, then the de
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,17 +195,38 @@ class Settings:
         return options
 
     def queue(self, url: str | None = None) -> Any:
+        """The workspace's queue. A URL that names no database or a driver that is not installed is a
+        `ConfigError` naming the URL (userinfo hidden) and the fix; an unreachable server is the queue's own
+        "not available" error."""
+        from sqlalchemy.exc import ArgumentError
+
         from .queue import Queue
 
-        return Queue(self.get("queue_url", url), workspace=self.workspace, specs=self.platforms())
+        chosen = self.get("queue_url", url)
+        try:
+            return Queue(chosen, workspace=self.workspace, specs=self.platforms())
+        except (ArgumentError, ImportError) as exc:
+            reason = (f"its driver '{exc.name}' is not installed" if isinstance(exc, ImportError) and exc.name
+                      else f"it is not a database URL ({exc})")
+            shown = re.sub(r"//[^/@]*@", "//***@", str(chosen))
+            raise ConfigError(f"cannot open the queue database '{shown}': {reason}.", field="--db / queue_url",
+                              fix="use sqlite:///path/to/queue.sqlite or postgresql+psycopg://user@host/dbname "
+                                  "(leave it out for .workbench/queue.sqlite).") from None
 
 
 def load_settings(path: str | Path | None = None, workspace: str | Path | None = None) -> Settings:
     ws = Path(workspace) if workspace else Path.cwd()
     chosen = Path(path) if path else (Path(os.environ["WORKBENCH_CONFIG"]) if os.environ.get("WORKBENCH_CONFIG")
                                       else ws / CONFIG_NAME)
+    if chosen.is_dir():
+        raise ConfigError("is a folder, not the workspace config file.", path=chosen,
+                          fix=f"remove or rename that folder ({CONFIG_NAME} is a YAML file).")
     if chosen.exists():
-        cfg = load_model(chosen, WorkspaceConfig, ConfigError, "workspace config")
+        try:
+            cfg = load_model(chosen, WorkspaceConfig, ConfigError, "workspace config")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the workspace config: {exc.strerror or exc}.", path=chosen,
+                              fix="check the file's permissions.") from None
         return Settings(cfg, chosen, ws)
     if path:
         raise ConfigError("config file not found.", path=chosen, fix="check the path.")

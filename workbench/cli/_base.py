@@ -7,7 +7,8 @@ and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
+import codecs
+from typing import Any, BinaryIO
 
 import click
 from rich.console import Console
@@ -51,3 +52,26 @@ def console(err: bool = False) -> Console:
 
 db_option = click.option("--db", help="Queue database URL (default: .workbench/queue.sqlite; or postgresql://...).")
 author_option = click.option("--author", help="Your name for the audit log (default: workbench.yaml author, $USER).")
+
+
+def read_text(stream: BinaryIO, what: str = "the post") -> str:
+    """What a command reads from a file or stdin, as text: UTF-8 (a BOM allowed) or UTF-16 with its BOM (as
+    Windows editors save it), newlines as LF. Anything else (an image, a .docx, stray bytes piped in) is an
+    error naming the source, not a traceback."""
+    raw = stream.read()
+    name = getattr(stream, "name", "-")
+    source = "stdin" if name in ("-", "<stdin>", "<stdin-bytes>") or not isinstance(name, str) else name
+    try:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(f"{what} is not text: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not "
+                             "UTF-8 (or UTF-16).", path=source,
+                             fix="give a UTF-8 text file (save it as UTF-8), not a binary file such as an image "
+                                 "or a .docx.") from None
+    if "\x00" in text:
+        raise WorkbenchError(f"{what} is not text: it holds NUL bytes (a binary file?).", path=source,
+                             fix="give a UTF-8 text file, not a binary file such as an image or a .docx.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -19,7 +19,7 @@ from ..errors import WorkbenchError
 from ..publish import PublishOutcome, publishers
 from ..queue import Item, ItemState, Queue
 from ..schedule.exports import DateFormat, exporters
-from ._base import HandledCommand, HandledGroup, author_option, db_option
+from ._base import HandledCommand, HandledGroup, author_option, db_option, read_text
 from ._base import console as _console
 
 
@@ -116,7 +116,7 @@ def queue_show(item_id: int, db: str | None) -> None:
 @click.argument("item_id", type=int)
 @click.option("--base-revision", type=int, required=True, help="The revision you started from (see `show`).")
 @click.option("--text", help="The new text; for a thread separate posts with a line '---'.")
-@click.option("--file", "file", type=click.File("r", encoding="utf-8"), help="Read the new text from a file.")
+@click.option("--file", "file", type=click.File("rb"), help="Read the new text from a file (- for stdin).")
 @click.option("--title")
 @author_option
 @db_option
@@ -129,7 +129,8 @@ def queue_edit(item_id: int, base_revision: int, text: str | None, file: Any, ti
     if (text is None) == (file is None):
         raise WorkbenchError("give the new text with --text or --file (one of them).", field="text")
     item = queue.get(item_id)
-    parts = parts_from_text(text if text is not None else file.read(), settings.platform(item.platform).is_thread)
+    parts = parts_from_text(text if text is not None else read_text(file, "the new text"),
+                            settings.platform(item.platform).is_thread)
     saved = queue.edit(item_id, parts, _author(settings, author), base_revision, title)
     click.echo(f"Item {saved.id}: revision {saved.revision} saved, state {saved.state}, score {saved.score}, "
                f"{len(saved.problems)} problem(s).")

@@ -16,7 +16,7 @@ from ..drafts import Draft, parts_from_text
 from ..pillar import Pillar, load_pillar
 from ..platforms import Counting, PlatformSpec, validate
 from ..text import word_count
-from ._base import HandledCommand, console
+from ._base import HandledCommand, console, read_text
 
 
 def pillar_summary(p: Pillar) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def check_report(text: str, spec: PlatformSpec, title: str | None = None) -> dic
 @click.option("--platform", "-p", required=True, help="Platform name (see `workbench platforms`).")
 @click.option("--title", help="Title, for platforms that have one (YouTube).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"platform", "length", "limit", "valid", "problems"}.')
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
     """Check a post (FILE or - for stdin) against a platform's rules; exit 1 when it does not fit.
 
@@ -112,7 +112,7 @@ def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
     """
     settings = load_settings()
     spec = settings.platform(platform)
-    report = check_report(file.read(), spec, title)
+    report = check_report(read_text(file), spec, title)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
@@ -131,7 +131,7 @@ def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
 @click.option("--platform", "-p", required=True, help="Platform name (see `workbench platforms`).")
 @click.option("--title", help="Title, for platforms that have one (YouTube).")
 @click.option("--json", "as_json", is_flag=True, help="Print the score and its reasons as JSON.")
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool, file: Any) -> None:
     """Score a draft (FILE or - for stdin) for tone, call to action and platform fit, with reasons.
 
@@ -142,7 +142,7 @@ def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool
     settings = load_settings()
     spec = settings.platform(platform)
     voice = load_brand(settings.get("brand", brand), settings.workspace)
-    draft = Draft(platform=spec.name, parts=parts_from_text(file.read(), spec.is_thread), title=title)
+    draft = Draft(platform=spec.name, parts=parts_from_text(read_text(file), spec.is_thread), title=title)
     result = score(draft, voice, spec)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

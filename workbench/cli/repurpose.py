@@ -14,6 +14,7 @@ from rich.table import Table
 from ..brand import load_brand
 from ..config import Settings, load_settings
 from ..engines import engine_names
+from ..errors import WorkbenchError
 from ..pillar import iter_pillar_files
 from ..platforms import PlatformSpec
 from ..repurpose import (
@@ -64,6 +65,9 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
                          base_url=settings.get("base_url", base_url), variants=variants, force=force,
                          workers=workers, out=Path(settings.get("out", out)), images=images,
                          reel_layout=layout)
+    if options.out.exists() and not options.out.is_dir():  # fails once, not once per pillar
+        raise WorkbenchError("is a file, not a folder.", path=options.out, field="--out",
+                             fix="choose a folder for the outputs (it is created if missing), or move that file.")
     load_brand(options.brand, settings.workspace)  # a bad profile fails once, before the batch
     if dry_run:
         _print_estimate(estimate_batch(list(paths), options, settings), options.model or "")

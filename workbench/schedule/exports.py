@@ -73,10 +73,27 @@ class ExportResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (item id, why it was left out)
     filename: str = "export.csv"  # the file name to use when the user names none (the suffix goes before ".")
 
-    def write(self, target: Path) -> list[Path]:
-        """Each file beside `target`, its suffix before the extension (`plan.csv`, `plan-2.csv`), atomically."""
-        return [write_atomic(target.with_name(target.stem + suffix + target.suffix), content)
-                for suffix, content in self.files]
+    def write(self, target: Path, make_folder: bool = False) -> list[Path]:
+        """Each file beside `target`, its suffix before the extension (`plan.csv`, `plan-2.csv`), atomically.
+
+        The folder must exist unless `make_folder` (the calendar's own export folder): a mistyped `--out` is an
+        error, not a new folder somewhere unexpected."""
+        folder = target.parent
+        if target.is_dir():
+            raise ScheduleError("is a folder, not a file.", path=target, field="--out",
+                                fix=f"name a file inside it, e.g. {target / self.filename}.")
+        if folder.exists() and not folder.is_dir():
+            raise ScheduleError("is a file, not a folder.", path=folder, field="--out",
+                                fix="choose a file in an existing folder.")
+        if not folder.exists() and not make_folder:
+            raise ScheduleError("the folder does not exist.", path=folder, field="--out",
+                                fix=f"create it first (mkdir -p {folder}), or choose a file in an existing folder.")
+        try:
+            return [write_atomic(target.with_name(target.stem + suffix + target.suffix), content)
+                    for suffix, content in self.files]
+        except OSError as exc:
+            raise ScheduleError(f"cannot write the export: {exc.strerror or exc}.", path=target, field="--out",
+                                fix="check the folder's permissions and free space, or choose another --out.") from None
 
 
 Exporter = Callable[[Iterable[Item], ExportOptions], ExportResult]

@@ -7,6 +7,7 @@ the workspace's catalogue) and nothing is created until `import_rows`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Mapping
@@ -49,10 +50,16 @@ def read_csv(path: Path, default_platform: str | None, zone: ZoneInfo, date_form
 
     catalogue = specs if specs is not None else registry()
     fmt = DateFormat.parse(date_format)
-    raw = path.read_text(encoding="utf-8-sig")
+    raw = _read(path)
     sample = raw.splitlines()[0] if raw.strip() else ""
     has_header = any(a in sample.lower() for names in ALIASES.values() for a in names)
-    rows = list(csv.reader(io.StringIO(raw)))
+    reader = csv.reader(io.StringIO(raw))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's 128 KiB limit (an unclosed quote), a NUL byte
+        raise ScheduleError(f"line {reader.line_num} cannot be read as CSV: {exc}.", path=path,
+                            fix="check the quotes on that line (a quote left open runs on to the end of the "
+                                "file), or export the posts again as CSV.") from None
     if not rows:
         raise ScheduleError("the CSV file is empty.", path=path, fix="export the posts again.")
     index: dict[str, int | None]
@@ -92,6 +99,23 @@ def read_csv(path: Path, default_platform: str | None, zone: ZoneInfo, date_form
             problems += [p.message for p in validate(Draft(spec.name, [text]), spec) if p.severity == "error"]
         out.append(ImportRow(n, spec.name if spec else platform, text, when, problems))
     return out
+
+
+def _read(path: Path) -> str:
+    """The file as text: UTF-8 (Excel's "CSV UTF-8" adds a BOM) or UTF-16 with its BOM; anything else is an
+    error naming the file, as a spreadsheet's other encodings would silently garble accents and emoji."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScheduleError(f"cannot read the file: {exc.strerror or exc}.", path=path,
+                            fix="check the path and the file's permissions.") from None
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScheduleError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}).", path=path,
+                            fix="save it from your spreadsheet as 'CSV UTF-8', or export the posts again.") from None
 
 
 def _parse_stamp(stamp: str, zone: ZoneInfo, date_format: DateFormat) -> datetime | None:

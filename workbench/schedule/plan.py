@@ -221,7 +221,15 @@ def parse_when(text: str, default_zone: str) -> datetime:
     except ValueError:
         raise ScheduleError(f"'{text}' is not a date and time.", field="when",
                             fix="use YYYY-MM-DD HH:MM, optionally with an offset or an IANA zone.") from None
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone_name))
+    if value.tzinfo:
+        return value
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"'{zone_name}' is not a time zone.", field="when",
+                            fix="use an IANA zone such as Europe/Berlin or America/New_York, or an offset: "
+                                "2026-12-01T09:00+01:00.") from None
+    return value.replace(tzinfo=zone)
 
 
 def schedule_frame(queue: Queue, zone: ZoneInfo) -> Any:

@@ -334,7 +334,7 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         """Run an exporter from the registry into the export folder, under the exporter's own file name."""
         try:
             result = export(fmt, self.queue.list(state=ItemState.SCHEDULED), ExportOptions(zone=self.config.zone))
-            written = result.write(self.export_dir / result.filename)
+            written = result.write(self.export_dir / result.filename, make_folder=True)
         except WorkbenchError as exc:
             _status(self.status, str(exc), ok=False)
             return []
