@@ -30,6 +30,16 @@ QUOTE = "' onmouseover='alert(1)"  # breaks out of a single-quoted attribute if 
 HOSTILE = f"{IMG} {SCRIPT} {QUOTE}"
 
 
+def _approve(queue: Queue, item_id: int, who: str) -> Item:
+    """Approve the item's current text. Once approvals are bound to the revision read (issue 11, item 9),
+    `approve` takes that revision; these tests run either way."""
+    import inspect
+
+    if "revision" in inspect.signature(queue.approve).parameters:
+        return queue.approve(item_id, who, queue.get(item_id).revision)
+    return queue.approve(item_id, who)
+
+
 # --- 1. HTML widgets ---------------------------------------------------------------------------------------
 
 class _Tags(HTMLParser):
@@ -60,7 +70,7 @@ def _html_values(widget: Any) -> Iterator[str]:
 def _assert_inert(*widgets: Any) -> int:
     values = [v for widget in widgets for v in _html_values(widget)]
     for value in values:
-        assert "<img src=x" not in value and "<script" not in value.lower(), value
+        assert "<img" not in value.lower() and "<script" not in value.lower(), value  # no pictures in these drafts
         parser = _Tags()
         parser.feed(value)
         assert parser.bad == [], (parser.bad, value)
@@ -105,7 +115,6 @@ def test_every_widget_shows_hostile_text_as_text(hostile_settings: Any, tmp_path
     composer = Composer(settings, pillar=pillar)
     composer.platforms.value = ("linkedin", "x_thread", "instagram", "youtube_shorts", "hostile")
     assert composer.generate()
-    assert "#" + IMG not in composer.status.value
     assert composer.send_to_queue() > 0
     # an error message naming a hostile file
     failing = Composer(settings, pillar=tmp_path / f"missing {IMG}.md")
@@ -138,7 +147,7 @@ def test_every_widget_shows_hostile_text_as_text(hostile_settings: Any, tmp_path
     sched = queue.add(Draft("x", [f"{IMG} {SCRIPT} {QUOTE} short post"]), pillar=HOSTILE, brand="northwind-advisory",
                       author=IMG)
     assert sched is not None
-    queue.approve(sched.id, SCRIPT)
+    _approve(queue, sched.id, SCRIPT)
     when = datetime.now(UTC) + timedelta(days=1)
     queue.set_schedule(sched.id, when, IMG)
     calendar = Calendar(queue=queue, settings=settings, export_dir=tmp_path / "exports")
@@ -165,7 +174,7 @@ def formula_items(tmp_path: Path) -> list[Item]:
         item = queue.add(Draft("linkedin", [text], hashtags=[f"#{text.strip()}"],
                                provenance=Provenance(pillar_hash=str(n))), "pillar.md", "b")
         assert item is not None
-        queue.approve(item.id, "ana")
+        _approve(queue, item.id, "ana")
         items.append(pin(queue, item.id, start + timedelta(hours=n), "ana"))
     return items
 
@@ -209,7 +218,7 @@ def _queue_here() -> Queue:
 def _scheduled_item(queue: Queue, text: str, when: datetime, brand: str = "b") -> Item:
     item = queue.add(Draft("x", [text], provenance=Provenance(pillar_hash=text)), "pillar.md", brand)
     assert item is not None
-    queue.approve(item.id, "ana")
+    _approve(queue, item.id, "ana")
     return queue.set_schedule(item.id, when, "ana")
 
 
@@ -331,7 +340,8 @@ def _write(name: str, data: bytes) -> None:
 
 MISTAKES: list[tuple[str, list[str], Any, list[str]]] = [
     # (case, command line, what to set up: {file: bytes} and "input" for stdin, what the message names)
-    *[(f"workbench.yaml typo: {' '.join(c)}", [*c, *COMMAND_ARGS.get(c, [])], {"workbench.yaml": b"brnad: x\n", "input": b"hi"},
+    *[(f"workbench.yaml typo: {' '.join(c)}", [*c, *COMMAND_ARGS.get(c, [])],
+       {"workbench.yaml": b"brnad: x\n", "input": b"hi"},
        ["workbench.yaml:1: brnad: unknown field (did you mean 'brand'?)"]) for c in _commands()],
     ("workbench.yaml is a folder", ["platforms"], {"workbench.yaml/keep": b""}, ["workbench.yaml", "is a folder"]),
     ("binary stdin to check", ["check", "-p", "x", "-"], {"input": b"\xff\xfe\x00"}, ["stdin", "not text"]),
