@@ -23,7 +23,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem, extract_brief
+from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..drafts import CTA, Draft, Provenance
 from ..errors import WorkbenchError
@@ -180,7 +180,9 @@ def _rules_text(spec: PlatformSpec) -> str:
 
 def _brief_text(brief: Brief) -> str:
     def block(title: str, items: list[BriefItem]) -> str:
-        return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in items) if items else ""
+        # a sentence addressed to a model never reaches a drafting prompt, whichever brief it came in
+        kept = [i for i in items if not addressed_to_model(i.text)]
+        return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in kept) if kept else ""
 
     return "\n".join(x for x in [
         f"Headline: {brief.headline}", block("Key points", brief.key_points), block("Statistics", brief.statistics),
@@ -301,11 +303,13 @@ class LLMEngine:
 
     def brief(self, pillar: Pillar) -> Brief:
         out = self.call(self.brief_messages(pillar), BriefOut)
-        known = {s.id for s in pillar.sentences}
+        # a sentence addressed to a model is never content, as in the offline brief
+        known = {s.id for s in pillar.sentences if not addressed_to_model(s.text)}
 
         def items(values: list[BriefItemOut]) -> list[BriefItem]:
             # an item that cites no real sentence is dropped: it cannot be traced to the pillar
-            return [BriefItem(v.text, v.sentence_id) for v in values if v.sentence_id in known]
+            return [BriefItem(v.text, v.sentence_id) for v in values
+                    if v.sentence_id in known and not addressed_to_model(v.text)]
 
         return Brief(pillar.content_hash, out.headline or pillar.title, items(out.key_points), items(out.quotes),
                      items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
@@ -320,8 +324,9 @@ class LLMEngine:
         messages = prompt.render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
                                  guidance=spec.guidance,
                                  examples="\n".join(f"- {e}" for e in examples) or "(none)",
-                                 brief=_brief_text(brief) + (f"\n(variant {variant + 1}: open with a different "
-                                                             "hook than the first variant)" if variant else ""),
+                                 brief=_brief_text(brief),
+                                 variant=(f"(variant {variant + 1}: open with a different hook than the first "
+                                          "variant)\n" if variant else ""),
                                  cta=cta_text, hashtags=" ".join(tags) or "(none)")
         return messages, cta, tags, prompt.version
 
