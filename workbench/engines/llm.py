@@ -5,6 +5,8 @@ The brief is extracted once per pillar and every platform's prompt is built from
 article. Replies are cached in SQLite in the workspace, so a re-run costs zero tokens. A reply that is not
 valid JSON is sent back once with the error (as `instructor` does); a draft that breaks a platform rule or
 states a number the pillar does not is sent back once with the problems, then fitted deterministically.
+
+Every message the engine builds has the API key and the base URL's credentials redacted (`redact`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..errors import WorkbenchError
 from ..pillar import Pillar
 from ..platforms import PlatformSpec, split_thread
 from ..prompts import load_prompt
+from ..redact import redact, redact_url, url_secrets
 from ..text import split_sentences, unsupported_numbers
 
 T = TypeVar("T", bound=BaseModel)
@@ -202,6 +205,10 @@ class LLMEngine:
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
         self.model = model
         self.base_url = base_url
+        # the server as messages and files may show it: never with its credentials
+        self.where = redact_url(base_url) or "api.openai.com"
+        from_env: list[str] = settings.secret_values() if settings is not None else []
+        self._secrets: list[str] = [s for s in [api_key, *url_secrets(base_url), *from_env] if s]
         key = api_key
         if not key:
             if base_url is None:
@@ -221,6 +228,14 @@ class LLMEngine:
         limiter = InMemoryRateLimiter(requests_per_second=requests_per_second) if requests_per_second else None
         self.chat = ChatOpenAI(model=model, base_url=base_url, api_key=key, timeout=timeout,
                                max_retries=max_retries, temperature=0.3, rate_limiter=limiter)
+
+    def _redact(self, text: str) -> str:
+        """Redact before cutting a server's text short: a key cut in half would no longer be recognised."""
+        return redact(text, self._secrets)
+
+    def _error(self, message: str, *, field: str | None = None, fix: str | None = None) -> LLMError:
+        """An LLMError with the key and the URL's credentials redacted from everything it says."""
+        return LLMError(self._redact(message), field=field, fix=self._redact(fix) if fix else None)
 
     # -- one structured call, cached, with one retry fed with the validation error -------------
 
@@ -264,36 +279,37 @@ class LLMEngine:
             convo += [("assistant", str(getattr(raw, "content", "")) or "(empty)"),
                       ("user", f"That reply did not match the JSON schema: {error[:800]}\n"
                                "Reply again with only JSON that matches the schema.")]
-        first_line = (error.strip().splitlines() or [""])[0]
-        raise LLMError(f"the model's reply was not valid JSON for {schema.__name__}, twice: {first_line[:300]}.",
-                       field="model reply", fix="try a model that supports structured output (json_schema), "
-                                                 "or use --engine extractive.")
+        first_line = (self._redact(error).strip().splitlines() or [""])[0]
+        raise self._error(f"the model's reply was not valid JSON for {schema.__name__}, twice: {first_line[:300]}.",
+                          field="model reply", fix="try a model that supports structured output (json_schema), "
+                                                   "or use --engine extractive.")
 
     def _invoke(self, runnable: Any, messages: list[tuple[str, str]]) -> dict[str, Any]:
-        where = self.base_url or "api.openai.com"
+        where = self.where
         try:
             reply: dict[str, Any] = runnable.invoke(messages)  # include_raw: {"raw", "parsed", "parsing_error"}
             return reply
         except openai.APITimeoutError:
-            raise LLMError(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
-                           fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml."
-                           ) from None
+            raise self._error(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
+                              fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml."
+                              ) from None
         except openai.APIConnectionError:
-            raise LLMError(f"cannot reach the server at {where}.", field="base_url",
-                           fix="start the server, or check --base-url (Ollama: http://localhost:11434/v1).") from None
+            raise self._error(f"cannot reach the server at {where}.", field="base_url",
+                              fix="start the server, or check --base-url (Ollama: http://localhost:11434/v1)."
+                              ) from None
         except openai.AuthenticationError:
-            raise LLMError(f"the server at {where} refused the API key.", field="OPENAI_API_KEY",
-                           fix="check OPENAI_API_KEY / WORKBENCH_API_KEY.") from None
+            raise self._error(f"the server at {where} refused the API key.", field="OPENAI_API_KEY",
+                              fix="check OPENAI_API_KEY / WORKBENCH_API_KEY.") from None
         except openai.NotFoundError:
-            raise LLMError(f"model '{self.model}' is not available at {where}.", field="model",
-                           fix="check the model name (for Ollama: `ollama list`).") from None
+            raise self._error(f"model '{self.model}' is not available at {where}.", field="model",
+                              fix="check the model name (for Ollama: `ollama list`).") from None
         except openai.RateLimitError:
-            raise LLMError(f"rate limited by {where}, retries exhausted.", field="rate limit",
-                           fix="wait and run again (cached replies are kept), or lower llm.requests_per_second."
-                           ) from None
+            raise self._error(f"rate limited by {where}, retries exhausted.", field="rate limit",
+                              fix="wait and run again (cached replies are kept), or lower llm.requests_per_second."
+                              ) from None
         except openai.APIStatusError as exc:
-            raise LLMError(f"the server at {where} answered {exc.status_code}: {str(exc)[:200]}",
-                           fix="see the server's log.") from None
+            raise self._error(f"the server at {where} answered {exc.status_code}: {self._redact(str(exc))[:200]}",
+                              fix="see the server's log.") from None
 
     # -- the Engine protocol -----------------------------------------------------------------------
 
