@@ -3,8 +3,9 @@
 The real openai client and langchain code run over a socket against it. It answers structured-output
 requests like a small, obedient model (built from the sentence ids and brief lines in the prompt), records
 every request so tests can assert what was sent, and can be scripted to fail: invalid JSON, 429, 500, a
-slow reply, an unknown model, or a custom reply; or, as some gateways do, a 400 or 403 that echoes the request's
-Authorization header.
+slow reply, an unknown model, or a custom reply. Hostile or broken servers too: a 400 or 403 that echoes the
+request's Authorization header (as some gateways do), a 200 with empty, null or missing `choices`, a 200 that
+carries an `error` object, and a proxy's HTML login page served with 200 (directly, or after a redirect).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy login</body></html>"
 
 
 class FakeOpenAIServer:
@@ -53,6 +56,18 @@ class FakeOpenAIServer:
                                    f"{server.requests[-1]['auth']}"
                                    f" ({server.credentials(server.requests[-1]['auth'])})",
                         "type": "invalid_request_error"}})
+                if step == "html":
+                    return self._send_raw(200, LOGIN_PAGE, "text/html; charset=utf-8")
+                if step == "redirect_to_login":
+                    return self._send_raw(302, b"", "text/plain", {"location": "/login"})
+                if step in ("empty_choices", "null_choices", "no_choices", "error_200"):
+                    payload: dict[str, Any] = {"id": "chatcmpl-x", "object": "chat.completion", "created": 0,
+                                               "model": body.get("model")}
+                    if step == "error_200":
+                        payload["error"] = {"message": "upstream model crashed", "type": "server_error"}
+                    elif step != "no_choices":
+                        payload["choices"] = [] if step == "empty_choices" else None
+                    return self._send(200, payload)
                 if step == "slow":
                     time.sleep(server.slow_seconds)
                 if step == "invalid_json":
@@ -70,6 +85,9 @@ class FakeOpenAIServer:
                                  "message": {"role": "assistant", "content": content}}],
                     "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                               "total_tokens": prompt_tokens + completion_tokens}})
+
+            def do_GET(self) -> None:  # noqa: N802 (the login page a redirect leads to)
+                self._send_raw(200, LOGIN_PAGE, "text/html; charset=utf-8")
 
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
                 self._send_raw(status, json.dumps(payload).encode(), "application/json", headers)

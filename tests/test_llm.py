@@ -227,6 +227,52 @@ def test_llm_judge_is_averaged_with_the_rules(server: FakeOpenAIServer, tmp_path
     assert judged.platform_fit.score == round((rules_only.platform_fit.score + 80) / 2)
 
 
+# -- replies that are not chat completions, and the cache per server ----------------------------------
+
+@pytest.mark.parametrize(("step", "said"), [
+    ("html", "an HTML page \\(text/html\\)"), ("redirect_to_login", "an HTML page \\(text/html\\)"),
+    ("empty_choices", "an empty 'choices' \\(\\[\\]\\)"),
+    ("null_choices", "an empty 'choices' \\(null\\)"), ("no_choices", "JSON without 'choices'"),
+    ("error_200", "an error \\(upstream model crashed\\)"),
+])
+def test_a_reply_that_is_not_a_chat_completion_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path,
+                                                                step: str, said: str) -> None:
+    server.script = [step]
+    with pytest.raises(LLMError, match=f"base_url: the server at {server.url} answered with {said}, not an OpenAI "
+                                       "chat completion.* Fix: (check that --base-url|see the server's log)") as err:
+        make_engine(server, tmp_path).brief(load_pillar(SAMPLE))
+    assert err.value.field == "base_url"
+    assert len(server.requests) == 1  # classified at once: not retried, not sent back as "invalid JSON"
+
+
+def test_the_reply_cache_is_keyed_by_the_server(tmp_path: Path) -> None:
+    pillar = load_pillar(SAMPLE)
+    with FakeOpenAIServer() as one, FakeOpenAIServer() as two:
+        make_engine(one, tmp_path).brief(pillar)  # same model name, same cache file
+        make_engine(two, tmp_path).brief(pillar)
+        assert (len(one.requests), len(two.requests)) == (1, 1)
+        again = make_engine(two, tmp_path)
+        again.brief(pillar)
+        assert len(two.requests) == 1 and again.usage.cache_hits == 1
+
+
+def test_a_batch_goes_on_past_a_server_that_answers_a_login_page(server: FakeOpenAIServer, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p").mkdir()
+    for name in ("a-first.md", "b-second.md"):
+        (tmp_path / "p" / name).write_text(SAMPLE.read_text())
+    server.script = ["html"]  # the first pillar's first request meets a proxy's login page
+    args = ["p", "--engine", "llm", "--model", "test-model", "--base-url", server.url, "-p", "linkedin"]
+    result = CliRunner().invoke(repurpose_cmd, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert "a-first.md" in result.output and "b-second.md" in result.output
+    assert "FAILED" in result.output and "HTML page" in result.output
+    assert "1 written, 0 unchanged, 1 failed" in result.output
+    assert (tmp_path / "out/b-second/drafts.json").exists() and not (tmp_path / "out/a-first").exists()
+
+
 # -- pillar text is data, never instructions ---------------------------------------------------------
 
 def test_pillar_text_goes_to_the_model_fenced_as_data(server: FakeOpenAIServer, tmp_path: Path) -> None:
