@@ -139,7 +139,7 @@ def test_redact() -> None:
     assert redact("Authorization: Bearer abcdefgh12345678 and Basic dTpzay1jYW5hcnktN2YzYTk=") == \
         "Authorization: Bearer *** and Basic ***"
     assert redact("leaked sk-proj-ABCDEFGHIJKLMNOPQRST in a body") == "leaked sk-*** in a body"
-    assert redact("x", ["x", "", None]) == "x"  # a placeholder is not a secret
+    assert redact("run `ollama list`", ["ollama", "", None]) == "run `ollama list`"  # a placeholder, not a key
     assert redact_url(f"http://u:{CANARY}@127.0.0.1:8000/v1") == "http://***@127.0.0.1:8000/v1"
     assert redact_url("http://127.0.0.1:8000/v1") == "http://127.0.0.1:8000/v1" and redact_url(None) is None
     assert redact("the basic plan costs less; a Bearer bond") == "the basic plan costs less; a Bearer bond"

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 MASK = "***"
-# shorter than this, a "secret" is a placeholder (a local server's "x"); replacing it would garble messages
-MIN_SECRET = 4
+# shorter than this, a "secret" is a local server's placeholder ("ollama", "EMPTY"), not a credential (real
+# keys run to dozens of characters); replacing it would garble messages ("`ollama list`" -> "`*** list`")
+MIN_SECRET = 8
 
 _USERINFO = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@", re.IGNORECASE)
 _AUTH_HEADER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{8,}=*")
