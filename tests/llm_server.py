@@ -3,11 +3,14 @@
 The real openai client and langchain code run over a socket against it. It answers structured-output
 requests like a small, obedient model (built from the sentence ids and brief lines in the prompt), records
 every request so tests can assert what was sent, and can be scripted to fail: invalid JSON, 429, 500, a
-slow reply, an unknown model, or a custom reply.
+slow reply, an unknown model, or a custom reply. Hostile or broken servers too: a 400 or 403 that echoes the
+request's Authorization header (as some gateways do), a 200 with empty, null or missing `choices`, a 200 that
+carries an `error` object, and a proxy's HTML login page served with 200 (directly, or after a redirect).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -16,12 +19,15 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy login</body></html>"
+
 
 class FakeOpenAIServer:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.script: list[str | Callable[[dict[str, Any]], str]] = []  # consumed one per request
         self.slow_seconds = 3.0
+        self.echo_prefix = ""  # text before the echoed credentials (to move them across a message's cut)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,6 +50,24 @@ class FakeOpenAIServer:
                 if step == "unknown_model":
                     return self._send(404, {"error": {"message": f"model '{body.get('model')}' not found",
                                                       "type": "invalid_request_error", "code": "model_not_found"}})
+                if step in ("echo_400", "echo_403"):
+                    return self._send(int(step[-3:]), {"error": {
+                        "message": f"{server.echo_prefix}bad request; you sent Authorization: "
+                                   f"{server.requests[-1]['auth']}"
+                                   f" ({server.credentials(server.requests[-1]['auth'])})",
+                        "type": "invalid_request_error"}})
+                if step == "html":
+                    return self._send_raw(200, LOGIN_PAGE, "text/html; charset=utf-8")
+                if step == "redirect_to_login":
+                    return self._send_raw(302, b"", "text/plain", {"location": "/login"})
+                if step in ("empty_choices", "null_choices", "no_choices", "error_200"):
+                    payload: dict[str, Any] = {"id": "chatcmpl-x", "object": "chat.completion", "created": 0,
+                                               "model": body.get("model")}
+                    if step == "error_200":
+                        payload["error"] = {"message": "upstream model crashed", "type": "server_error"}
+                    elif step != "no_choices":
+                        payload["choices"] = [] if step == "empty_choices" else None
+                    return self._send(200, payload)
                 if step == "slow":
                     time.sleep(server.slow_seconds)
                 if step == "invalid_json":
@@ -62,11 +86,17 @@ class FakeOpenAIServer:
                     "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                               "total_tokens": prompt_tokens + completion_tokens}})
 
+            def do_GET(self) -> None:  # noqa: N802 (the login page a redirect leads to)
+                self._send_raw(200, LOGIN_PAGE, "text/html; charset=utf-8")
+
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(payload).encode()
+                self._send_raw(status, json.dumps(payload).encode(), "application/json", headers)
+
+            def _send_raw(self, status: int, data: bytes, content_type: str,
+                          headers: dict[str, str] | None = None) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", content_type)
                     self.send_header("content-length", str(len(data)))
                     for k, v in (headers or {}).items():
                         self.send_header(k, v)
@@ -90,6 +120,13 @@ class FakeOpenAIServer:
     def __exit__(self, *exc: Any) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    @staticmethod
+    def credentials(header: str) -> str:
+        """A Basic Authorization header decoded ("user:password"), as a careless gateway would print it."""
+        if header.startswith("Basic "):
+            return base64.b64decode(header[6:]).decode(errors="replace")
+        return header.removeprefix("Bearer ")
 
     # -- a tiny deterministic "model" ---------------------------------------------------------
 

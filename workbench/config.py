@@ -167,6 +167,10 @@ class Settings:
     def api_key(self) -> str | None:
         return self.secret("api_key")
 
+    def secret_values(self) -> list[str]:
+        """Every secret the environment holds (each variable, not only the one in use): what `redact` hides."""
+        return [os.environ[env] for names in _SECRETS.values() for env in names if os.environ.get(env)]
+
     def platform(self, name: str) -> PlatformSpec:
         return get_platform(name, self.file.platforms, self.file.catalogue)
 

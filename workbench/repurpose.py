@@ -26,6 +26,7 @@ from .errors import WorkbenchError
 from .files import write_atomic
 from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
+from .redact import redact, redact_url, url_secrets
 from .scoring import deductions, headline, score
 
 # what `repurpose` writes when no --platforms is given (`PlatformSpec.default`; reels need a video)
@@ -176,7 +177,7 @@ def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], o
         "pillar": pillar.content_hash,
         "brand": hashlib.sha256(brand_bytes).hexdigest(),
         "platforms": [s.model_dump(mode="json") for s in specs],
-        "engine": options.engine, "model": options.model, "base_url": options.base_url,
+        "engine": options.engine, "model": options.model, "base_url": redact_url(options.base_url),
         "variants": options.variants, "version": version("workbench"), "images": options.images,
         "layout": options.reel_layout,
     }
@@ -310,7 +311,8 @@ def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Pat
     try:
         return draft_pillar(path, options, settings, target)
     except WorkbenchError as exc:
-        return PillarDrafts(path, target, PillarStatus.FAILED, error=str(exc))
+        secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
+        return PillarDrafts(path, target, PillarStatus.FAILED, error=redact(str(exc), secrets))
 
 
 def run_batch(paths: list[Path], options: RunOptions, settings: Settings, executor: Executor | None = None,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import emoji as emoji_lib
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem, extract_brief
+from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..drafts import CTA, Draft, Provenance
 from ..pillar import Pillar
@@ -67,8 +67,9 @@ class ExtractiveEngine:
     def _items(self, brief: Brief, brand: BrandVoice, platform: str, variant: int,
                ) -> tuple[BriefItem | None, list[BriefItem]]:
         def usable(items: list[BriefItem]) -> list[BriefItem]:
+            # a brief built elsewhere (a clip's sentences, another engine's) may hold a sentence to a model
             return [BriefItem(t, i.sentence_id, i.score) for i in items
-                    if (t := self._voice(i.text, brand, platform))]
+                    if not addressed_to_model(i.text) and (t := self._voice(i.text, brand, platform))]
 
         hooks = usable(brief.hooks) or usable(brief.key_points)
         hook = hooks[variant % len(hooks)] if hooks else None

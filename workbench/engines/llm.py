@@ -5,6 +5,10 @@ The brief is extracted once per pillar and every platform's prompt is built from
 article. Replies are cached in SQLite in the workspace, so a re-run costs zero tokens. A reply that is not
 valid JSON is sent back once with the error (as `instructor` does); a draft that breaks a platform rule or
 states a number the pillar does not is sent back once with the problems, then fitted deterministically.
+
+Every failure of a call is classified once, in `LLMEngine._invoke`, into an `LLMError` that names the server
+and the fix (a reply that is not a chat completion, such as a proxy's HTML login page, included), and
+every message the engine builds has the API key and the base URL's credentials redacted.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem, extract_brief
+from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..drafts import CTA, Draft, Provenance
 from ..errors import WorkbenchError
 from ..pillar import Pillar
 from ..platforms import PlatformSpec, split_thread
 from ..prompts import load_prompt
+from ..redact import redact, redact_url, url_secrets
 from ..text import split_sentences, unsupported_numbers
 
 T = TypeVar("T", bound=BaseModel)
@@ -44,6 +49,32 @@ OUTPUT_ESTIMATE = {"brief": 900, "draft": 450}  # tokens a reply is expected to 
 
 class LLMError(WorkbenchError):
     pass
+
+
+def reply_problem(content_type: str, body: bytes) -> str | None:
+    """What makes a 2xx reply something other than an OpenAI chat completion, or None when it is one."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and "json" not in kind:
+        what = "an HTML page" if "html" in kind or body.lstrip()[:1] == b"<" else "a body"
+        return f"{what} ({kind})"
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return "a body that is not JSON"
+    if not isinstance(payload, dict):
+        return f"JSON that is not an object ({type(payload).__name__})"
+    if payload.get("error"):
+        error = payload["error"]
+        message = error.get("message") if isinstance(error, dict) else error
+        return f"an error ({message})"
+    choices = payload.get("choices")
+    if "choices" not in payload:
+        return "JSON without 'choices'"
+    if not isinstance(choices, list) or not choices:
+        return f"an empty 'choices' ({json.dumps(choices)})"
+    if not all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices):
+        return "a choice without a message"
+    return None
 
 
 # -- structured outputs ---------------------------------------------------------------------------
@@ -180,7 +211,9 @@ def _rules_text(spec: PlatformSpec) -> str:
 
 def _brief_text(brief: Brief) -> str:
     def block(title: str, items: list[BriefItem]) -> str:
-        return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in items) if items else ""
+        # a sentence addressed to a model never reaches a drafting prompt, whichever brief it came in
+        kept = [i for i in items if not addressed_to_model(i.text)]
+        return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in kept) if kept else ""
 
     return "\n".join(x for x in [
         f"Headline: {brief.headline}", block("Key points", brief.key_points), block("Statistics", brief.statistics),
@@ -200,6 +233,10 @@ class LLMEngine:
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
         self.model = model
         self.base_url = base_url
+        # the server as messages, the cache key and files may show it: never with its credentials
+        self.where = redact_url(base_url) or "api.openai.com"
+        from_env: list[str] = settings.secret_values() if settings is not None else []
+        self._secrets: list[str] = [s for s in [api_key, *url_secrets(base_url), *from_env] if s]
         key = api_key
         if not key:
             if base_url is None:
@@ -217,14 +254,34 @@ class LLMEngine:
         from langchain_openai import ChatOpenAI
 
         limiter = InMemoryRateLimiter(requests_per_second=requests_per_second) if requests_per_second else None
+        # each reply is looked at before the client parses it, so a proxy's page is named as what it is
+        self._problem: str | None = None  # set by the hook (langchain runs the request on a worker thread)
+        http = openai.DefaultHttpxClient(event_hooks={"response": [self._look_at_reply]})
         self.chat = ChatOpenAI(model=model, base_url=base_url, api_key=key, timeout=timeout,
-                               max_retries=max_retries, temperature=0.3, rate_limiter=limiter)
+                               max_retries=max_retries, temperature=0.3, rate_limiter=limiter, http_client=http)
+
+    def _redact(self, text: str) -> str:
+        """Redact before cutting a server's text short: a key cut in half would no longer be recognised."""
+        return redact(text, self._secrets)
+
+    def _error(self, message: str, *, field: str | None = None, fix: str | None = None) -> LLMError:
+        """An LLMError with the key and the URL's credentials redacted from everything it says."""
+        return LLMError(self._redact(message), field=field, fix=self._redact(fix) if fix else None)
+
+    def _look_at_reply(self, response: Any) -> None:
+        """httpx response hook: remember why a successful reply is not a chat completion (if it is not). Every
+        2xx is looked at, wherever it came from: a proxy may redirect the request to its login page."""
+        if response.is_success:
+            response.read()
+            problem = reply_problem(response.headers.get("content-type", ""), response.content)
+            self._problem = self._redact(problem)[:300] if problem else None
 
     # -- one structured call, cached, with one retry fed with the validation error -------------
 
     def _key(self, messages: list[tuple[str, str]], schema: type[BaseModel]) -> str:
-        blob = json.dumps({"model": self.model, "messages": messages, "schema": schema.model_json_schema()},
-                          sort_keys=True)
+        # two servers may serve different models under one name: the server is part of the key
+        blob = json.dumps({"server": self.where.rstrip("/"), "model": self.model, "messages": messages,
+                           "schema": schema.model_json_schema()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def call(self, messages: list[tuple[str, str]], schema: type[T]) -> T:
@@ -262,36 +319,58 @@ class LLMEngine:
             convo += [("assistant", str(getattr(raw, "content", "")) or "(empty)"),
                       ("user", f"That reply did not match the JSON schema: {error[:800]}\n"
                                "Reply again with only JSON that matches the schema.")]
-        first_line = (error.strip().splitlines() or [""])[0]
-        raise LLMError(f"the model's reply was not valid JSON for {schema.__name__}, twice: {first_line[:300]}.",
-                       field="model reply", fix="try a model that supports structured output (json_schema), "
-                                                 "or use --engine extractive.")
+        first_line = (self._redact(error).strip().splitlines() or [""])[0]
+        raise self._error(f"the model's reply was not valid JSON for {schema.__name__}, twice: {first_line[:300]}.",
+                          field="model reply", fix="try a model that supports structured output (json_schema), "
+                                                   "or use --engine extractive.")
 
     def _invoke(self, runnable: Any, messages: list[tuple[str, str]]) -> dict[str, Any]:
-        where = self.base_url or "api.openai.com"
+        """One request; any way it fails becomes an LLMError here, and nowhere else."""
+        self._problem = None
         try:
             reply: dict[str, Any] = runnable.invoke(messages)  # include_raw: {"raw", "parsed", "parsing_error"}
-            return reply
-        except openai.APITimeoutError:
-            raise LLMError(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
-                           fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml."
-                           ) from None
-        except openai.APIConnectionError:
-            raise LLMError(f"cannot reach the server at {where}.", field="base_url",
-                           fix="start the server, or check --base-url (Ollama: http://localhost:11434/v1).") from None
-        except openai.AuthenticationError:
-            raise LLMError(f"the server at {where} refused the API key.", field="OPENAI_API_KEY",
-                           fix="check OPENAI_API_KEY / WORKBENCH_API_KEY.") from None
-        except openai.NotFoundError:
-            raise LLMError(f"model '{self.model}' is not available at {where}.", field="model",
-                           fix="check the model name (for Ollama: `ollama list`).") from None
-        except openai.RateLimitError:
-            raise LLMError(f"rate limited by {where}, retries exhausted.", field="rate limit",
-                           fix="wait and run again (cached replies are kept), or lower llm.requests_per_second."
-                           ) from None
-        except openai.APIStatusError as exc:
-            raise LLMError(f"the server at {where} answered {exc.status_code}: {str(exc)[:200]}",
-                           fix="see the server's log.") from None
+        except Exception as exc:
+            error = self._classify(exc)
+            if error is None:
+                raise  # not the server's doing: a bug keeps its traceback
+            raise error from None
+        if self._problem:
+            raise self._not_a_completion(self._problem)
+        return reply
+
+    def _not_a_completion(self, problem: str) -> LLMError:
+        fix = ("see the server's log: it reported a failure with a success status." if problem.startswith("an error")
+               else "check that --base-url is the server's OpenAI-compatible API (it usually ends in /v1) and that "
+                    "no proxy or login page stands in front of it; or use --engine extractive.")
+        return self._error(f"the server at {self.where} answered with {problem}, not an OpenAI chat completion.",
+                           field="base_url", fix=fix)
+
+    def _classify(self, exc: Exception) -> LLMError | None:
+        where = self.where
+        if self._problem:  # whatever the client made of it, the reply was not a chat completion
+            return self._not_a_completion(self._problem)
+        if isinstance(exc, openai.APITimeoutError):
+            return self._error(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
+                               fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml.")
+        if isinstance(exc, openai.APIConnectionError):
+            return self._error(f"cannot reach the server at {where}.", field="base_url",
+                               fix="start the server, or check --base-url (Ollama: http://localhost:11434/v1).")
+        if isinstance(exc, openai.AuthenticationError):
+            return self._error(f"the server at {where} refused the API key.", field="OPENAI_API_KEY",
+                               fix="check OPENAI_API_KEY / WORKBENCH_API_KEY.")
+        if isinstance(exc, openai.NotFoundError):
+            return self._error(f"model '{self.model}' is not available at {where}.", field="model",
+                               fix="check the model name (for Ollama: `ollama list`).")
+        if isinstance(exc, openai.RateLimitError):
+            return self._error(f"rate limited by {where}, retries exhausted.", field="rate limit",
+                               fix="wait and run again (cached replies are kept), or lower llm.requests_per_second.")
+        if isinstance(exc, openai.APIStatusError):
+            return self._error(f"the server at {where} answered {exc.status_code}: {self._redact(str(exc))[:200]}",
+                               fix="see the server's log.")
+        if isinstance(exc, openai.APIError):
+            return self._error(f"the server at {where} failed: {self._redact(str(exc))[:200]}",
+                               fix="see the server's log.")
+        return None
 
     # -- the Engine protocol -----------------------------------------------------------------------
 
@@ -301,11 +380,13 @@ class LLMEngine:
 
     def brief(self, pillar: Pillar) -> Brief:
         out = self.call(self.brief_messages(pillar), BriefOut)
-        known = {s.id for s in pillar.sentences}
+        # a sentence addressed to a model is never content, as in the offline brief
+        known = {s.id for s in pillar.sentences if not addressed_to_model(s.text)}
 
         def items(values: list[BriefItemOut]) -> list[BriefItem]:
             # an item that cites no real sentence is dropped: it cannot be traced to the pillar
-            return [BriefItem(v.text, v.sentence_id) for v in values if v.sentence_id in known]
+            return [BriefItem(v.text, v.sentence_id) for v in values
+                    if v.sentence_id in known and not addressed_to_model(v.text)]
 
         return Brief(pillar.content_hash, out.headline or pillar.title, items(out.key_points), items(out.quotes),
                      items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
@@ -320,8 +401,9 @@ class LLMEngine:
         messages = prompt.render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
                                  guidance=spec.guidance,
                                  examples="\n".join(f"- {e}" for e in examples) or "(none)",
-                                 brief=_brief_text(brief) + (f"\n(variant {variant + 1}: open with a different "
-                                                             "hook than the first variant)" if variant else ""),
+                                 brief=_brief_text(brief),
+                                 variant=(f"(variant {variant + 1}: open with a different hook than the first "
+                                          "variant)\n" if variant else ""),
                                  cta=cta_text, hashtags=" ".join(tags) or "(none)")
         return messages, cta, tags, prompt.version
 
