@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from workbench.brand import load_brand
+from workbench.brief import extract_brief
 from workbench.engines.llm import DraftOut, LLMEngine, count_tokens
 from workbench.pillar import load_pillar
 from workbench.platforms import get_platform
@@ -43,10 +44,13 @@ def main() -> None:
         # baseline: the whole article in every platform's request
         naive = LLMEngine(model="bench", base_url=server.url, cache_path=Path(tmp) / "naive.sqlite")
         for spec in specs:
-            messages, _, _, _ = naive.draft_messages(pillar, naive._extractive.brief(pillar), brand, spec, 0, False)
+            messages, _, _, _ = naive.draft_messages(pillar, extract_brief(pillar), brand, spec, 0, False)
             system, user = messages
             whole = "\n".join(s.text for s in pillar.sentences)
-            naive.call([system, ("user", user[1].split("Brief:")[0] + "Article:\n" + whole)], DraftOut)
+            # the same request with the whole article where the brief goes
+            head, _, rest = user[1].partition("</brief>")
+            article = head.split("<brief>")[0] + "<pillar>\n" + whole + "\n</pillar>" + rest
+            naive.call([system, ("user", article)], DraftOut)
         baseline = sent_tokens(server.requests)
         server.requests.clear()
 
