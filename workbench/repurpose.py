@@ -1,15 +1,18 @@
 """Orchestration: one pillar into drafts for every platform, and a batch that goes on past a bad pillar.
 
 A pillar is skipped when neither its content nor the settings that shape its drafts changed since the
-last run (a fingerprint in OUT/<stem>/manifest.json), so re-running a folder costs nothing.
+last run (a fingerprint in OUT/<stem>/manifest.json), so re-running a folder costs nothing. Any failure
+of one pillar (bad input, a full disk, a bug, a lost worker) is a failed row in the summary.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -268,7 +271,7 @@ def write_outputs(made: PillarDrafts) -> PillarResult:
 
 def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:
     """One pillar, drafted and written here."""
-    return write_outputs(draft_pillar(path, options, settings, target or options.out / path.stem))
+    return write_outputs(draft_pillar(path, options, settings, target or options.out / _folder_name(path.stem)))
 
 
 def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[dict[str, object]]:
@@ -297,20 +300,88 @@ def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -
     return rows
 
 
+def _folder_name(name: str) -> str:
+    """A folder name that stays inside --out: no leading dots (a pillar `...md` has the stem `..`)."""
+    return name.strip().lstrip(".").strip() or "pillar"
+
+
 def _targets(files: list[Path], out: Path) -> dict[Path, Path]:
-    """OUT/<stem>, or OUT/<parent>-<stem> where two pillars share a stem."""
-    stems: dict[str, int] = {}
-    for f in files:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
-    return {f: out / (f.stem if stems[f.stem] == 1 else f"{f.parent.name}-{f.stem}") for f in files}
+    """A folder of its own under `out` for every pillar, the same for the same files every run: OUT/<stem>;
+    where names collide (case aside: some file systems ignore it) OUT/<parent>-<stem>, then with the file
+    type added (<parent>-<stem>-<suffix>), then a counter."""
+    def parent(f: Path) -> str:
+        return f.absolute().parent.name
+
+    levels: list[Callable[[Path], str]] = [
+        lambda f: f.stem,
+        lambda f: f"{parent(f)}-{f.stem}" if parent(f) else f.stem,
+        lambda f: f"{parent(f)}-{f.stem}-{f.suffix.lstrip('.').lower()}" if f.suffix else f"{parent(f)}-{f.stem}",
+    ]
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    pending = list(files)
+    for level in levels:
+        wanted = {f: _folder_name(level(f)) for f in pending}
+        counts = Counter(name.casefold() for name in wanted.values())
+        left = []
+        for f in pending:
+            key = wanted[f].casefold()
+            if counts[key] == 1 and key not in taken:
+                names[f] = wanted[f]
+                taken.add(key)
+            else:
+                left.append(f)
+        pending = left
+    for f in pending:
+        base, n = _folder_name(levels[-1](f)), 2
+        while f"{base}-{n}".casefold() in taken:
+            n += 1
+        names[f] = f"{base}-{n}"
+        taken.add(names[f].casefold())
+    return {f: out / names[f] for f in files}
+
+
+def _renamed_note(path: Path, target: Path) -> str | None:
+    """The note a pillar gets when its output folder is not simply its file name's stem."""
+    if target.name == path.stem:
+        return None
+    why = ("the name would point outside --out" if _folder_name(path.stem) != path.stem
+           else "another pillar has the same name")
+    return f"output folder is {target} ({why})"
+
+
+REPORT_BUG = "This is a bug in workbench: please report it with the pillar file and the command you ran."
+
+
+def failure_message(exc: BaseException, target: Path) -> str:
+    """What the summary says for a pillar that failed: the user's error as it is; a file system error with
+    the path and a fix; anything else as an internal error to report."""
+    if isinstance(exc, WorkbenchError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        blocker = next((p for p in (target, *target.parents) if p.is_file()), None)
+        if blocker is not None:
+            what = "the output folder" if blocker == target else f"the output folder {target}"
+            return str(WorkbenchError(f"a file is in the way of {what}.", path=blocker,
+                                      fix="move or rename that file, or choose another --out."))
+        where = exc.filename or target
+        if exc.errno == errno.ENOSPC:
+            fix = "free some disk space (or choose another --out) and run again."
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            fix = f"check that you may write to {target.parent} (permissions, a read-only disk), or choose " \
+                  "another --out."
+        else:
+            fix = "check the path and the disk, and run again."
+        return str(WorkbenchError(f"{exc.strerror or exc}.", path=where, fix=fix))
+    return f"internal error: {type(exc).__name__}: {exc}. {REPORT_BUG}"
 
 
 def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarDrafts:
-    """A user's mistake in one pillar is a failed row, not a crashed batch."""
+    """Whatever goes wrong with one pillar is a failed row, not a crashed batch (on any worker)."""
     try:
         return draft_pillar(path, options, settings, target)
-    except WorkbenchError as exc:
-        return PillarDrafts(path, target, PillarStatus.FAILED, error=str(exc))
+    except Exception as exc:  # every failure is reported in the summary; the batch goes on
+        return PillarDrafts(path, target, PillarStatus.FAILED, error=failure_message(exc, target))
 
 
 def run_batch(paths: list[Path], options: RunOptions, settings: Settings, executor: Executor | None = None,
@@ -321,32 +392,43 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
     Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process. Media
     (clips, cards) are written by the workers under `options.out`, so on a cluster `out` must be storage
     every worker can reach."""
-    files = iter_pillar_files(list(paths))
+    files = list(dict.fromkeys(iter_pillar_files(list(paths))))
     targets = _targets(files, options.out)
     results: dict[Path, PillarResult] = {}
 
     def done(made: PillarDrafts) -> None:
-        result = (PillarResult(made.path, PillarStatus.FAILED, error=made.error) if made.status is PillarStatus.FAILED
-                  else write_outputs(made))
+        if made.status is PillarStatus.FAILED:
+            result = PillarResult(made.path, PillarStatus.FAILED, error=made.error)
+        else:
+            try:
+                result = write_outputs(made)
+            except Exception as exc:  # a full disk or a file in the way fails this pillar only
+                result = PillarResult(made.path, PillarStatus.FAILED, error=failure_message(exc, made.target))
+        note = _renamed_note(made.path, made.target)
+        if note:
+            result.warnings.insert(0, note)
         results[made.path] = result
         if progress is not None:
             progress(result)
 
     own_pool = executor is None and options.workers > 1 and len(files) > 1
     pool = ProcessPoolExecutor(max_workers=options.workers) if own_pool else executor
+    futures: dict[Future[PillarDrafts], Path] = {}
     try:
         if pool is None:
             for f in files:
                 done(_safe_draft(f, options, settings, targets[f]))
         else:
             # workers may run elsewhere (another process's cwd, another machine): they get absolute paths
-            here = {f.absolute(): f for f in files}
-            futures = [pool.submit(_safe_draft, f.absolute(), options, settings, targets[f].absolute())
-                       for f in files]
+            futures = {pool.submit(_safe_draft, f.absolute(), options, settings, targets[f].absolute()): f
+                       for f in files}
             for future in as_completed(futures):
-                made = future.result()
-                made.path = here[made.path]
-                made.target = targets[made.path]
+                f = futures[future]
+                try:
+                    made = future.result()
+                except Exception as exc:  # a worker that died or could not send its result back
+                    made = PillarDrafts(f, targets[f], PillarStatus.FAILED, error=failure_message(exc, targets[f]))
+                made.path, made.target = f, targets[f]
                 done(made)
     finally:
         if own_pool and pool is not None:

@@ -1,0 +1,198 @@
+"""A batch under faults: a pillar that breaks the code, a full disk, a file in the way, a worker that dies,
+colliding output names."""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import json
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.cli import repurpose_cmd
+from workbench.config import load_settings
+from workbench.repurpose import PillarStatus, RunOptions, run_batch
+
+repurpose_module = importlib.import_module("workbench.repurpose")  # `workbench.repurpose` is also a function
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "media" / "samples" / "batch-your-content.md"
+SMALL = ("# Note {n}\n\nSmall teams lose focus when they switch tasks all day. Batching posts saves about 3 hours "
+         "a week. Plan a month of posts in one afternoon.\n")
+
+
+def small(path: Path, n: int | str = 1) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SMALL.format(n=n), encoding="utf-8")
+    return path
+
+
+def bad_date(path: Path) -> Path:
+    """Front matter the loader reads as YAML, with a date that does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\ntitle: Leap\ndate: 2024-02-30\n---\n" + SMALL.format(n="leap"), encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Exit status and output, with the summary table's borders and wrapping taken out (one line of words)."""
+    result = CliRunner().invoke(repurpose_cmd, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, " ".join(result.output.replace("│", " ").split())
+
+
+def options(out: Path, **kw: Any) -> RunOptions:
+    return RunOptions(brand="northwind-advisory", platforms=("x",), out=out, **kw)
+
+
+# -- 13: one bad pillar never aborts the batch ------------------------------------------------------------
+
+def test_a_date_that_does_not_exist_fails_its_pillar_and_the_batch_goes_on(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    small(tmp_path / "p" / "a.md")
+    bad_date(tmp_path / "p" / "b.md")
+    small(tmp_path / "p" / "c.md")
+    code, output = run("p", "-p", "x")
+    assert code == 1 and "Traceback" not in output
+    assert "2 written, 0 unchanged, 1 failed" in output
+    assert (tmp_path / "out" / "c" / "drafts.json").exists()
+
+
+def test_a_bad_pillar_on_the_process_pool_is_a_failed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for n in range(3):
+        small(tmp_path / "p" / f"n{n}.md", n)
+    bad_date(tmp_path / "p" / "leap.md")
+    code, output = run("p", "-p", "x", "-w", "2")
+    assert code == 1 and "Traceback" not in output
+    assert "3 written, 0 unchanged, 1 failed" in output
+
+
+def test_a_full_disk_is_reported_per_pillar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b", "c"):
+        small(tmp_path / "p" / f"{name}.md")
+    real = repurpose_module.write_atomic
+
+    def full(path: Path, data: str | bytes) -> Path:
+        if path.parent.name == "b":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(repurpose_module, "write_atomic", full)
+    code, output = run("p", "-p", "x")
+    assert code == 1 and "Traceback" not in output
+    assert "2 written, 0 unchanged, 1 failed" in output
+    assert "No space left on device" in output and "free some disk space" in output
+    assert (tmp_path / "out" / "c" / "drafts.json").exists()
+
+
+def test_a_file_where_the_output_folder_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b", "c"):
+        small(tmp_path / "p" / f"{name}.md")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "b").write_text("not a folder")
+    code, output = run("p", "-p", "x")
+    assert code == 1 and "Traceback" not in output
+    assert "2 written, 0 unchanged, 1 failed" in output
+    assert "a file is in the way" in output
+    assert (tmp_path / "out" / "b").read_text() == "not a folder"
+    assert (tmp_path / "out" / "c" / "drafts.json").exists()
+
+
+def test_an_unexpected_exception_is_an_internal_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b", "c"):
+        small(tmp_path / "p" / f"{name}.md", name)
+    real = repurpose_module.repurpose
+
+    def buggy(pillar: Any, *args: Any, **kw: Any) -> Any:
+        if pillar.stem == "b":
+            raise KeyError("surprise")
+        return real(pillar, *args, **kw)
+
+    monkeypatch.setattr(repurpose_module, "repurpose", buggy)
+    code, output = run("p", "-p", "x")
+    assert code == 1 and "Traceback" not in output
+    assert "internal error: KeyError: 'surprise'" in output and "please report" in output
+    assert "2 written, 0 unchanged, 1 failed" in output
+
+
+class _FlakyExecutor(Executor):
+    """Runs work in this thread, except that the worker for `lost` dies (the future holds its exception)."""
+
+    def __init__(self, lost: str) -> None:
+        self.lost = lost
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        if Path(args[0]).stem == self.lost:
+            future.set_exception(RuntimeError("worker lost"))
+        else:
+            future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_a_worker_exception_on_any_executor_comes_back_as_a_failed_row(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        small(tmp_path / "p" / f"{name}.md", name)
+    results = run_batch([tmp_path / "p"], options(tmp_path / "out"), load_settings(workspace=tmp_path),
+                        executor=_FlakyExecutor("b"))
+    assert [r.status for r in results] == [PillarStatus.OK, PillarStatus.FAILED, PillarStatus.OK]
+    assert results[1].error.startswith("internal error: RuntimeError: worker lost")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bad_date(tmp_path / "p" / "d.md")
+        results = run_batch([tmp_path / "p"], options(tmp_path / "out2"), load_settings(workspace=tmp_path),
+                            executor=pool)
+    assert [r.status for r in results] == [PillarStatus.OK] * 3 + [PillarStatus.FAILED]
+
+
+# -- 15: every pillar gets its own output folder, inside --out ---------------------------------------------
+
+def test_colliding_output_names_are_made_unique_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    small(tmp_path / "p" / "a" / "x.md", "md")
+    small(tmp_path / "p" / "a" / "x.txt", "txt")
+    small(tmp_path / "p" / "a-x.md", "dash")
+    code, output = run("p", "-p", "x")
+    assert code == 0, output
+    assert "3 written, 0 unchanged, 0 failed" in output
+    folders = sorted(f.name for f in (tmp_path / "out").iterdir())
+    assert len(folders) == 3
+    titles = sorted(json.loads((tmp_path / "out" / f / "manifest.json").read_text())["pillar"] for f in folders)
+    assert titles == sorted(["p/a-x.md", "p/a/x.md", "p/a/x.txt"])
+    assert output.count("output folder") >= 2 and "note:" in output
+    # the same files get the same folders next time: nothing is redone
+    code, output = run("p", "-p", "x")
+    assert "0 written, 3 unchanged" in output
+    assert sorted(f.name for f in (tmp_path / "out").iterdir()) == folders
+
+
+def test_case_only_differences_do_not_share_a_folder(tmp_path: Path) -> None:
+    targets = repurpose_module._targets([Path("p/Note.md"), Path("q/note.md"), Path("q/NOTE.txt")], Path("out"))
+    names = [t.name.casefold() for t in targets.values()]
+    assert len(set(names)) == 3
+
+
+@pytest.mark.parametrize("name", ["...md", "..md"])
+def test_a_pillar_name_never_writes_outside_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "work").mkdir()
+    small(tmp_path / "work" / name)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(repurpose_cmd, ["--out", str(tmp_path / "work" / "out"), "-p", "x",
+                                                str(tmp_path / "work" / name)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "work" / "out"
+    made = [p for p in out.iterdir()]
+    assert len(made) == 1 and made[0].is_dir() and (made[0] / "drafts.json").exists()
+    assert made[0].resolve().parent == out.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not (tmp_path / "work" / "drafts.json").exists()
