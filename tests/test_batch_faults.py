@@ -1,5 +1,5 @@
 """A batch under faults: a pillar that breaks the code, a full disk, a file in the way, a worker that dies,
-colliding output names."""
+cut-off outputs, colliding output names."""
 
 from __future__ import annotations
 
@@ -152,6 +152,49 @@ def test_a_worker_exception_on_any_executor_comes_back_as_a_failed_row(tmp_path:
         results = run_batch([tmp_path / "p"], options(tmp_path / "out2"), load_settings(workspace=tmp_path),
                             executor=pool)
     assert [r.status for r in results] == [PillarStatus.OK] * 3 + [PillarStatus.FAILED]
+
+
+# -- 14: outputs cut off mid-write are redone, never "unchanged" -------------------------------------------
+
+def _first_run(tmp_path: Path) -> Path:
+    small(tmp_path / "p" / "a.md")
+    results = run_batch([tmp_path / "p"], options(tmp_path / "out"), load_settings(workspace=tmp_path))
+    assert results[0].status is PillarStatus.OK
+    return tmp_path / "out" / "a"
+
+
+@pytest.mark.parametrize("damage", ["drafts cut off", "manifest cut off", "drafts count differs", "drafts not a list"])
+def test_damaged_outputs_are_drafted_again(tmp_path: Path, damage: str) -> None:
+    folder = _first_run(tmp_path)
+    drafts, manifest = folder / "drafts.json", folder / "manifest.json"
+    good = drafts.read_text(encoding="utf-8")
+    if damage == "drafts cut off":
+        drafts.write_text(good[: len(good) // 2], encoding="utf-8")
+    elif damage == "manifest cut off":
+        text = manifest.read_text(encoding="utf-8")
+        manifest.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "drafts count differs":
+        drafts.write_text(json.dumps(json.loads(good) * 2), encoding="utf-8")
+    else:
+        drafts.write_text('{"platform": "x"}', encoding="utf-8")
+    again = run_batch([tmp_path / "p"], options(tmp_path / "out"), load_settings(workspace=tmp_path))
+    assert again[0].status is PillarStatus.OK, again[0].error
+    assert any("drafted again" in note for note in again[0].warnings)
+    assert drafts.read_text(encoding="utf-8") == good
+    assert json.loads(manifest.read_text(encoding="utf-8"))["drafts"] == len(json.loads(good))
+    third = run_batch([tmp_path / "p"], options(tmp_path / "out"), load_settings(workspace=tmp_path))
+    assert third[0].status is PillarStatus.UNCHANGED
+
+
+def test_queue_after_a_cut_off_drafts_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    small(tmp_path / "p" / "a.md")
+    assert run("p", "-p", "x")[0] == 0
+    drafts = tmp_path / "out" / "a" / "drafts.json"
+    drafts.write_text(drafts.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    code, output = run("p", "-p", "x", "--queue", "--db", f"sqlite:///{tmp_path / 'q.sqlite'}")
+    assert code == 0, output
+    assert "1 written, 0 unchanged" in output and "Queue: 1 draft(s) added" in output
 
 
 # -- 15: every pillar gets its own output folder, inside --out ---------------------------------------------

@@ -1,8 +1,9 @@
 """Orchestration: one pillar into drafts for every platform, and a batch that goes on past a bad pillar.
 
 A pillar is skipped when neither its content nor the settings that shape its drafts changed since the
-last run (a fingerprint in OUT/<stem>/manifest.json), so re-running a folder costs nothing. Any failure
-of one pillar (bad input, a full disk, a bug, a lost worker) is a failed row in the summary.
+last run (a fingerprint in OUT/<stem>/manifest.json) and its outputs read back whole, so re-running a
+folder costs nothing. Any failure of one pillar (bad input, a full disk, a bug, a lost worker) is a
+failed row in the summary.
 """
 
 from __future__ import annotations
@@ -237,21 +238,49 @@ def draft_pillar(path: Path, options: RunOptions, settings: Settings, target: Pa
     pillar = load_pillar(path, max_bytes=settings.get("max_pillar_bytes"))
     brand = load_brand(options.brand, settings.workspace)
     specs = [settings.platform(name) for name in options.platforms]
-    manifest = target / "manifest.json"
     fingerprint = _fingerprint(pillar, brand, specs, options)
-    if not options.force and manifest.exists() and (target / "drafts.json").exists():
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-        if previous.get("fingerprint") == fingerprint:
-            saved = json.loads((target / "drafts.json").read_text(encoding="utf-8"))
-            return PillarDrafts(path, target, PillarStatus.UNCHANGED, [Draft.from_dict(d) for d in saved],
-                                fingerprint, usage=previous.get("usage", {}))
-    engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     notes = list(pillar.warnings)
+    if not options.force:
+        previous, usage, damage = _previous_drafts(target, fingerprint)
+        if previous is not None:
+            return PillarDrafts(path, target, PillarStatus.UNCHANGED, previous, fingerprint, usage=usage)
+        if damage:
+            notes.append(f"{damage}; drafted again")
+    engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
                        images=options.images, reel_layout=options.reel_layout, notes=notes)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
     sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand)
     return PillarDrafts(path, target, PillarStatus.OK, drafts, fingerprint, sheet, notes, usage)
+
+
+def _previous_drafts(target: Path, fingerprint: str) -> tuple[list[Draft] | None, dict[str, int], str]:
+    """The drafts a previous run wrote for this fingerprint, when all its outputs read back whole.
+
+    A run stopped part-way (or a copy cut off) leaves outputs that do not parse: that is "run again",
+    never "unchanged". Returns (drafts or None, usage, what was damaged: empty when nothing was)."""
+    manifest, drafts_json = target / "manifest.json", target / "drafts.json"
+    if not manifest.is_file():
+        return None, {}, ""  # never run, or cut short before the manifest (written last)
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, {}, f"{manifest} was cut off or is damaged"
+    if not isinstance(previous, dict) or not isinstance(previous.get("drafts"), int):
+        return None, {}, f"{manifest} is not a manifest this program wrote"
+    if previous.get("fingerprint") != fingerprint:
+        return None, {}, ""
+    try:
+        saved = json.loads(drafts_json.read_text(encoding="utf-8"))
+        if not isinstance(saved, list) or len(saved) != previous["drafts"]:
+            raise ValueError("not the drafts the manifest counts")
+        drafts = [Draft.from_dict(d) for d in saved]
+        if not (target / "drafts.md").is_file():
+            raise ValueError("drafts.md is missing")
+    except Exception:  # whatever is wrong with the saved drafts, drafting again is the answer
+        return None, {}, f"{drafts_json} was cut off or does not match its manifest"
+    usage = previous.get("usage")
+    return drafts, usage if isinstance(usage, dict) else {}, ""
 
 
 def write_outputs(made: PillarDrafts) -> PillarResult:
