@@ -1,11 +1,15 @@
 """A batch under faults: a pillar that breaks the code, a full disk, a file in the way, a worker that dies,
-cut-off outputs, colliding output names."""
+cut-off outputs, colliding output names, Ctrl-C."""
 
 from __future__ import annotations
 
 import errno
 import importlib
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +25,7 @@ from workbench.repurpose import PillarStatus, RunOptions, run_batch
 repurpose_module = importlib.import_module("workbench.repurpose")  # `workbench.repurpose` is also a function
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 SAMPLE = ROOT / "media" / "samples" / "batch-your-content.md"
 SMALL = ("# Note {n}\n\nSmall teams lose focus when they switch tasks all day. Batching posts saves about 3 hours "
          "a week. Plan a month of posts in one afternoon.\n")
@@ -239,3 +244,50 @@ def test_a_pillar_name_never_writes_outside_out(tmp_path: Path, monkeypatch: pyt
     assert made[0].resolve().parent == out.resolve()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert not (tmp_path / "work" / "drafts.json").exists()
+
+
+# -- 16: Ctrl-C stops the batch: no new work, a summary of what was done, exit 130 -------------------------
+
+def test_ctrl_c_with_two_workers_stops_the_batch_at_once(tmp_path: Path) -> None:
+    for n in range(400):
+        small(tmp_path / "p" / f"n{n:03d}.md", n)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(BIN / "repurpose"), "p", "-p", "x", "-w", "2"], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out.is_dir() and any(out.iterdir())):
+            assert proc.poll() is None and time.monotonic() < deadline, "no output appeared"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        output, _ = proc.communicate(timeout=15)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, output
+    assert took < 5, f"the batch took {took:.1f} s to stop"
+    assert "Interrupted:" in output and "not run" in output and "Traceback" not in output
+    count = len(list(out.iterdir()))
+    time.sleep(3)
+    assert len(list(out.iterdir())) == count < 400  # the workers are gone: nothing more appears
+
+
+def test_ctrl_c_in_process_prints_what_was_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b", "c"):
+        small(tmp_path / "p" / f"{name}.md", name)
+    real = repurpose_module.repurpose
+
+    def interrupted(pillar: Any, *args: Any, **kw: Any) -> Any:
+        if pillar.stem == "b":
+            raise KeyboardInterrupt
+        return real(pillar, *args, **kw)
+
+    monkeypatch.setattr(repurpose_module, "repurpose", interrupted)
+    code, output = run("p", "-p", "x")
+    assert code == 130
+    assert "1 written, 0 unchanged, 0 failed" in output and "Interrupted: 2 pillar(s) not run" in output
+    assert sorted(f.name for f in (tmp_path / "out").iterdir()) == ["a"]

@@ -3,7 +3,7 @@
 A pillar is skipped when neither its content nor the settings that shape its drafts changed since the
 last run (a fingerprint in OUT/<stem>/manifest.json) and its outputs read back whole, so re-running a
 folder costs nothing. Any failure of one pillar (bad input, a full disk, a bug, a lost worker) is a
-failed row in the summary.
+failed row in the summary; Ctrl-C stops the batch (and its workers) and reports what was done.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .brand import BrandVoice, load_brand
@@ -413,6 +416,42 @@ def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Pat
         return PillarDrafts(path, target, PillarStatus.FAILED, error=failure_message(exc, target))
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, after it stopped its work: what was done (`results`) and what was not run."""
+
+    def __init__(self, results: list[PillarResult], not_run: list[Path]) -> None:
+        super().__init__(f"interrupted: {len(results)} pillar(s) done, {len(not_run)} not run")
+        self.results = results
+        self.not_run = not_run
+
+
+def _worker_signals() -> None:
+    """A pool worker leaves Ctrl-C to the batch, which stops it with SIGTERM (raised here as SystemExit, so a
+    render in progress kills its ffmpeg and deletes its partial file on the way out)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the worker at once
+    raise SystemExit(128 + signum)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, within: float = 1.5) -> None:
+    """Cancel what has not started and stop the workers now: a stopped batch must not run on."""
+    workers = list((pool._processes or {}).values())  # the pool offers no public way to stop running work
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + within
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()
+            worker.join(0.5)
+
+
 def run_batch(paths: list[Path], options: RunOptions, settings: Settings, executor: Executor | None = None,
               progress: Callable[[PillarResult], None] | None = None) -> list[PillarResult]:
     """Every pillar under `paths`, drafted on `executor` (any `concurrent.futures.Executor`: a process pool,
@@ -420,7 +459,8 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
 
     Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process. Media
     (clips, cards) are written by the workers under `options.out`, so on a cluster `out` must be storage
-    every worker can reach."""
+    every worker can reach. Ctrl-C cancels the work not started, stops a local pool's workers and raises
+    `BatchInterrupted` with the pillars done."""
     files = list(dict.fromkeys(iter_pillar_files(list(paths))))
     targets = _targets(files, options.out)
     results: dict[Path, PillarResult] = {}
@@ -441,7 +481,7 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
             progress(result)
 
     own_pool = executor is None and options.workers > 1 and len(files) > 1
-    pool = ProcessPoolExecutor(max_workers=options.workers) if own_pool else executor
+    pool = ProcessPoolExecutor(max_workers=options.workers, initializer=_worker_signals) if own_pool else executor
     futures: dict[Future[PillarDrafts], Path] = {}
     try:
         if pool is None:
@@ -459,9 +499,16 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
                     made = PillarDrafts(f, targets[f], PillarStatus.FAILED, error=failure_message(exc, targets[f]))
                 made.path, made.target = f, targets[f]
                 done(made)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        if own_pool and isinstance(pool, ProcessPoolExecutor):
+            _stop_pool(pool)
+        raise BatchInterrupted([results[f] for f in files if f in results],
+                               [f for f in files if f not in results]) from None
     finally:
         if own_pool and pool is not None:
-            pool.shutdown()
+            pool.shutdown()  # after a Ctrl-C the pool is already stopped, and this returns at once
     return [results[f] for f in files]
 
 
