@@ -1,11 +1,12 @@
 """A batch under faults: a pillar that breaks the code, a full disk, a file in the way, a worker that dies,
-cut-off outputs, colliding output names, Ctrl-C."""
+cut-off outputs, colliding output names, Ctrl-C; and eight processes opening a fresh queue database at once."""
 
 from __future__ import annotations
 
 import errno
 import importlib
 import json
+import multiprocessing
 import signal
 import subprocess
 import sys
@@ -291,3 +292,48 @@ def test_ctrl_c_in_process_prints_what_was_done(tmp_path: Path, monkeypatch: pyt
     assert code == 130
     assert "1 written, 0 unchanged, 0 failed" in output and "Interrupted: 2 pillar(s) not run" in output
     assert sorted(f.name for f in (tmp_path / "out").iterdir()) == ["a"]
+
+
+# -- 17: eight first starts at once on a fresh database: every one succeeds, each migration runs once ------
+
+def _first_start(url: str, barrier: Any, outcomes: Any) -> None:
+    """One process opening the queue (which migrates) the moment all eight are ready; what it applied."""
+    from workbench.queue import Queue
+
+    applied: list[int] = []
+    migrate = Queue.migrate
+
+    def recording(self: Queue) -> list[int]:
+        done = migrate(self)
+        applied.extend(done)
+        return done
+
+    Queue.migrate = recording  # type: ignore[method-assign]
+    barrier.wait(timeout=120)
+    try:
+        Queue(url)
+        outcomes.put(("ok", applied))
+    except Exception as exc:
+        outcomes.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_eight_processes_open_a_fresh_database_at_once(queue_url: str) -> None:
+    from workbench.queue import Queue
+    from workbench.queue.migrations import MIGRATIONS
+
+    ctx = multiprocessing.get_context("fork")  # each process opens its own connections after the fork
+    barrier, outcomes = ctx.Barrier(8), ctx.Queue()
+    processes = [ctx.Process(target=_first_start, args=(queue_url, barrier, outcomes)) for _ in range(8)]
+    for proc in processes:
+        proc.start()
+    try:
+        results = [outcomes.get(timeout=180) for _ in processes]
+    finally:
+        for proc in processes:
+            proc.join(30)
+            if proc.is_alive():
+                proc.kill()
+    assert [error for kind, error in results if kind == "error"] == []
+    applied = sorted(version for _, versions in results for version in versions)
+    assert applied == [m.version for m in MIGRATIONS]  # each step applied by exactly one process
+    assert Queue(queue_url).migrations() == [(m.version, m.name) for m in MIGRATIONS]
