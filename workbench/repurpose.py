@@ -400,8 +400,7 @@ def failure_message(exc: BaseException, target: Path) -> str:
         if exc.errno == errno.ENOSPC:
             fix = "free some disk space (or choose another --out) and run again."
         elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            fix = f"check that you may write to {target.parent} (permissions, a read-only disk), or choose " \
-                  "another --out."
+            fix = "check its permissions (or a read-only disk), or choose another --out."
         else:
             fix = "check the path and the disk, and run again."
         return str(WorkbenchError(f"{exc.strerror or exc}.", path=where, fix=fix))
