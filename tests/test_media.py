@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from workbench.media.captions import Word, ass_document, group_lines, spread_wor
 from workbench.media.clips import candidates, choose, score_clip, topic_boundaries
 from workbench.media.images import card_sizes, carousel, fit_text, quote_card
 from workbench.media.reels import make_reels
-from workbench.media.video import MediaError, ffmpeg_exe, integrated_loudness, probe
+from workbench.media.video import MediaError, RenderPlan, ffmpeg_exe, integrated_loudness, probe, render
 from workbench.pillar import load_pillar
 from workbench.platforms import PlatformSpec, VideoSpec, get_platform
 
@@ -292,3 +293,44 @@ def test_the_x_variant_is_720x1280(talk: Path, tmp_path: Path) -> None:
     [reel] = make_reels(talk, tmp_path, "x", count=1, min_seconds=3, max_seconds=6)
     info = probe(reel.video)
     assert (info.width, info.height) == (720, 1280) and reel.problems == []
+
+
+def _plan(talk: Path, out: Path) -> RenderPlan:
+    return RenderPlan(source=talk, start=0.0, end=4.0, output=out / "reels" / "clip.mp4", preset="ultrafast")
+
+
+def test_an_interrupted_render_leaves_no_partial_mp4(talk: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while ffmpeg writes: ffmpeg is stopped and its file deleted; nothing is left under the real name."""
+    started: list[Path] = []
+
+    def interrupted(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        target = Path(cmd[-1])
+        with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+            deadline = time.monotonic() + 30
+            while not (target.exists() and target.stat().st_size > 0) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            started.append(target)
+            proc.kill()  # what subprocess.run does to its child on KeyboardInterrupt
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess, "run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render(_plan(talk, tmp_path))
+    assert started and started[0].parent == tmp_path / "reels"  # ffmpeg had begun writing, beside the output
+    assert list((tmp_path / "reels").iterdir()) == []
+
+
+def test_a_failed_render_leaves_no_partial_mp4(talk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        Path(cmd[-1]).write_bytes(b"\x00\x00\x00\x18ftypmp42 half a file")
+        return subprocess.CompletedProcess(cmd, 1, "", "No space left on device")
+
+    monkeypatch.setattr(subprocess, "run", failing)
+    with pytest.raises(MediaError, match="No space left on device"):
+        render(_plan(talk, tmp_path))
+    assert list((tmp_path / "reels").iterdir()) == []
+    monkeypatch.undo()
+    assert render(_plan(talk, tmp_path)) == tmp_path / "reels" / "clip.mp4"
+    assert [f.name for f in (tmp_path / "reels").iterdir()] == ["clip.mp4"]
+    assert probe(tmp_path / "reels" / "clip.mp4").height == 1920

@@ -1,20 +1,27 @@
 """Orchestration: one pillar into drafts for every platform, and a batch that goes on past a bad pillar.
 
 A pillar is skipped when neither its content nor the settings that shape its drafts changed since the
-last run (a fingerprint in OUT/<stem>/manifest.json), so re-running a folder costs nothing.
+last run (a fingerprint in OUT/<stem>/manifest.json) and its outputs read back whole, so re-running a
+folder costs nothing. Any failure of one pillar (bad input, a full disk, a bug, a lost worker) is a
+failed row in the summary; Ctrl-C stops the batch (and its workers) and reports what was done.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import signal
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .brand import BrandVoice, load_brand
@@ -235,21 +242,49 @@ def draft_pillar(path: Path, options: RunOptions, settings: Settings, target: Pa
     pillar = load_pillar(path, max_bytes=settings.get("max_pillar_bytes"))
     brand = load_brand(options.brand, settings.workspace)
     specs = [settings.platform(name) for name in options.platforms]
-    manifest = target / "manifest.json"
     fingerprint = _fingerprint(pillar, brand, specs, options)
-    if not options.force and manifest.exists() and (target / "drafts.json").exists():
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-        if previous.get("fingerprint") == fingerprint:
-            saved = json.loads((target / "drafts.json").read_text(encoding="utf-8"))
-            return PillarDrafts(path, target, PillarStatus.UNCHANGED, [Draft.from_dict(d) for d in saved],
-                                fingerprint, usage=previous.get("usage", {}))
-    engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     notes = list(pillar.warnings)
+    if not options.force:
+        previous, usage, damage = _previous_drafts(target, fingerprint)
+        if previous is not None:
+            return PillarDrafts(path, target, PillarStatus.UNCHANGED, previous, fingerprint, usage=usage)
+        if damage:
+            notes.append(f"{damage}; drafted again")
+    engine = get_engine(options.engine, model=options.model, base_url=options.base_url, settings=settings)
     drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
                        images=options.images, reel_layout=options.reel_layout, notes=notes)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
     sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand)
     return PillarDrafts(path, target, PillarStatus.OK, drafts, fingerprint, sheet, notes, usage)
+
+
+def _previous_drafts(target: Path, fingerprint: str) -> tuple[list[Draft] | None, dict[str, int], str]:
+    """The drafts a previous run wrote for this fingerprint, when all its outputs read back whole.
+
+    A run stopped part-way (or a copy cut off) leaves outputs that do not parse: that is "run again",
+    never "unchanged". Returns (drafts or None, usage, what was damaged: empty when nothing was)."""
+    manifest, drafts_json = target / "manifest.json", target / "drafts.json"
+    if not manifest.is_file():
+        return None, {}, ""  # never run, or cut short before the manifest (written last)
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, {}, f"{manifest} was cut off or is damaged"
+    if not isinstance(previous, dict) or not isinstance(previous.get("drafts"), int):
+        return None, {}, f"{manifest} is not a manifest this program wrote"
+    if previous.get("fingerprint") != fingerprint:
+        return None, {}, ""
+    try:
+        saved = json.loads(drafts_json.read_text(encoding="utf-8"))
+        if not isinstance(saved, list) or len(saved) != previous["drafts"]:
+            raise ValueError("not the drafts the manifest counts")
+        drafts = [Draft.from_dict(d) for d in saved]
+        if not (target / "drafts.md").is_file():
+            raise ValueError("drafts.md is missing")
+    except Exception:  # whatever is wrong with the saved drafts, drafting again is the answer
+        return None, {}, f"{drafts_json} was cut off or does not match its manifest"
+    usage = previous.get("usage")
+    return drafts, usage if isinstance(usage, dict) else {}, ""
 
 
 def write_outputs(made: PillarDrafts) -> PillarResult:
@@ -269,7 +304,7 @@ def write_outputs(made: PillarDrafts) -> PillarResult:
 
 def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:
     """One pillar, drafted and written here."""
-    return write_outputs(draft_pillar(path, options, settings, target or options.out / path.stem))
+    return write_outputs(draft_pillar(path, options, settings, target or options.out / _folder_name(path.stem)))
 
 
 def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -> list[dict[str, object]]:
@@ -298,21 +333,124 @@ def estimate_batch(paths: list[Path], options: RunOptions, settings: Settings) -
     return rows
 
 
+def _folder_name(name: str) -> str:
+    """A folder name that stays inside --out: no leading dots (a pillar `...md` has the stem `..`)."""
+    return name.strip().lstrip(".").strip() or "pillar"
+
+
 def _targets(files: list[Path], out: Path) -> dict[Path, Path]:
-    """OUT/<stem>, or OUT/<parent>-<stem> where two pillars share a stem."""
-    stems: dict[str, int] = {}
-    for f in files:
-        stems[f.stem] = stems.get(f.stem, 0) + 1
-    return {f: out / (f.stem if stems[f.stem] == 1 else f"{f.parent.name}-{f.stem}") for f in files}
+    """A folder of its own under `out` for every pillar, the same for the same files every run: OUT/<stem>;
+    where names collide (case aside: some file systems ignore it) OUT/<parent>-<stem>, then with the file
+    type added (<parent>-<stem>-<suffix>), then a counter."""
+    def parent(f: Path) -> str:
+        return f.absolute().parent.name
+
+    levels: list[Callable[[Path], str]] = [
+        lambda f: f.stem,
+        lambda f: f"{parent(f)}-{f.stem}" if parent(f) else f.stem,
+        lambda f: f"{parent(f)}-{f.stem}-{f.suffix.lstrip('.').lower()}" if f.suffix else f"{parent(f)}-{f.stem}",
+    ]
+    names: dict[Path, str] = {}
+    taken: set[str] = set()
+    pending = list(files)
+    for level in levels:
+        wanted = {f: _folder_name(level(f)) for f in pending}
+        counts = Counter(name.casefold() for name in wanted.values())
+        left = []
+        for f in pending:
+            key = wanted[f].casefold()
+            if counts[key] == 1 and key not in taken:
+                names[f] = wanted[f]
+                taken.add(key)
+            else:
+                left.append(f)
+        pending = left
+    for f in pending:
+        base, n = _folder_name(levels[-1](f)), 2
+        while f"{base}-{n}".casefold() in taken:
+            n += 1
+        names[f] = f"{base}-{n}"
+        taken.add(names[f].casefold())
+    return {f: out / names[f] for f in files}
+
+
+def _renamed_note(path: Path, target: Path) -> str | None:
+    """The note a pillar gets when its output folder is not simply its file name's stem."""
+    if target.name == path.stem:
+        return None
+    why = ("the name would point outside --out" if _folder_name(path.stem) != path.stem
+           else "another pillar has the same name")
+    return f"output folder is {target} ({why})"
+
+
+REPORT_BUG = "This is a bug in workbench: please report it with the pillar file and the command you ran."
+
+
+def failure_message(exc: BaseException, target: Path) -> str:
+    """What the summary says for a pillar that failed: the user's error as it is; a file system error with
+    the path and a fix; anything else as an internal error to report."""
+    if isinstance(exc, WorkbenchError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        blocker = next((p for p in (target, *target.parents) if p.is_file()), None)
+        if blocker is not None:
+            what = "the output folder" if blocker == target else f"the output folder {target}"
+            return str(WorkbenchError(f"a file is in the way of {what}.", path=blocker,
+                                      fix="move or rename that file, or choose another --out."))
+        where = exc.filename or target
+        if exc.errno == errno.ENOSPC:
+            fix = "free some disk space (or choose another --out) and run again."
+        elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            fix = "check its permissions (or a read-only disk), or choose another --out."
+        else:
+            fix = "check the path and the disk, and run again."
+        return str(WorkbenchError(f"{exc.strerror or exc}.", path=where, fix=fix))
+    return f"internal error: {type(exc).__name__}: {exc}. {REPORT_BUG}"
 
 
 def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarDrafts:
-    """A user's mistake in one pillar is a failed row, not a crashed batch."""
+    """Whatever goes wrong with one pillar is a failed row, not a crashed batch (on any worker)."""
     try:
         return draft_pillar(path, options, settings, target)
-    except WorkbenchError as exc:
+    except Exception as exc:  # every failure is reported in the summary; the batch goes on
         secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
-        return PillarDrafts(path, target, PillarStatus.FAILED, error=redact(str(exc), secrets))
+        return PillarDrafts(path, target, PillarStatus.FAILED, error=redact(failure_message(exc, target), secrets))
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, after it stopped its work: what was done (`results`) and what was not run."""
+
+    def __init__(self, results: list[PillarResult], not_run: list[Path]) -> None:
+        super().__init__(f"interrupted: {len(results)} pillar(s) done, {len(not_run)} not run")
+        self.results = results
+        self.not_run = not_run
+
+
+def _worker_signals() -> None:
+    """A pool worker leaves Ctrl-C to the batch, which stops it with SIGTERM (raised here as SystemExit, so a
+    render in progress kills its ffmpeg and deletes its partial file on the way out)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the worker at once
+    raise SystemExit(128 + signum)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, within: float = 1.5) -> None:
+    """Cancel what has not started and stop the workers now: a stopped batch must not run on."""
+    workers = list((pool._processes or {}).values())  # the pool offers no public way to stop running work
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + within
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()
+            worker.join(0.5)
 
 
 def run_batch(paths: list[Path], options: RunOptions, settings: Settings, executor: Executor | None = None,
@@ -322,37 +460,60 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
 
     Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process. Media
     (clips, cards) are written by the workers under `options.out`, so on a cluster `out` must be storage
-    every worker can reach."""
-    files = iter_pillar_files(list(paths))
+    every worker can reach. Ctrl-C cancels the work not started, stops a local pool's workers and raises
+    `BatchInterrupted` with the pillars done."""
+    files = list(dict.fromkeys(iter_pillar_files(list(paths))))
     targets = _targets(files, options.out)
     results: dict[Path, PillarResult] = {}
+    secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
+
+    def failed(exc: BaseException, target: Path) -> str:
+        return redact(failure_message(exc, target), secrets)
 
     def done(made: PillarDrafts) -> None:
-        result = (PillarResult(made.path, PillarStatus.FAILED, error=made.error) if made.status is PillarStatus.FAILED
-                  else write_outputs(made))
+        if made.status is PillarStatus.FAILED:
+            result = PillarResult(made.path, PillarStatus.FAILED, error=made.error)
+        else:
+            try:
+                result = write_outputs(made)
+            except Exception as exc:  # a full disk or a file in the way fails this pillar only
+                result = PillarResult(made.path, PillarStatus.FAILED, error=failed(exc, made.target))
+        note = _renamed_note(made.path, made.target)
+        if note:
+            result.warnings.insert(0, note)
         results[made.path] = result
         if progress is not None:
             progress(result)
 
     own_pool = executor is None and options.workers > 1 and len(files) > 1
-    pool = ProcessPoolExecutor(max_workers=options.workers) if own_pool else executor
+    pool = ProcessPoolExecutor(max_workers=options.workers, initializer=_worker_signals) if own_pool else executor
+    futures: dict[Future[PillarDrafts], Path] = {}
     try:
         if pool is None:
             for f in files:
                 done(_safe_draft(f, options, settings, targets[f]))
         else:
             # workers may run elsewhere (another process's cwd, another machine): they get absolute paths
-            here = {f.absolute(): f for f in files}
-            futures = [pool.submit(_safe_draft, f.absolute(), options, settings, targets[f].absolute())
-                       for f in files]
+            futures = {pool.submit(_safe_draft, f.absolute(), options, settings, targets[f].absolute()): f
+                       for f in files}
             for future in as_completed(futures):
-                made = future.result()
-                made.path = here[made.path]
-                made.target = targets[made.path]
+                f = futures[future]
+                try:
+                    made = future.result()
+                except Exception as exc:  # a worker that died or could not send its result back
+                    made = PillarDrafts(f, targets[f], PillarStatus.FAILED, error=failed(exc, targets[f]))
+                made.path, made.target = f, targets[f]
                 done(made)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        if own_pool and isinstance(pool, ProcessPoolExecutor):
+            _stop_pool(pool)
+        raise BatchInterrupted([results[f] for f in files if f in results],
+                               [f for f in files if f not in results]) from None
     finally:
         if own_pool and pool is not None:
-            pool.shutdown()
+            pool.shutdown()  # after a Ctrl-C the pool is already stopped, and this returns at once
     return [results[f] for f in files]
 
 

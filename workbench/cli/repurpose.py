@@ -19,6 +19,8 @@ from ..pillar import iter_pillar_files
 from ..platforms import PlatformSpec
 from ..repurpose import (
     DEFAULT_RUN_PLATFORMS,
+    BatchInterrupted,
+    PillarResult,
     RunOptions,
     estimate_batch,
     on_cluster,
@@ -72,12 +74,30 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
     if dry_run:
         _print_estimate(estimate_batch(list(paths), options, settings), options.model or "")
         return
-    with ExitStack() as stack:
-        executor = stack.enter_context(on_cluster(scheduler)) if scheduler else None
-        bar = stack.enter_context(Progress(transient=True))
-        task = bar.add_task("repurposing", total=len(iter_pillar_files(list(paths))))
-        results = run_batch(list(paths), options, settings, executor=executor,
-                            progress=lambda r: bar.advance(task))
+    try:
+        with ExitStack() as stack:
+            executor = stack.enter_context(on_cluster(scheduler)) if scheduler else None
+            bar = stack.enter_context(Progress(transient=True))
+            task = bar.add_task("repurposing", total=len(iter_pillar_files(list(paths))))
+            results = run_batch(list(paths), options, settings, executor=executor,
+                                progress=lambda r: bar.advance(task))
+    except BatchInterrupted as stop:
+        # the batch has stopped its workers: say what was done, so a re-run (which skips it) is the next step
+        _print_table(stop.results, options)
+        _print_counts(stop.results, options)
+        console().print(f"Interrupted: {len(stop.not_run)} pillar(s) not run. Run the same command again to "
+                        "finish (pillars already written are skipped).")
+        sys.exit(130)
+    _print_table(results, options)
+    if to_queue:
+        added, present = queue_results(results, options.brand, settings.queue(db))
+        console().print(f"Queue: {added} draft(s) added for review, {present} already there.")
+    failed = _print_counts(results, options)
+    sys.exit(1 if failed or not results else 0)
+
+
+def _print_table(results: list[PillarResult], options: RunOptions) -> None:
+    """The summary table, then the notes."""
     llm = options.engine == "llm"
     columns = ["pillar", "status", "drafts", "problems"] + (["tokens in/out", "cache hits"] if llm else [])
     table = Table(*columns, "output / error", title="repurpose summary")
@@ -91,14 +111,15 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
     for r in results:
         for note in r.warnings:
             screen.print(f"note: {r.path}: {note}")
-    if to_queue:
-        added, present = queue_results(results, options.brand, settings.queue(db))
-        screen.print(f"Queue: {added} draft(s) added for review, {present} already there.")
-    failed = [r for r in results if not r.ok]
+
+
+def _print_counts(results: list[PillarResult], options: RunOptions) -> int:
+    """The closing line; the number of pillars that failed."""
+    failed = sum(not r.ok for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
-    screen.print(f"{len(results) - len(failed) - unchanged} written, {unchanged} unchanged, {len(failed)} failed. "
-                  f"Outputs in {options.out}/")
-    sys.exit(1 if failed or not results else 0)
+    console().print(f"{len(results) - failed - unchanged} written, {unchanged} unchanged, {failed} failed. "
+                    f"Outputs in {options.out}/")
+    return failed
 
 
 def _print_estimate(rows: list[dict[str, Any]], model: str) -> None:

@@ -7,10 +7,13 @@ nothing reads a whole video into Python memory.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -216,15 +219,30 @@ def run_ffmpeg(cmd: list[str], what: str, path: Path) -> None:
                          fix=f"run it by hand to see the whole error: {shlex.join(cmd)[:200]}...")
 
 
+@contextmanager
+def _into_place(output: Path) -> Iterator[Path]:
+    """A temporary name beside `output` for ffmpeg to write (hidden, same suffix: ffmpeg picks its format by
+    it), renamed to `output` when the block succeeds and deleted on any failure or Ctrl-C: a render that
+    stopped part-way never leaves a partial file under the real name."""
+    partial = output.with_name(f".{output.stem}.{os.getpid()}.partial{output.suffix}")
+    try:
+        yield partial
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def render(plan: RenderPlan) -> Path:
     plan.output.parent.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg(plan.command(), "cut the clip", plan.source)
+    with _into_place(plan.output) as partial:
+        run_ffmpeg(replace(plan, output=partial).command(), "cut the clip", plan.source)
     return plan.output
 
 
 def poster_frame(video: Path, output: Path, at: float) -> Path:
-    run_ffmpeg([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", f"{at:.3f}", "-i", str(video),
-                "-frames:v", "1", "-q:v", "3", str(output)], "take a poster frame", video)
+    with _into_place(output) as partial:
+        run_ffmpeg([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-ss", f"{at:.3f}", "-i", str(video),
+                    "-frames:v", "1", "-q:v", "3", str(partial)], "take a poster frame", video)
     return output
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from ..drafts import Draft, Problem
 from ..platforms import PlatformSpec, registry
-from . import rules
+from . import migrations, rules
 from .rules import EditConflict, ItemState, QueueError, TransitionError
 from .store import Item, Revision, Store, default_url, now_utc
 
@@ -29,6 +30,9 @@ __all__ = ["STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError",
            "TransitionError", "default_url", "now_utc"]
 
 STATES = tuple(ItemState)
+
+# the key of PostgreSQL's advisory lock around migrations (any constant; "wb-migr" in ASCII)
+_MIGRATION_LOCK = 0x77622D6D69677200
 
 # (draft, brand) -> (problems, score): replaces the queue's own check (a benchmark stubs the scorer out)
 Rescore = Callable[[Draft, str], tuple[list[Problem], dict[str, Any] | None]]
@@ -71,8 +75,24 @@ class Queue:
     # -- migrations -------------------------------------------------------------------------
 
     def migrate(self) -> builtins.list[int]:
-        """Apply the migrations not yet recorded, in order, each in its own transaction."""
-        return self.store.migrate()
+        """Apply the migrations not yet recorded, in order, each in its own transaction.
+
+        Every step's check ("recorded yet?") and apply hold the database's migration lock, so processes
+        starting at once on a fresh database wait for each other: each step runs once, none fails."""
+        return migrations.migrate(self._migration_transaction)
+
+    @contextmanager
+    def _migration_transaction(self) -> Iterator[Connection]:
+        """A transaction that holds the migration lock from its first statement until it commits.
+
+        SQLite: BEGIN IMMEDIATE takes the write lock up front (a plain BEGIN reads first and then fails
+        to upgrade when another process wrote in between). PostgreSQL: a transaction-scoped advisory lock."""
+        with self.store.transaction() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            yield conn
 
     def migrations(self) -> builtins.list[tuple[int, str]]:
         return self.store.migrations()
