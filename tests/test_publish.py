@@ -335,6 +335,37 @@ def test_the_webhook_publisher_checks_its_options(options: dict[str, Any], messa
         publishers.get("webhook")(**options)
 
 
+# --- a flaky receiver: every way it fails, the final state and how many times the post arrived ----------------
+
+@pytest.mark.parametrize(("script", "state", "deliveries"), [
+    (["429"], "published", 2),  # rate limited: not processed, sent again
+    (["429", "429", "429"], "failed", 3),  # still limited after every retry: failed, never live
+    (["503"], "published", 2),  # 503 with Retry-After: "not processed, come back", sent again
+    (["503-bare"], "needs_attention", 1),  # 503 from a proxy whose upstream may have taken it
+    (["502"], "needs_attention", 1),  # the receiver processed it, then its gateway failed
+    (["504"], "needs_attention", 1),
+    (["slow"], "needs_attention", 1),  # read timeout: it may be live
+    (["drop"], "needs_attention", 1),  # the connection dropped after the body went
+    (["301"], "failed", 1),  # moved: nothing was posted, never counted as published
+    (["400"], "failed", 1),
+    (["list"], "published", 1),  # a 2xx with a JSON list: accepted, so published (with a note), once
+], ids=lambda v: "-".join(v) if isinstance(v, list) else str(v))
+def test_a_flaky_receiver_never_gets_a_post_twice_unless_it_said_it_did_not_take_it(
+        queue: Queue, hook: Hook, script: list[str], state: str, deliveries: int) -> None:
+    item_id = due_item(queue)
+    hook.script = list(script)
+    [report] = run(queue, hook)
+    item = queue.get(item_id)
+    assert (report.outcome, item.state) == (state, state)
+    assert len(hook.received) == deliveries
+    assert {r["key"] for r in hook.received} == {item.idempotency_key}
+    assert run(queue, hook) == [] and len(hook.received) == deliveries  # and nothing more goes out later
+    if script == ["301"]:
+        assert "redirect to https://hooks.example/moved" in item.last_error and item.published_at is None
+    if script == ["list"]:
+        assert item.external_id == item.idempotency_key and "JSON list" in report.detail
+
+
 def test_an_item_found_due_then_edited_and_reapproved_for_tomorrow_is_not_sent(
         queue: Queue, hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
     item_id = due_item(queue)
@@ -379,6 +410,19 @@ def test_ctrl_c_mid_delivery_leaves_the_item_for_a_person(queue: Queue) -> None:
     assert len(sent) == 1 and publish_due(queue, publisher, "cron") == []  # not sent again by itself
 
 
+@pytest.mark.parametrize("url", ["htp://hooks.example/social", "http://hooks..example/social",
+                                 "http://hooks.example:99999/social", "http://hooks example/social"])
+def test_a_bad_webhook_url_stops_the_run_before_anything_is_claimed(queue_url: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    queue = Queue(queue_url, workspace=tmp_path)
+    item_id = due_item(queue)
+    result = CliRunner().invoke(main, ["publish", "--due", "--to", "webhook", "--url", url, "--db", queue_url])
+    assert result.exit_code == 2 and "is not an http(s) URL" in result.output and "Traceback" not in result.output
+    assert queue.get(item_id).state == "scheduled"
+    assert [a["action"] for a in queue.audit_log(item_id)][-1] == "scheduled"
+
+
 def test_a_run_that_was_killed_is_found_by_the_next_one(queue: Queue, hook: Hook) -> None:
     stuck = due_item(queue)
     assert queue.claim_for_publishing(queue.get(stuck), "killed run")
@@ -408,7 +452,7 @@ def test_cli_approve_needs_the_revision_and_resolve_settles_an_item(queue_url: s
     assert "--revision 2" in stale.output and queue.get(item.id).state == "in_review"
     assert cli("queue", "approve", str(item.id), "--revision", "2").output == f"Item {item.id}: approved by ana.\n"
     queue.set_schedule(item.id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
-    hook.script = ["drop"]
+    hook.script = ["502"]
     run(queue, hook)
     assert queue.get(item.id).state == "needs_attention"
     for wrong in ([], ["--retry", "--fail", "x"]):
@@ -421,7 +465,7 @@ def test_cli_approve_needs_the_revision_and_resolve_settles_an_item(queue_url: s
     refused = cli("queue", "resolve", str(item.id), "--fail", "duplicate")
     assert refused.exit_code == 2 and "'published'" in refused.output
     other = due_item(queue, "Another post. Follow us for weekly analysis.")
-    hook.script = ["drop"]
+    hook.script = ["504"]
     run(queue, hook)
     assert cli("queue", "resolve", str(other), "--published", "https://x.example/status/5").exit_code == 0
     assert queue.get(other).external_id == "https://x.example/status/5"
