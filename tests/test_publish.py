@@ -63,7 +63,7 @@ class Hook:
                 if step == "slow":
                     time.sleep(1.5)
                 status = {"ok": 200, "slow": 200, "list": 200, "429": 429, "503": 503, "503-bare": 503, "502": 502,
-                          "504": 504, "301": 301, "400": 400}[step]
+                          "504": 504, "301": 301, "303": 303, "400": 400}[step]
                 data = json.dumps([{"id": "a"}] if step == "list" else {"id": f"post-{len(hook.received)}"}
                                   if status == 200 else {"error": step}).encode()
                 try:
@@ -72,7 +72,7 @@ class Hook:
                     self.send_header("content-length", str(len(data)))
                     if step in ("429", "503"):  # "not processed, come back in 0 s"; 503-bare says nothing
                         self.send_header("retry-after", "0")
-                    if step == "301":
+                    if step in ("301", "303"):
                         self.send_header("location", "https://hooks.example/moved")
                     self.end_headers()
                     self.wfile.write(data)
@@ -347,6 +347,7 @@ def test_the_webhook_publisher_checks_its_options(options: dict[str, Any], messa
     (["slow"], "needs_attention", 1),  # read timeout: it may be live
     (["drop"], "needs_attention", 1),  # the connection dropped after the body went
     (["301"], "failed", 1),  # moved: nothing was posted, never counted as published
+    (["303"], "needs_attention", 1),  # "see other": what a receiver says after it processed a post
     (["400"], "failed", 1),
     (["list"], "published", 1),  # a 2xx with a JSON list: accepted, so published (with a note), once
 ], ids=lambda v: "-".join(v) if isinstance(v, list) else str(v))
