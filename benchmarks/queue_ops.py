@@ -62,7 +62,7 @@ def main() -> None:
         edit_rate = n / (time.perf_counter() - start)
         start = time.perf_counter()
         for item in added:
-            queue.approve(item.id, "ana")
+            queue.approve(item.id, "ana", 2)  # each was edited once
         approve_rate = n / (time.perf_counter() - start)
         print(f"add {add_rate:,.0f}/s, edit {edit_rate:,.0f}/s (re-score stubbed), approve {approve_rate:,.0f}/s")
         results = {}

@@ -75,7 +75,7 @@ def test_a_catalogue_entry_gets_drafts_validation_preview_and_a_slot(workspace: 
     # a slot from the entry: approve the queued draft and plan it
     queue = settings.queue()
     item = next(i for i in queue.list() if i.platform == "pixelfed")
-    queue.approve(item.id, "editor")
+    queue.approve(item.id, "editor", item.revision)
     placed = plan(queue, settings.schedule_for(), now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     when = next(p.when for p in placed if p.item.id == item.id)
     assert when is not None and when.strftime("%a %H:%M") == "Wed 08:30"

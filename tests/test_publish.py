@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -61,13 +62,18 @@ class Hook:
                     return
                 if step == "slow":
                     time.sleep(1.5)
-                status = {"ok": 200, "slow": 200, "429": 429, "503": 503, "400": 400}[step]
-                data = json.dumps({"id": f"post-{len(hook.received)}"} if status == 200 else
-                                  {"error": step}).encode()
+                status = {"ok": 200, "slow": 200, "list": 200, "429": 429, "503": 503, "503-bare": 503, "502": 502,
+                          "504": 504, "301": 301, "303": 303, "400": 400}[step]
+                data = json.dumps([{"id": "a"}] if step == "list" else {"id": f"post-{len(hook.received)}"}
+                                  if status == 200 else {"error": step}).encode()
                 try:
                     self.send_response(status)
                     self.send_header("content-type", "application/json")
                     self.send_header("content-length", str(len(data)))
+                    if step in ("429", "503"):  # "not processed, come back in 0 s"; 503-bare says nothing
+                        self.send_header("retry-after", "0")
+                    if step in ("301", "303"):
+                        self.send_header("location", "https://hooks.example/moved")
                     self.end_headers()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
@@ -98,7 +104,7 @@ def queue(queue_url: str, tmp_path: Path) -> Queue:
 def due_item(queue: Queue, text: str = "Planning beats guessing. Follow us for weekly analysis.") -> int:
     draft = Draft("x", [text], cta=CTA("follow", "Follow us"), provenance=Provenance(pillar_hash=text))
     item = queue.add(draft, "p.md", "northwind-advisory")
-    queue.approve(item.id, "ana")
+    queue.approve(item.id, "ana", 1)
     queue.set_schedule(item.id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
     return item.id
 
@@ -193,7 +199,8 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
     listed = json.loads(runner.invoke(main, ["queue", "list", "--json", "--db", queue_url]).output)
     assert [i["state"] for i in listed] == ["in_review", "in_review"]
     for item in listed:
-        out = runner.invoke(main, ["queue", "approve", str(item["id"]), "--author", "ana", "--db", queue_url])
+        out = runner.invoke(main, ["queue", "approve", str(item["id"]), "--revision", "1", "--author", "ana",
+                                   "--db", queue_url])
         assert out.output == f"Item {item['id']}: approved by ana.\n"
     planned = runner.invoke(main, ["schedule", "plan", "--db", queue_url])
     assert planned.exit_code == 0 and "2 planned, 0 not placed." in planned.output
@@ -215,7 +222,7 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
 def due_on(queue: Queue, platform: str, text: str, brand: str = "northwind-advisory") -> int:
     draft = Draft(platform, [text], cta=CTA("follow", "Follow us"), provenance=Provenance(pillar_hash=text))
     item = queue.add(draft, "p.md", brand)
-    queue.approve(item.id, "ana")
+    queue.approve(item.id, "ana", 1)
     queue.set_schedule(item.id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
     return item.id
 
@@ -326,3 +333,142 @@ def test_the_built_in_publishers_come_through_the_entry_points() -> None:
 def test_the_webhook_publisher_checks_its_options(options: dict[str, Any], message: str) -> None:
     with pytest.raises(PublisherConfigError, match=message):
         publishers.get("webhook")(**options)
+
+
+# --- a flaky receiver: every way it fails, the final state and how many times the post arrived ----------------
+
+@pytest.mark.parametrize(("script", "state", "deliveries"), [
+    (["429"], "published", 2),  # rate limited: not processed, sent again
+    (["429", "429", "429"], "failed", 3),  # still limited after every retry: failed, never live
+    (["503"], "published", 2),  # 503 with Retry-After: "not processed, come back", sent again
+    (["503-bare"], "needs_attention", 1),  # 503 from a proxy whose upstream may have taken it
+    (["502"], "needs_attention", 1),  # the receiver processed it, then its gateway failed
+    (["504"], "needs_attention", 1),
+    (["slow"], "needs_attention", 1),  # read timeout: it may be live
+    (["drop"], "needs_attention", 1),  # the connection dropped after the body went
+    (["301"], "failed", 1),  # moved: nothing was posted, never counted as published
+    (["303"], "needs_attention", 1),  # "see other": what a receiver says after it processed a post
+    (["400"], "failed", 1),
+    (["list"], "published", 1),  # a 2xx with a JSON list: accepted, so published (with a note), once
+], ids=lambda v: "-".join(v) if isinstance(v, list) else str(v))
+def test_a_flaky_receiver_never_gets_a_post_twice_unless_it_said_it_did_not_take_it(
+        queue: Queue, hook: Hook, script: list[str], state: str, deliveries: int) -> None:
+    item_id = due_item(queue)
+    hook.script = list(script)
+    [report] = run(queue, hook)
+    item = queue.get(item_id)
+    assert (report.outcome, item.state) == (state, state)
+    assert len(hook.received) == deliveries
+    assert {r["key"] for r in hook.received} == {item.idempotency_key}
+    assert run(queue, hook) == [] and len(hook.received) == deliveries  # and nothing more goes out later
+    if script == ["301"]:
+        assert "redirect to https://hooks.example/moved" in item.last_error and item.published_at is None
+    if script == ["list"]:
+        assert item.external_id == item.idempotency_key and "JSON list" in report.detail
+
+
+def test_an_item_found_due_then_edited_and_reapproved_for_tomorrow_is_not_sent(
+        queue: Queue, hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    item_id = due_item(queue)
+    found = queue.due()  # the run reads what is due ...
+    queue.edit(item_id, ["Planning beats guessing, revised. Follow us."], "bob", base_revision=1)
+    queue.approve(item_id, "ana", 2)  # ... revision 2 is approved for tomorrow meanwhile
+    queue.set_schedule(item_id, datetime.now(UTC) + timedelta(days=1), "ana", pinned=True)
+    monkeypatch.setattr(queue, "due", lambda now=None: found)
+    [report] = run(queue, hook)
+    assert report.outcome == "skipped" and "now revision 2" in report.detail
+    assert hook.received == [] and queue.get(item_id).state == "scheduled"
+
+
+def test_two_workspaces_item_1_are_two_posts_and_an_edit_is_a_new_key(queue_url: str, other_queue_url: str,
+                                                                      tmp_path: Path, hook: Hook) -> None:
+    ours, theirs = Queue(queue_url, workspace=tmp_path), Queue(other_queue_url, workspace=tmp_path)
+    for q in (ours, theirs):
+        assert due_item(q) == 1
+    ours.edit(1, ["Planning beats guessing, every week. Follow us."], "bob", base_revision=1)
+    ours.approve(1, "ana", 2)
+    ours.set_schedule(1, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
+    for q in (ours, theirs):
+        [report] = run(q, hook)
+        assert report.outcome == "published"
+    assert [r["key"] for r in hook.received] == [f"wb-{ours.workspace_id}-1-r2", f"wb-{theirs.workspace_id}-1-r1"]
+    assert hook.received[0]["body"]["parts"] == ["Planning beats guessing, every week. Follow us."]
+
+
+def test_ctrl_c_mid_delivery_leaves_the_item_for_a_person(queue: Queue) -> None:
+    item_id = due_item(queue)
+    sent: list[bytes] = []
+
+    def interrupted(request: httpx.Request) -> httpx.Response:
+        sent.append(request.content)
+        raise KeyboardInterrupt
+
+    publisher = WebhookPublisher("https://hooks.example/social", SECRET, transport=httpx.MockTransport(interrupted))
+    with pytest.raises(KeyboardInterrupt):
+        publish_due(queue, publisher, "cron", backoff=0)
+    item = queue.get(item_id)
+    assert item.state == "needs_attention" and "interrupted by KeyboardInterrupt" in item.last_error
+    assert len(sent) == 1 and publish_due(queue, publisher, "cron") == []  # not sent again by itself
+
+
+@pytest.mark.parametrize("url", ["htp://hooks.example/social", "http://hooks..example/social",
+                                 "http://hooks.example:99999/social", "http://hooks example/social"])
+def test_a_bad_webhook_url_stops_the_run_before_anything_is_claimed(queue_url: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    queue = Queue(queue_url, workspace=tmp_path)
+    item_id = due_item(queue)
+    result = CliRunner().invoke(main, ["publish", "--due", "--to", "webhook", "--url", url, "--db", queue_url])
+    assert result.exit_code == 2 and "is not an http(s) URL" in result.output and "Traceback" not in result.output
+    assert queue.get(item_id).state == "scheduled"
+    assert [a["action"] for a in queue.audit_log(item_id)][-1] == "scheduled"
+
+
+def test_a_run_that_was_killed_is_found_by_the_next_one(queue: Queue, hook: Hook) -> None:
+    stuck = due_item(queue)
+    assert queue.claim_for_publishing(queue.get(stuck), "killed run")
+    with queue.store.transaction() as conn:
+        queue.store.update_item(conn, stuck, updated_at=datetime.now(UTC) - timedelta(minutes=16))
+    [report] = run(queue, hook)
+    assert (report.item, report.outcome) == (stuck, "needs_attention") and "never finished" in report.detail
+    assert queue.get(stuck).state == "needs_attention" and hook.received == []
+    assert run(queue, hook) == []
+
+
+def test_cli_approve_needs_the_revision_and_resolve_settles_an_item(queue_url: str, tmp_path: Path,
+                                                                    hook: Hook) -> None:
+    queue = Queue(queue_url, workspace=tmp_path)
+    draft = Draft("x", ["Planning beats guessing. Follow us."], provenance=Provenance(pillar_hash="cli"))
+    item = queue.add(draft, "p.md", "northwind-advisory")
+    queue.edit(item.id, ["Planning beats guessing, edited. Follow us."], "bob", base_revision=1)
+    runner = CliRunner()
+
+    def cli(*args: str) -> Any:
+        return runner.invoke(main, [*args, "--author", "ana", "--db", queue_url])
+
+    missing = cli("queue", "approve", str(item.id))
+    assert missing.exit_code == 2 and f"`workbench queue show {item.id}`" in missing.output
+    stale = cli("queue", "approve", str(item.id), "--revision", "1")
+    assert stale.exit_code == 2 and "is at revision 2; you reviewed revision 1" in stale.output
+    assert "--revision 2" in stale.output and queue.get(item.id).state == "in_review"
+    assert cli("queue", "approve", str(item.id), "--revision", "2").output == f"Item {item.id}: approved by ana.\n"
+    queue.set_schedule(item.id, datetime.now(UTC) - timedelta(minutes=1), "ana", pinned=True)
+    hook.script = ["502"]
+    run(queue, hook)
+    assert queue.get(item.id).state == "needs_attention"
+    for wrong in ([], ["--retry", "--fail", "x"]):
+        bad = cli("queue", "resolve", str(item.id), *wrong)
+        assert bad.exit_code == 2 and "one of --published URL, --retry, --fail REASON" in bad.output
+    retried = cli("queue", "resolve", str(item.id), "--retry")
+    assert retried.output == f"Item {item.id}: scheduled (resolved by ana).\n"
+    [report] = run(queue, hook)  # checked: not live, so it goes again, with the same key
+    assert report.outcome == "published" and len({r["key"] for r in hook.received}) == 1
+    refused = cli("queue", "resolve", str(item.id), "--fail", "duplicate")
+    assert refused.exit_code == 2 and "'published'" in refused.output
+    other = due_item(queue, "Another post. Follow us for weekly analysis.")
+    hook.script = ["504"]
+    run(queue, hook)
+    assert cli("queue", "resolve", str(other), "--published", "https://x.example/status/5").exit_code == 0
+    assert queue.get(other).external_id == "https://x.example/status/5"
+    [entry] = [a for a in queue.audit_log(other) if a["action"] == "resolved"]
+    assert entry["actor"] == "ana" and entry["detail"]["resolution"] == "published"

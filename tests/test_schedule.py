@@ -52,7 +52,7 @@ def approved(queue: Queue, platform: str = "linkedin", n: int = 1, promo: bool =
         draft = Draft(platform, [f"{text} ({i})"], cta=cta,
                       provenance=Provenance(pillar_hash=f"{platform}-{promo}-{i}-{text}"))
         item = queue.add(draft, "pillar.md", brand)
-        queue.approve(item.id, "ana")
+        queue.approve(item.id, "ana", 1)
         ids.append(item.id)
     return ids
 
@@ -158,7 +158,7 @@ def test_hootsuite_link_column_and_350_rows_a_file(queue: Queue) -> None:
     draft = Draft("x", ["Read the guide: https://e.example/g?utm_source=x"], cta=CTA("link", "Read the guide:",
                   "https://e.example/g?utm_source=x"), provenance=Provenance(pillar_hash="link"))
     item = queue.add(draft, "p", "b")
-    queue.approve(item.id, "ana")
+    queue.approve(item.id, "ana", 1)
     item = pin(queue, item.id, datetime(2027, 1, 1, 9, tzinfo=UTC), "ana")
     row = next(csv.reader(io.StringIO(export_hootsuite([item], ZoneInfo("UTC")).files[0][1])))
     assert row[1:] == ["Read the guide:", "https://e.example/g?utm_source=x"]
@@ -197,7 +197,7 @@ def test_import_with_aliases_and_preview(queue: Queue, tmp_path: Path) -> None:
     # the row's time is kept: once approved, planning schedules the item then, not in a slot
     linkedin = created[1]
     assert linkedin.pinned and linkedin.scheduled_at.isoformat() == "2026-12-01T09:30:00+00:00"
-    queue.approve(linkedin.id, "ana")
+    queue.approve(linkedin.id, "ana", 1)
     [placed] = plan(queue, ScheduleConfig(slots={"linkedin": ["Mon 08:00"]}), now=datetime(2026, 11, 22, tzinfo=UTC))
     assert placed.reason == "pinned" and queue.get(linkedin.id).scheduled_at == rows[1].when
 
@@ -230,7 +230,7 @@ def test_a_pinned_item_back_from_review_keeps_its_time(queue: Queue) -> None:
     queue.edit(item_id, ["Planning beats guessing, edited. Follow us for weekly analysis."], "bob",
                queue.get(item_id).revision)
     assert queue.get(item_id).state == "in_review"
-    queue.approve(item_id, "ana")
+    queue.approve(item_id, "ana", 2)
     config = ScheduleConfig(timezone="UTC", slots={"linkedin": ["Mon 09:00"]})
     [placed] = plan(queue, config, now=datetime(2026, 11, 22, tzinfo=UTC))
     assert placed.when == when and queue.get(item_id).scheduled_at == when and queue.get(item_id).state == "scheduled"

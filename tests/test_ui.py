@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.config import load_settings
+from workbench.drafts import Draft, Provenance
 from workbench.queue import Queue
 from workbench.ui import Calendar, Composer, ReviewQueue
 
@@ -119,6 +120,48 @@ def test_a_conflict_is_shown_and_kept(settings) -> None:  # noqa: ANN001
     assert queue.get(item_id).draft.parts == ["Ana's text. Follow us for more."]
 
 
+def test_approve_approves_the_revision_on_screen_and_nothing_newer(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue = Queue(queue_url, workspace=settings.workspace)
+    item = queue.add(Draft("x", ["Ana reads this. Follow us."], provenance=Provenance(pillar_hash="ui")), "p", "b")
+    ana = ReviewQueue(queue=queue, author="ana", settings=settings)
+    ana.select(item.id)  # revision 1 on her screen
+    Queue(queue_url, workspace=settings.workspace).edit(item.id, ["Bob saved this since. Follow us."], "bob", 1)
+    ana.approve_button.click()
+    assert "is at revision 2; you reviewed revision 1" in ana.status.value
+    assert queue.get(item.id).state == "in_review"
+    ana.select(item.id)  # she reads revision 2
+    ana.approve_button.click()
+    assert queue.get(item.id).state == "approved" and queue.get(item.id).approved_revision == 2
+
+
+def test_the_resolve_buttons_settle_an_item_needing_attention(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue = Queue(queue_url, workspace=settings.workspace)
+    ids = []
+    for n in range(3):
+        item = queue.add(Draft("x", [f"Post {n}. Follow us."], provenance=Provenance(pillar_hash=f"r{n}")), "p", "b")
+        queue.approve(item.id, "ana", 1)
+        assert queue.claim_for_publishing(queue.set_schedule(item.id, datetime.now(UTC), "ana"), "cron")
+        queue.finish_publishing(item.id, "needs_attention", "cron", "webhook", ["unknown outcome: 502"], error="502")
+        ids.append(item.id)
+    review = ReviewQueue(queue=queue, author="ana", settings=settings)
+    review.state.value = "needs_attention"
+    assert [v for _, v in review.items.options] == ids
+    review.select(ids[0])
+    review.resolve_text.value = "https://x.example/status/1"
+    review.live_button.click()
+    review.select(ids[1])
+    review.retry_button.click()
+    review.select(ids[2])
+    review.resolve_text.value = ""
+    review.fail_button.click()
+    assert "say why it failed" in review.status.value and queue.get(ids[2]).state == "needs_attention"
+    review.resolve_text.value = "posted by hand"
+    review.fail_button.click()
+    assert [queue.get(i).state for i in ids] == ["published", "scheduled", "failed"]
+    assert queue.get(ids[0]).external_id == "https://x.example/status/1"
+    assert queue.get(ids[2]).last_error == "posted by hand" and "resolved (fail) by ana" in review.status.value
+    assert all(queue.audit_log(i)[-1]["action"] == "resolved" for i in ids)
+
 def test_calendar_plans_moves_and_exports(settings, tmp_path: Path) -> None:  # noqa: ANN001
     c = Composer(settings, pillar=SAMPLE)
     c.platforms.value = ("linkedin", "x")
@@ -126,7 +169,7 @@ def test_calendar_plans_moves_and_exports(settings, tmp_path: Path) -> None:  # 
     c.send_to_queue()
     queue = settings.queue()
     for item in queue.list():
-        queue.approve(item.id, "ana")
+        queue.approve(item.id, "ana", item.revision)
     cal = Calendar(queue=queue, settings=settings, export_dir=tmp_path / "exports")
     cal.plan_button.click()
     assert "2 planned" in cal.status.value and len(cal.item.options) == 2

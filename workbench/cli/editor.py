@@ -7,7 +7,7 @@ import difflib
 import itertools
 import json
 import sys
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,11 +148,16 @@ def queue_comment(item_id: int, message: str, author: str | None, db: str | None
     click.echo(f"Item {item_id}: comment added.")
 
 
-def _decide(action: str, item_id: int, comment: str | None, author: str | None, db: str | None) -> None:
+def _decide(action: str, item_id: int, comment: str | None, author: str | None, db: str | None,
+            revision: int | None = None) -> None:
     settings, queue = _open(db)
     who = _author(settings, author)
     if action == "approve":
-        item = queue.approve(item_id, who)
+        if revision is None:
+            raise WorkbenchError("approving needs the revision you read.", field="--revision",
+                                 fix=f"see `workbench queue show {item_id}` for its text and revision, then "
+                                     "add --revision N.")
+        item = queue.approve(item_id, who, revision)
     elif action == "reject":
         item = queue.reject(item_id, who, comment)
     else:
@@ -162,11 +167,13 @@ def _decide(action: str, item_id: int, comment: str | None, author: str | None, 
 
 @queue_group.command("approve")
 @click.argument("item_id", type=int)
+@click.option("--revision", type=int, help="Required: the revision you read (see `show`); refused if the text "
+                                           "changed since.")
 @author_option
 @db_option
-def queue_approve(item_id: int, author: str | None, db: str | None) -> None:
-    """Approve an item (refused while it has platform problems)."""
-    _decide("approve", item_id, None, author, db)
+def queue_approve(item_id: int, revision: int | None, author: str | None, db: str | None) -> None:
+    """Approve the revision you read (refused while it has platform problems, or once a newer one is saved)."""
+    _decide("approve", item_id, None, author, db, revision)
 
 
 @queue_group.command("reject")
@@ -187,6 +194,31 @@ def queue_reject(item_id: int, comment: str | None, author: str | None, db: str 
 def queue_request_changes(item_id: int, comment: str, author: str | None, db: str | None) -> None:
     """Send an item back to its writer with a comment."""
     _decide("request", item_id, comment, author, db)
+
+
+@queue_group.command("resolve")
+@click.argument("item_id", type=int)
+@click.option("--published", "url", metavar="URL", help="It is live: where (a URL, or the platform's id).")
+@click.option("--retry", is_flag=True, help="It is not live: schedule it again (same idempotency key).")
+@click.option("--fail", "reason", metavar="REASON", help="Give up on it, saying why.")
+@author_option
+@db_option
+def queue_resolve(item_id: int, url: str | None, retry: bool, reason: str | None, author: str | None,
+                  db: str | None) -> None:
+    """Settle an item publishing could not (needs_attention, or failed): you checked whether it is live."""
+    if sum((url is not None, retry, reason is not None)) != 1:
+        raise WorkbenchError("say how to resolve it: one of --published URL, --retry, --fail REASON.",
+                             field="resolve", fix="check on the platform whether the post is live, then give "
+                                                  "one of them.")
+    settings, queue = _open(db)
+    who = _author(settings, author)
+    if url is not None:
+        item = queue.resolve_published(item_id, who, url)
+    elif retry:
+        item = queue.resolve_retry(item_id, who)
+    else:
+        item = queue.resolve_failed(item_id, who, reason or "")
+    click.echo(f"Item {item.id}: {item.state} (resolved by {who}).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,10 +353,13 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
 @click.option("--secret-env", help="Environment variable holding the webhook's HMAC secret "
                                    "[default: WORKBENCH_WEBHOOK_SECRET].")
 @click.option("--retries", type=int, default=3, show_default=True)
+@click.option("--stale-after", type=click.IntRange(min=1), default=15, show_default=True, metavar="MINUTES",
+              help="An item still publishing after this long was left by a run that stopped: it goes to "
+                   "needs_attention (see `queue resolve`).")
 @author_option
 @db_option
 def publish_cmd(due: bool, dry_run: bool, target: str | None, folder: Path | None, url: str | None,
-                secret_env: str | None, retries: int, author: str | None, db: str | None) -> None:
+                secret_env: str | None, retries: int, stale_after: int, author: str | None, db: str | None) -> None:
     """Publish scheduled items whose time has come, each at most once, each to the publisher routed for its
     platform and brand."""
     from ..publish import Router, publish_due
@@ -334,7 +369,8 @@ def publish_cmd(due: bool, dry_run: bool, target: str | None, folder: Path | Non
                                             "webhook": {"url": url, "secret_env": secret_env}}
     router = Router(settings.file.publish, settings.platforms(),
                     lambda name: settings.publisher_options(name, overrides.get(name)), override=target)
-    reports = publish_due(queue, router, _author(settings, author), retries=retries, dry_run=dry_run)
+    reports = publish_due(queue, router, _author(settings, author), retries=retries, dry_run=dry_run,
+                          stale_after=timedelta(minutes=stale_after))
     table = Table("item", "platform", "publisher", "outcome", "detail", title="publish")
     for r in reports:
         table.add_row(str(r.item), r.platform, r.publisher, r.outcome, r.detail)

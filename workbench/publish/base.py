@@ -1,11 +1,17 @@
 """What every publisher shares: the interface, the three ways a publish can fail, the outcome of an item,
 and the payload that goes out.
 
-A publisher raises `Retryable` when the post certainly did not go out (rate limit, refused connection,
-a timeout before the request was sent): it is retried with backoff. It raises `UnknownOutcome` when the
-request may have gone out (the connection dropped after sending, a read timeout): the item goes to
-`needs_attention` for a person and is never retried blindly. Any other `PublishError` is a refusal for
-good. A publisher classifies its failures into these once; `publish_due` only reads the class.
+A publisher raises `Retryable` only when the post certainly did not go out (a refused connection, a
+rate limit, an answer that says it was not processed): it is retried with backoff. It raises
+`UnknownOutcome` when the post may be live (the connection dropped after sending, a read timeout, a
+gateway's 502 or 504, anything it cannot read): the item goes to `needs_attention` for a person and is
+never retried blindly. Any other `PublishError` is a refusal for good. When in doubt, `UnknownOutcome`:
+a post sent twice cannot be taken back, a post held for a person can still go out. A publisher
+classifies its failures into these once; `publish_due` only reads the class.
+
+The idempotency key a publisher is given is the queue's (`Queue.idempotency_key`): the workspace's id,
+the item and its approved revision, so a receiver that honours it drops a repeat of this very post and
+nothing else (another team's item 1, or the same item after an edit).
 """
 
 from __future__ import annotations
@@ -23,7 +29,11 @@ class PublishError(WorkbenchError):
 
 
 class Retryable(PublishError):
-    """Nothing went out: trying again is safe."""
+    """Nothing went out: trying again is safe (after `retry_after` seconds, when the receiver said)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UnknownOutcome(PublishError):
@@ -48,6 +58,7 @@ class PublishOutcome(StrEnum):
 class Published:
     external_id: str
     url: str | None = None
+    note: str | None = None  # something a person may want to know (an answer that carried no id)
 
 
 class Publisher(Protocol):
@@ -56,10 +67,6 @@ class Publisher(Protocol):
     name: str
 
     def publish(self, item: Item, key: str) -> Published: ...
-
-
-def idempotency_key(item: Item) -> str:
-    return item.idempotency_key or f"wb-{item.id}-r{item.revision}"
 
 
 def payload(item: Item, key: str) -> dict[str, Any]:

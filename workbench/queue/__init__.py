@@ -4,7 +4,9 @@ The queue guards its own rules (`rules.py`): every text that comes in, added or 
 with the workspace's platform catalogue and scored with the brand's voice, and nothing with a
 platform problem is approved. An edit names the revision the editor started from; if someone saved
 in between, the edit is refused with `EditConflict`, nothing is overwritten, and the refused text is
-kept in `conflicts`. SQL lives in `store.py`, the schema's history in `migrations.py`.
+kept in `conflicts`. An approval names the revision the reviewer read and is refused if the text
+changed since; publishing takes an item only while that approved revision is its text and its time has
+come, in one UPDATE. SQL lives in `store.py`, the schema's history in `migrations.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +26,16 @@ from sqlalchemy import Connection, Engine, text
 from ..drafts import Draft, Problem
 from ..platforms import PlatformSpec, registry
 from . import migrations, rules
-from .rules import EditConflict, ItemState, QueueError, TransitionError
+from .rules import EditConflict, ItemState, QueueError, Resolution, StaleRevision, TransitionError
 from .store import Item, Revision, Store, default_url, now_utc
 
-__all__ = ["STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError", "Revision",
-           "TransitionError", "default_url", "now_utc"]
+__all__ = ["STALE_PUBLISHING", "STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError", "Resolution",
+           "Revision", "StaleRevision", "TransitionError", "default_url", "now_utc"]
 
 STATES = tuple(ItemState)
+# an item publishing longer than this was left by a run that stopped (killed, the machine went down): one
+# item's delivery, retries included, takes far less
+STALE_PUBLISHING = timedelta(minutes=15)
 
 # the key of PostgreSQL's advisory lock around migrations (any constant; "wb-migr" in ASCII)
 _MIGRATION_LOCK = 0x77622D6D69677200
@@ -99,6 +105,16 @@ class Queue:
 
     # -- reading ------------------------------------------------------------------------------
 
+    @cached_property
+    def workspace_id(self) -> str:
+        """This queue's own id, made once when its database was created (in every idempotency key)."""
+        return self.store.workspace_id()
+
+    def idempotency_key(self, item: Item) -> str:
+        """Workspace, item and approved revision: a receiver drops a repeat of this very post, and only that."""
+        revision = item.approved_revision if item.approved_revision is not None else item.revision
+        return f"wb-{self.workspace_id}-{item.id}-r{revision}"
+
     def get(self, item_id: int) -> Item:
         item = self.store.item(item_id)
         if item is None:
@@ -155,15 +171,18 @@ class Queue:
             self.store.log(conn, item_id, author, "created", state=start, platform=checked.platform, pillar=pillar)
         return self.get(item_id)
 
-    def _set_state(self, conn: Connection, item: Item, new: str, actor: str, **detail: Any) -> None:
+    def _set_state(self, conn: Connection, item: Item, new: str, actor: str, action: str | None = None,
+                   **detail: Any) -> None:
         target = rules.require_transition(item.id, item.state, new)
         if not self.store.swap_state(conn, item.id, item.state, target):
-            raise QueueError(f"item {item.id} changed state while you were working on it.", field="state",
-                             fix="reload it and try again.")
-        action = "submitted" if target is ItemState.IN_REVIEW else target.value
+            raise _changed(item.id)
+        action = action or ("submitted" if target is ItemState.IN_REVIEW else target.value)
         self.store.log(conn, item.id, actor, action, **{"from": item.state}, **detail)
 
     def transition(self, item_id: int, new: str, actor: str, comment: str | None = None) -> Item:
+        if new == ItemState.APPROVED:
+            raise TransitionError("an approval names the revision it approves.", field="revision",
+                                  fix="call approve(item_id, author, revision).")
         item = self.get(item_id)
         rules.require_transition(item_id, item.state, new, item.blocking)
         with self.store.transaction() as conn:
@@ -172,8 +191,22 @@ class Queue:
                 self.store.insert_comment(conn, item_id, actor, comment)
         return self.get(item_id)
 
-    def approve(self, item_id: int, author: str) -> Item:
-        return self.transition(item_id, ItemState.APPROVED, author)
+    def approve(self, item_id: int, author: str, revision: int) -> Item:
+        """Approve the text of `revision`, the one the reviewer read; refused (`StaleRevision`) when an edit
+        saved a newer one, checked in the same UPDATE that approves, so an edit racing it cannot slip in."""
+        item = self.get(item_id)
+        if item.revision != revision:
+            raise StaleRevision(item_id, revision, item.revision)
+        rules.require_transition(item_id, item.state, ItemState.APPROVED, item.blocking)
+        with self.store.transaction() as conn:
+            if not self.store.approve(conn, item_id, item.state, revision):
+                now = self.store.item(item_id, conn)
+                if now is not None and now.revision != revision:
+                    raise StaleRevision(item_id, revision, now.revision)
+                raise _changed(item_id)
+            self.store.log(conn, item_id, author, ItemState.APPROVED.value, **{"from": item.state},
+                           revision=revision)
+        return self.get(item_id)
 
     def reject(self, item_id: int, author: str, comment: str | None = None) -> Item:
         return self.transition(item_id, ItemState.REJECTED, author, comment)
@@ -202,7 +235,8 @@ class Queue:
         now = now_utc()
         conflict: tuple[int, int] | None = None
         with self.store.transaction() as conn:
-            if not self.store.swap_revision(conn, item_id, base_revision, draft, now):
+            if not self.store.swap_revision(conn, item_id, base_revision, draft, now, rules.EDITABLE):
+                rules.require_editable(item_id, self.store.state(conn, item_id))  # taken for publishing since
                 current = self.store.current_revision(conn, item_id)
                 self.store.insert_conflict(conn, item_id, author, base_revision, current, draft, now)
                 self.store.log(conn, item_id, author, "conflict", base_revision=base_revision,
@@ -212,11 +246,13 @@ class Queue:
                 new_number = base_revision + 1
                 self.store.insert_revision(conn, item_id, new_number, author, draft, now)
                 self.store.log(conn, item_id, author, "edited", revision=new_number, problems=len(draft.problems))
-                if item.state in rules.REVIEW_AGAIN_AFTER_EDIT:
-                    item_now = self.store.item(item_id, conn)
-                    assert item_now is not None
+                # the state as it is now, read after the UPDATE above took the row: an approval that landed
+                # since `item` was read approved the old text, and this new one goes back to review
+                item_now = self.store.item(item_id, conn)
+                assert item_now is not None
+                if item_now.state in rules.REVIEW_AGAIN_AFTER_EDIT:
                     self._set_state(conn, item_now, ItemState.IN_REVIEW, author, reason="edited")
-                    if not item.pinned:  # a time a person pinned stays; planning chooses again
+                    if not item_now.pinned:  # a time a person pinned stays; planning chooses again
                         self.store.update_item(conn, item_id, scheduled_at=None)
         if conflict:
             theirs = self.get(item_id).draft.parts
@@ -228,7 +264,7 @@ class Queue:
     def set_schedule(self, item_id: int, when: datetime, actor: str, pinned: bool = False) -> Item:
         item = self.get(item_id)
         when = when.astimezone(UTC)
-        key = item.idempotency_key or f"wb-{item.id}-r{item.revision}"
+        key = self.idempotency_key(item)
         with self.store.transaction() as conn:
             if item.state is ItemState.APPROVED:
                 self._set_state(conn, item, ItemState.SCHEDULED, actor, at=when.isoformat(), pinned=pinned)
@@ -253,26 +289,93 @@ class Queue:
             self.store.log(conn, item_id, actor, "time requested", at=when.isoformat())
         return self.get(item_id)
 
-    def claim_for_publishing(self, item: Item, actor: str) -> bool:
-        """Atomically take a scheduled item: a second publisher running at once gets False."""
+    def claim_for_publishing(self, item: Item, actor: str, now: datetime | None = None) -> bool:
+        """Take a due item to publish `item` as read: False when a second publisher took it, or since it was
+        read it was edited, re-approved at another revision, moved later or unscheduled. One UPDATE checks the
+        state, that `item.revision` is both the current and the approved revision, and the time."""
+        moment = (now or now_utc()).astimezone(UTC)
+        key = self.idempotency_key(item)
         with self.store.transaction() as conn:
-            taken = self.store.swap_state(conn, item.id, ItemState.SCHEDULED, ItemState.PUBLISHING)
+            taken = self.store.claim(conn, item.id, item.revision, moment, key)
             if taken:
-                self.store.log(conn, item.id, actor, "publishing", key=item.idempotency_key)
+                self.store.log(conn, item.id, actor, "publishing", key=key, revision=item.revision)
             return taken
+
+    def recover_stale(self, actor: str, older_than: timedelta = STALE_PUBLISHING) -> builtins.list[Item]:
+        """Items left `publishing` longer than `older_than` (a run that was killed) go to needs_attention: the
+        post may or may not be live, so a person decides (`resolve`)."""
+        before = now_utc() - older_than
+        recovered = []
+        with self.store.transaction() as conn:
+            for item_id in self.store.publishing_since(conn, before):
+                if self.store.swap_stale(conn, item_id, before):
+                    error = (f"publishing since before {before:%Y-%m-%d %H:%M} UTC and never finished: the run "
+                             "stopped; check whether the post is live, then resolve it")
+                    self.store.update_item(conn, item_id, last_error=error)
+                    self.store.log(conn, item_id, actor, ItemState.NEEDS_ATTENTION.value,
+                                   **{"from": ItemState.PUBLISHING}, error=error)
+                    recovered.append(item_id)
+        return [self.get(i) for i in recovered]
 
     def finish_publishing(self, item_id: int, outcome: str, actor: str, publisher: str,
                           attempts: builtins.list[str], external_id: str | None = None,
                           error: str | None = None) -> Item:
-        """Record how publishing ended (`outcome`: published, failed or needs_attention) and every attempt."""
-        item = self.get(item_id)
+        """Record how publishing ended (`outcome`: published, failed or needs_attention) and every attempt.
+
+        An item that is no longer `publishing` (recovered as stale, then perhaps resolved by a person) keeps
+        its state: the late outcome is recorded beside it for that person."""
         with self.store.transaction() as conn:
+            item = self.store.item(item_id, conn)
+            if item is None:
+                raise QueueError(f"no item {item_id} in the queue.", field="id")
             for n, detail in enumerate(attempts, 1):
                 self.store.insert_attempt(conn, item_id, n, publisher, outcome if n == len(attempts) else "retry",
                                           detail)
-            self._set_state(conn, item, outcome, actor, publisher=publisher, error=error, external_id=external_id)
-            values: dict[str, Any] = {"last_error": error}
-            if outcome == ItemState.PUBLISHED:
-                values.update(published_at=now_utc(), external_id=external_id)
-            self.store.update_item(conn, item_id, **values)
+            if item.state is not ItemState.PUBLISHING:
+                self.store.log(conn, item_id, actor, "late outcome", outcome=outcome, state=item.state,
+                               publisher=publisher, error=error, external_id=external_id)
+                self.store.update_item(conn, item_id, last_error=f"a publish run that was given up on ended "
+                                                                 f"'{outcome}' late: {error or external_id}")
+            else:
+                self._set_state(conn, item, outcome, actor, publisher=publisher, error=error,
+                                external_id=external_id)
+                values: dict[str, Any] = {"last_error": error}
+                if outcome == ItemState.PUBLISHED:
+                    values.update(published_at=now_utc(), external_id=external_id)
+                self.store.update_item(conn, item_id, **values)
         return self.get(item_id)
+
+    # -- settling what publishing could not ------------------------------------------------------
+
+    def resolve_published(self, item_id: int, actor: str, url: str) -> Item:
+        """A person checked: the post is live at `url` (or under that id)."""
+        if not url.strip():
+            raise QueueError("say where the post is live.", field="published",
+                             fix="pass its URL (or the platform's id for it).")
+        return self._resolve(item_id, actor, Resolution.PUBLISHED, published_at=now_utc(), external_id=url.strip(),
+                             last_error=None)
+
+    def resolve_retry(self, item_id: int, actor: str) -> Item:
+        """A person checked: the post is not live; it goes back to `scheduled`, with the same idempotency key,
+        and the next `publish --due` sends it (at once when its time has passed)."""
+        return self._resolve(item_id, actor, Resolution.RETRY, last_error=None)
+
+    def resolve_failed(self, item_id: int, actor: str, reason: str) -> Item:
+        """A person gives up on this post, saying why."""
+        if not reason.strip():
+            raise QueueError("say why it failed.", field="fail", fix="pass a reason, e.g. --fail 'posted by hand'.")
+        return self._resolve(item_id, actor, Resolution.FAIL, last_error=reason.strip())
+
+    def _resolve(self, item_id: int, actor: str, resolution: Resolution, **values: Any) -> Item:
+        item = self.get(item_id)
+        target = rules.require_resolvable(item_id, item.state, resolution)
+        with self.store.transaction() as conn:
+            self._set_state(conn, item, target, actor, action="resolved", resolution=resolution, to=target,
+                            **{k: v for k, v in values.items() if k in ("external_id", "last_error")})
+            self.store.update_item(conn, item_id, updated_at=now_utc(), **values)
+        return self.get(item_id)
+
+
+def _changed(item_id: int) -> QueueError:
+    return QueueError(f"item {item_id} changed state while you were working on it.", field="state",
+                      fix="reload it and try again.")

@@ -5,11 +5,12 @@ Each step writes out its own DDL as it was the day it shipped. The tables the qu
 created before the change would end up with a different schema than a new one.
 
 `schema_migrations` records the version and name of every step applied, in databases already out
-there: never renumber, rename or edit a step; append a new one (`m003_...`) instead.
+there: never renumber, rename or edit a step; append a new one (`m005_...`) instead.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -148,6 +149,29 @@ def m002_schedule_and_publish(conn: Connection) -> None:
           Column("outcome", String(30), nullable=False),
           Column("detail", Text, nullable=False),
           Column("created_at", DateTime(timezone=True), nullable=False)).create(conn)
+
+
+@migration("approved revision")
+def m003_approved_revision(conn: Connection) -> None:
+    """The revision a reviewer approved, so publishing sends that text and nothing newer.
+
+    Items already approved or further along were approved at their current revision (an edit sent them back
+    to review), so they keep it; the rest get theirs when someone approves them."""
+    conn.exec_driver_sql("ALTER TABLE items ADD COLUMN approved_revision INTEGER")
+    conn.exec_driver_sql("UPDATE items SET approved_revision = current_revision WHERE state IN "
+                         "('approved', 'scheduled', 'publishing', 'published', 'failed', 'needs_attention')")
+
+
+@migration("workspace id")
+def m004_workspace_id(conn: Connection) -> None:
+    """One id for this queue, made once: it goes into every idempotency key, so two teams' item 1 differ."""
+    md = MetaData()
+    workspace = Table("workspace", md,
+                      Column("id", Integer, primary_key=True, autoincrement=False),
+                      Column("uuid", String(36), nullable=False),
+                      Column("created_at", DateTime(timezone=True), nullable=False))
+    workspace.create(conn)
+    conn.execute(insert(workspace).values(id=1, uuid=str(uuid.uuid4()), created_at=datetime.now(UTC)))
 
 
 def migrate(transaction: Callable[[], AbstractContextManager[Connection]]) -> list[int]:

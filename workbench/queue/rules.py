@@ -39,6 +39,17 @@ class EditConflict(QueueError):
                              f"--base-revision {current}.")
 
 
+class StaleRevision(QueueError):
+    """The revision a reviewer saw is no longer the item's text: approving it would approve text nobody read."""
+
+    def __init__(self, item_id: int, revision: int, current: int) -> None:
+        self.item_id, self.revision, self.current = item_id, revision, current
+        super().__init__(f"item {item_id} is at revision {current}; you reviewed revision {revision}, so nothing "
+                         "was approved.", field="revision",
+                         fix=f"read revision {current} (`workbench queue show {item_id}`), then approve it with "
+                             f"--revision {current}.")
+
+
 class ItemState(StrEnum):
     """Where an item is between the first draft and the published post (stored by value)."""
 
@@ -63,7 +74,7 @@ TRANSITIONS: dict[ItemState, frozenset[ItemState]] = {
     S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW}),
     S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW}),
     S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.NEEDS_ATTENTION}),
-    S.FAILED: frozenset({S.SCHEDULED, S.IN_REVIEW}),
+    S.FAILED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.PUBLISHED}),
     S.NEEDS_ATTENTION: frozenset({S.PUBLISHED, S.SCHEDULED, S.FAILED}),
     S.PUBLISHED: frozenset(),
 }
@@ -72,6 +83,20 @@ ENTRY = frozenset({S.DRAFT, S.IN_REVIEW})
 EDITABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.FAILED})
 # a text that changes in these goes back to review: what was approved is no longer what would post
 REVIEW_AGAIN_AFTER_EDIT = EDITABLE - {S.IN_REVIEW}
+
+
+class Resolution(StrEnum):
+    """How a person settles an item publishing could not: it is live, send it again, or it failed for good."""
+
+    PUBLISHED = "published"
+    RETRY = "retry"
+    FAIL = "fail"
+
+
+RESOLVES: dict[Resolution, ItemState] = {Resolution.PUBLISHED: S.PUBLISHED, Resolution.RETRY: S.SCHEDULED,
+                                         Resolution.FAIL: S.FAILED}
+# a person settles these; `publishing` is left to its run (or recovered to needs_attention once it is stale)
+RESOLVABLE = frozenset({S.NEEDS_ATTENTION, S.FAILED})
 # once publishing has begun (or the item is rejected) its posting time is history
 TIME_FIXED = frozenset({S.PUBLISHING, S.PUBLISHED, S.REJECTED})
 
@@ -111,6 +136,20 @@ def require_transition(item_id: int, current: ItemState, new: str, blocking: Seq
         raise TransitionError(f"item {item_id} is '{current}'; it cannot become '{new}'.", field="state",
                               fix=f"from '{current}' it can become: {names}.")
     return ItemState(new)
+
+
+def require_resolvable(item_id: int, current: ItemState, resolution: Resolution) -> ItemState:
+    """The state `resolution` moves the item to, when a person may settle an item in `current` that way."""
+    target = RESOLVES[resolution]
+    if current is S.PUBLISHING:
+        raise TransitionError(f"item {item_id} is being published right now.", field="state",
+                              fix="wait for that run; if it stopped, the next `workbench publish --due` moves the "
+                                  "item to needs_attention once it has been publishing too long.")
+    if current not in RESOLVABLE or target not in TRANSITIONS[current]:
+        raise TransitionError(f"item {item_id} is '{current}'; only items needing attention (or failed) are "
+                              f"resolved, and a '{current}' item cannot become '{target}'.", field="state",
+                              fix=f"see `workbench queue show {item_id}`.")
+    return target
 
 
 def require_editable(item_id: int, current: ItemState) -> None:

@@ -12,7 +12,7 @@ revision, its state change, its audit entry) land together or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,7 +69,8 @@ items = Table("items", metadata,
               Column("idempotency_key", String(80), nullable=True, unique=True),
               Column("published_at", DateTime(timezone=True), nullable=True),
               Column("external_id", Text, nullable=True),
-              Column("last_error", Text, nullable=True))
+              Column("last_error", Text, nullable=True),
+              Column("approved_revision", Integer, nullable=True))
 revisions = Table("revisions", metadata,
                   Column("id", Integer, primary_key=True, autoincrement=True),
                   Column("item_id", Integer, ForeignKey("items.id"), nullable=False, index=True),
@@ -112,6 +113,11 @@ publish_attempts = Table("publish_attempts", metadata,
                          Column("detail", Text, nullable=False),
                          Column("created_at", DateTime(timezone=True), nullable=False))
 
+workspace = Table("workspace", metadata,
+                  Column("id", Integer, primary_key=True, autoincrement=False),
+                  Column("uuid", String(36), nullable=False),
+                  Column("created_at", DateTime(timezone=True), nullable=False))
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
@@ -153,6 +159,7 @@ class Item:
     published_at: datetime | None = None
     external_id: str | None = None
     last_error: str | None = None
+    approved_revision: int | None = None  # the revision a reviewer approved: what publishing may send
 
     @property
     def text(self) -> str:
@@ -183,7 +190,7 @@ def _item(row: Row[Any]) -> Item:
                 created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
                 scheduled_at=_maybe_aware(row.scheduled_at), pinned=bool(row.pinned),
                 idempotency_key=row.idempotency_key, published_at=_maybe_aware(row.published_at),
-                external_id=row.external_id, last_error=row.last_error)
+                external_id=row.external_id, last_error=row.last_error, approved_revision=row.approved_revision)
 
 
 def _connect(url: str) -> Engine:
@@ -237,6 +244,11 @@ class Store:
             return migrations.recorded(conn)
 
     # -- reading ------------------------------------------------------------------------------
+
+    def workspace_id(self) -> str:
+        """The id migration 4 made for this queue database, once."""
+        with self._read() as conn:
+            return str(conn.execute(select(workspace.c.uuid).where(workspace.c.id == 1)).scalar_one())
 
     def item(self, item_id: int, conn: Connection | None = None) -> Item | None:
         """The item as it is now; inside a transaction with its `conn`."""
@@ -332,13 +344,20 @@ class Store:
                                               problems=[p.to_dict() for p in draft.problems], score=draft.score))
 
     @staticmethod
-    def swap_revision(conn: Connection, item_id: int, base: int, draft: Draft, now: datetime) -> bool:
-        """Make `draft` revision base + 1, only if the item is still at `base` (the edit conflict check)."""
-        result = conn.execute(update(items).where(items.c.id == item_id, items.c.current_revision == base)
+    def swap_revision(conn: Connection, item_id: int, base: int, draft: Draft, now: datetime,
+                      editable: Iterable[ItemState]) -> bool:
+        """Make `draft` revision base + 1, only if the item is still at `base` (the edit conflict check) and in
+        an `editable` state (not taken for publishing meanwhile)."""
+        result = conn.execute(update(items).where(items.c.id == item_id, items.c.current_revision == base,
+                                                  items.c.state.in_([s.value for s in editable]))
                               .values(current_revision=base + 1, draft=draft.to_dict(),
                                       score=(draft.score or {}).get("overall"), problems=len(draft.problems),
                                       updated_at=now))
         return result.rowcount == 1
+
+    @staticmethod
+    def state(conn: Connection, item_id: int) -> ItemState:
+        return ItemState(conn.execute(select(items.c.state).where(items.c.id == item_id)).scalar_one())
 
     @staticmethod
     def current_revision(conn: Connection, item_id: int) -> int:
@@ -356,6 +375,43 @@ class Store:
         """Move the item from `old` to `new`, only if it is still `old` (two people acting at once)."""
         result = conn.execute(update(items).where(items.c.id == item_id, items.c.state == old.value)
                               .values(state=new.value, updated_at=now_utc()))
+        return result.rowcount == 1
+
+    @staticmethod
+    def approve(conn: Connection, item_id: int, old: ItemState, revision: int) -> bool:
+        """Approve `revision`, only if the item is still `old` and `revision` is still its text: an edit saved
+        in between makes this change nothing."""
+        result = conn.execute(update(items).where(items.c.id == item_id, items.c.state == old.value,
+                                                  items.c.current_revision == revision)
+                              .values(state=ItemState.APPROVED.value, approved_revision=revision,
+                                      updated_at=now_utc()))
+        return result.rowcount == 1
+
+    @staticmethod
+    def claim(conn: Connection, item_id: int, revision: int, moment: datetime, key: str) -> bool:
+        """Take the item for publishing, only if it is scheduled, due at `moment`, and `revision` (the text the
+        publisher holds) is both its current and its approved revision: one statement, so nothing slips in."""
+        result = conn.execute(update(items).where(items.c.id == item_id, items.c.state == ItemState.SCHEDULED.value,
+                                                  items.c.current_revision == revision,
+                                                  items.c.approved_revision == revision,
+                                                  items.c.scheduled_at <= moment)
+                              .values(state=ItemState.PUBLISHING.value, idempotency_key=key, updated_at=now_utc()))
+        return result.rowcount == 1
+
+    @staticmethod
+    def publishing_since(conn: Connection, before: datetime) -> list[int]:
+        """Items taken for publishing before `before` and not finished since."""
+        rows = conn.execute(select(items.c.id).where(items.c.state == ItemState.PUBLISHING.value,
+                                                     items.c.updated_at < before).order_by(items.c.id))
+        return [int(r.id) for r in rows]
+
+    @staticmethod
+    def swap_stale(conn: Connection, item_id: int, before: datetime) -> bool:
+        """Move an item publishing since before `before` to needs_attention, only if it still is."""
+        result = conn.execute(update(items).where(items.c.id == item_id,
+                                                  items.c.state == ItemState.PUBLISHING.value,
+                                                  items.c.updated_at < before)
+                              .values(state=ItemState.NEEDS_ATTENTION.value, updated_at=now_utc()))
         return result.rowcount == 1
 
     @staticmethod

@@ -21,7 +21,7 @@ from ..engines import engine_names, get_engine
 from ..errors import WorkbenchError
 from ..pillar import load_pillar
 from ..platforms import PlatformSpec, validate
-from ..queue import Item, ItemState, Queue
+from ..queue import Item, ItemState, Queue, Resolution
 from ..repurpose import queue_drafts, repurpose
 from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
@@ -163,6 +163,11 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.approve_button = w.Button(description="Approve", button_style="success", icon="check")
         self.changes_button = w.Button(description="Request changes", button_style="warning")
         self.reject_button = w.Button(description="Reject", button_style="danger", icon="times")
+        # settling an item publishing could not (needs_attention, failed), once you checked the platform
+        self.resolve_text = w.Text(description="Resolve", placeholder="post URL if live, or why it failed")
+        self.live_button = w.Button(description="It is live")
+        self.retry_button = w.Button(description="Not live: send again")
+        self.fail_button = w.Button(description="Mark failed")
         self.current: Item | None = None
         for control in (self.state, self.platform, self.brand, self.min_score):
             control.observe(lambda _: self.refresh(), names="value")
@@ -171,10 +176,14 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.approve_button.on_click(lambda _: self.approve())
         self.changes_button.on_click(lambda _: self.request_changes(self.comment.value))
         self.reject_button.on_click(lambda _: self.reject())
+        self.live_button.on_click(lambda _: self.resolve(Resolution.PUBLISHED, self.resolve_text.value))
+        self.retry_button.on_click(lambda _: self.resolve(Resolution.RETRY))
+        self.fail_button.on_click(lambda _: self.resolve(Resolution.FAIL, self.resolve_text.value))
         filters = w.HBox([self.state, self.platform, self.brand, self.min_score])
         actions = w.HBox([self.approve_button, self.changes_button, self.reject_button])
+        resolve = w.HBox([self.resolve_text, self.live_button, self.retry_button, self.fail_button])
         super().__init__([filters, self.items, self.author, self.detail, self.editor, self.save_button,
-                          self.comment, actions, self.status, self.history])
+                          self.comment, actions, resolve, self.status, self.history])
         self.refresh()
 
     def refresh(self) -> list[Item]:
@@ -237,7 +246,18 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return item
 
     def approve(self) -> Item | None:
-        return self._act("approved", lambda current: self.queue.approve(current.id, self.author.value))
+        """Approves the revision on screen: refused if someone saved a newer one since it was shown."""
+        return self._act("approved", lambda current: self.queue.approve(current.id, self.author.value,
+                                                                        current.revision))
+
+    def resolve(self, resolution: Resolution, text: str = "") -> Item | None:
+        """Settle the selected item: live at `text` (its URL), send it again, or failed because of `text`."""
+        author = self.author.value
+        actions: dict[Resolution, Callable[[Item], Item]] = {
+            Resolution.PUBLISHED: lambda current: self.queue.resolve_published(current.id, author, text),
+            Resolution.RETRY: lambda current: self.queue.resolve_retry(current.id, author),
+            Resolution.FAIL: lambda current: self.queue.resolve_failed(current.id, author, text)}
+        return self._act(f"resolved ({resolution})", actions[resolution])
 
     def reject(self) -> Item | None:
         return self._act("rejected", lambda current: self.queue.reject(current.id, self.author.value,
