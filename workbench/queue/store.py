@@ -236,8 +236,6 @@ class Store:
             raise QueueError(f"the queue database is not available: {str(exc.orig)[:200]}.", path=self.url,
                              fix="check the database URL, or that no other program holds the SQLite file.") from None
 
-    def migrate(self) -> list[int]:
-        return migrations.migrate(self.transaction)
 
     def migrations(self) -> list[tuple[int, str]]:
         with self._read() as conn:
