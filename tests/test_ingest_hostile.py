@@ -1,0 +1,109 @@
+"""Ingest under hostile input (issue 11): shapes that made sentence splitting quadratic, and the fast path
+that keeps pysbd's own sentences.
+
+Pathological cases run in a fresh interpreter with a time limit and a memory cap, so the old behaviour
+(minutes, gigabytes) fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pysbd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.text import MAX_SENTENCE, SentenceSplitter, _merge_orphans, mask_urls
+
+MEMORY_CAP = 4 << 30
+
+
+def run_isolated(code: str, *args: str, timeout: float = 120) -> str:
+    """Run `code` in a fresh interpreter (4 GiB address space, `timeout` seconds); its stdout."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    try:
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
+                              timeout=timeout, preexec_fn=cap)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"did not finish in {timeout:.0f} s")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+LOAD_AND_REPORT = """
+    import sys
+    from workbench.errors import WorkbenchError
+    from workbench.pillar import load_pillar
+    try:
+        p = load_pillar(sys.argv[1])
+    except WorkbenchError as exc:
+        print("ERROR", type(exc).__name__, exc)
+    else:
+        print("OK", len(p.sentences), max(len(s.text) for s in p.sentences))
+"""
+
+# --- item 7: ingest is linear in the file's size --------------------------------------------------------
+
+WORDS = ("the plan in no etc vs al fig inc ltd co st dr mr art ext p pp team content growth we a an of to "
+         "ship build week month data reach share").split()
+
+
+def test_a_2mb_line_without_punctuation_loads_in_bounded_time(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    path = tmp_path / "one-line.txt"
+    path.write_text("Title\n" + " ".join(rng.choice(WORDS) for _ in range(500_000))[:2_000_000] + "\n")
+    out = run_isolated(LOAD_AND_REPORT, str(path), timeout=120)  # was 16 s for 100 KB, 266 s for 500 KB
+    status, count, longest = out.split()
+    assert status == "OK" and int(count) >= 2_000_000 // MAX_SENTENCE and int(longest) <= MAX_SENTENCE
+
+
+def _pysbd_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans as pysbd alone gives them (the splitter before this issue)."""
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    spans = []
+    for seg in segmenter.segment(mask_urls(text)):
+        start, end = seg.start, seg.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return _merge_orphans(text, spans)
+
+
+PROSE_TOKENS = st.one_of(
+    st.sampled_from("the plan team We It I Dr Mr Yahoo NASA don't it's 3 42 2024 growth content said".split()),
+    st.sampled_from(["e.g.", "i.e.", "U.S.", "3.5%", "p.m.", "Fig.", "No.", "etc.", "vs.", "a)", "(b)", "1.", "2.",
+                     "--", "http://x.com/a.b?c=1", "www.ex.com.", "\n", "'tis", "J."]),
+    st.builds(lambda o, w: o[0] + " ".join(w) + o[1], st.sampled_from(['""', "“”", "()", "[]", "‘’"]),
+              st.lists(st.sampled_from("Go now. Stop it! why? the end.".split()), min_size=1, max_size=5)),
+)
+PUNCT = st.sampled_from(["", "", "", ".", ".", "!", "?", ",", ";", ":", "...", "…", "?!", '."', ".)"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(PROSE_TOKENS, PUNCT, st.booleans()), min_size=1, max_size=60))
+def test_the_fast_path_gives_pysbds_own_sentences(tokens: list[tuple[str, str, bool]]) -> None:
+    """Boundaries cut before pysbd, and pieces that skip it, change nothing: a text of one window splits
+    exactly as pysbd alone splits it."""
+    text = " ".join((word.capitalize() if cap else word) + punct for word, punct, cap in tokens)
+    assert SentenceSplitter().spans(text) == _pysbd_spans(text)
+
+
+def test_past_the_budget_sentences_are_cut_by_plain_rules() -> None:
+    text = "Dr. Lee grew 3.5% in 2024. Then he left, e.g. for Paris. It worked! Did it? Yes. " * 40
+    exact = SentenceSplitter().spans(text)
+    spent = SentenceSplitter(budget=0)
+    plain = spent.spans(text)
+    assert spent.lite_used and plain == exact  # plain rules agree on ordinary prose
+    assert [text[s:e] for s, e in plain][:5] == ["Dr. Lee grew 3.5% in 2024.", "Then he left, e.g. for Paris.",
+                                                 "It worked!", "Did it?", "Yes."]
