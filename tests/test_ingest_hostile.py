@@ -1,5 +1,5 @@
-"""Ingest under hostile input (issue 11): shapes that made sentence splitting quadratic, and the fast path
-that keeps pysbd's own sentences.
+"""Ingest under hostile input (issue 11): YAML bombs in front matter, shapes that made ingest quadratic, and
+the fast path that keeps pysbd's own sentences.
 
 Pathological cases run in a fresh interpreter with a time limit and a memory cap, so the old behaviour
 (minutes, gigabytes) fails the test instead of the machine.
@@ -19,6 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbench.errors import PillarError
+from workbench.pillar import MAX_FRONT_MATTER_BYTES, load_pillar
 from workbench.text import MAX_SENTENCE, SentenceSplitter, _merge_orphans, mask_urls
 
 MEMORY_CAP = 4 << 30
@@ -50,6 +52,52 @@ LOAD_AND_REPORT = """
         print("OK", len(p.sentences), max(len(s.text) for s in p.sentences))
 """
 
+BILLION_LAUGHS = """\
+lol1: &lol1 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+lol2: &lol2 [*lol1,*lol1,*lol1,*lol1,*lol1,*lol1,*lol1,*lol1,*lol1]
+lol3: &lol3 [*lol2,*lol2,*lol2,*lol2,*lol2,*lol2,*lol2,*lol2,*lol2]
+lol4: &lol4 [*lol3,*lol3,*lol3,*lol3,*lol3,*lol3,*lol3,*lol3,*lol3]
+lol5: &lol5 [*lol4,*lol4,*lol4,*lol4,*lol4,*lol4,*lol4,*lol4,*lol4]
+lol6: &lol6 [*lol5,*lol5,*lol5,*lol5,*lol5,*lol5,*lol5,*lol5,*lol5]
+lol7: &lol7 [*lol6,*lol6,*lol6,*lol6,*lol6,*lol6,*lol6,*lol6,*lol6]
+lol8: &lol8 [*lol7,*lol7,*lol7,*lol7,*lol7,*lol7,*lol7,*lol7,*lol7]
+lol9: &lol9 [*lol8,*lol8,*lol8,*lol8,*lol8,*lol8,*lol8,*lol8,*lol8]
+tags: *lol9
+"""
+
+
+# --- item 6: YAML bombs in front matter -------------------------------------------------------------------
+
+def test_billion_laughs_front_matter_fails_fast_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.md"
+    path.write_text(f"---\n{BILLION_LAUGHS}---\n# Title\n\nBody text here.\n")
+    out = run_isolated(LOAD_AND_REPORT, str(path), timeout=60)
+    assert out.startswith("ERROR PillarError"), out
+    assert "anchor '&lol1': anchors and aliases are not allowed at line 2" in out and str(path) in out
+    assert "Fix:" in out
+
+
+def test_oversize_front_matter_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    filler = "".join(f"key{i}: {'x' * 60}\n" for i in range(MAX_FRONT_MATTER_BYTES // 60))
+    path.write_text(f"---\ntitle: Big\n{filler}---\nBody text here.\n")
+    with pytest.raises(PillarError, match=r"front matter .* over the 64 KiB limit") as exc:
+        load_pillar(path)
+    assert exc.value.field == "front matter" and "'---'" in str(exc.value.fix)
+
+
+@pytest.mark.parametrize(("front", "phrase"), [
+    ("date: 2024-02-30\n", "'2024-02-30' cannot be read: day is out of range for month at line 2"),
+    ("tags: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep at line 2"),
+    ("title: x\nextra:\n  " + "- " * 5000 + "deep\n", "nested more than 64 levels deep at line 4"),
+])
+def test_front_matter_that_cannot_be_built_is_a_pillar_error(tmp_path: Path, front: str, phrase: str) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(f"---\n{front}---\nBody text here.\n")
+    out = run_isolated(LOAD_AND_REPORT, str(path), timeout=60)  # libyaml used to crash on the deep ones
+    assert out.startswith("ERROR PillarError") and phrase in out, out
+
+
 # --- item 7: ingest is linear in the file's size --------------------------------------------------------
 
 WORDS = ("the plan in no etc vs al fig inc ltd co st dr mr art ext p pp team content growth we a an of to "
@@ -63,6 +111,24 @@ def test_a_2mb_line_without_punctuation_loads_in_bounded_time(tmp_path: Path) ->
     out = run_isolated(LOAD_AND_REPORT, str(path), timeout=120)  # was 16 s for 100 KB, 266 s for 500 KB
     status, count, longest = out.split()
     assert status == "OK" and int(count) >= 2_000_000 // MAX_SENTENCE and int(longest) <= MAX_SENTENCE
+
+
+@pytest.mark.parametrize("shape", ["url-of-brackets", "one-long-turn", "many-links"])
+def test_other_quadratic_loops_are_linear(tmp_path: Path, shape: str) -> None:
+    if shape == "url-of-brackets":  # find_urls recounted the URL's brackets for every trailing ')'
+        path, text = tmp_path / "u.txt", "Title\nSee http://x.example/" + ")" * 400_000 + "\n"
+    elif shape == "one-long-turn":  # each sentence looked its cue up by scanning every cue of the turn
+        def stamp(i: int, ms: int) -> str:  # cue i: 10 ms apart, so all 60,000 make one turn
+            return f"00:{i // 6000:02d}:{i // 100 % 60:02d},{i % 100 * 10 + ms:03d}"
+
+        cues = [f"{i}\n{stamp(i, 0)} --> {stamp(i, 5)}\nword number {i} here.\n" for i in range(1, 60_000)]
+        path, text = tmp_path / "t.srt", "\n".join(cues)
+    else:  # each link's label was looked up in every sentence of its paragraph
+        links = " ".join(f"Read [part {i}](http://x/{i}) now." for i in range(20_000))
+        path, text = tmp_path / "l.md", f"# T\n\n{links}"
+    path.write_text(text)
+    out = run_isolated(LOAD_AND_REPORT, str(path), timeout=120)
+    assert out.startswith("OK"), out
 
 
 def _pysbd_spans(text: str) -> list[tuple[int, int]]:
