@@ -1,5 +1,5 @@
-"""Ingest under hostile input (issue 11): YAML bombs in front matter, shapes that made ingest quadratic, and
-the fast path that keeps pysbd's own sentences.
+"""Ingest under hostile input (issue 11): YAML bombs, shapes that made ingest quadratic, text encodings and
+links that were misreported, cue markup.
 
 Pathological cases run in a fresh interpreter with a time limit and a memory cap, so the old behaviour
 (minutes, gigabytes) fails the test instead of the machine.
@@ -7,6 +7,7 @@ Pathological cases run in a fresh interpreter with a time limit and a memory cap
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import subprocess
@@ -19,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.errors import PillarError
-from workbench.pillar import MAX_FRONT_MATTER_BYTES, load_pillar
+from workbench.errors import BinaryFileError, PillarError
+from workbench.media.video import MediaError, ffmpeg_exe, probe
+from workbench.pillar import MAX_FRONT_MATTER_BYTES, iter_pillar_files, load_pillar
 from workbench.text import MAX_SENTENCE, SentenceSplitter, _merge_orphans, mask_urls
 
 MEMORY_CAP = 4 << 30
@@ -173,3 +175,71 @@ def test_past_the_budget_sentences_are_cut_by_plain_rules() -> None:
     assert spent.lite_used and plain == exact  # plain rules agree on ordinary prose
     assert [text[s:e] for s, e in plain][:5] == ["Dr. Lee grew 3.5% in 2024.", "Then he left, e.g. for Paris.",
                                                  "It worked!", "Did it?", "Yes."]
+
+
+# --- item 19: encodings, links, cue markup, audio-only media ---------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Title\nNaïve plans fail. Good ones ship.\n".encode(codec))
+    p = load_pillar(path)
+    assert [s.text for s in p.sentences] == ["Naïve plans fail.", "Good ones ship."]
+    assert "UTF-16" in p.warnings[0] and codec[-2:].upper() in p.warnings[0]
+
+
+def test_utf16_lookalike_binary_is_still_binary(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_bytes(bytes(b for i in range(4000) for b in (i % 31, 0)))  # 16-bit control codes
+    with pytest.raises(BinaryFileError, match="binary"):
+        load_pillar(path)
+
+
+def test_symlink_loops_and_dead_links_are_reported_not_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "pillars"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.md").write_text("# A\n\nBody text here.\n")
+    (folder / "sub" / "b.md").write_text("# B\n\nBody text here.\n")
+    os.symlink(folder, folder / "sub" / "up")  # a folder link back to an ancestor
+    os.symlink(folder / "self.md", folder / "self.md")  # a file link to itself
+    os.symlink(folder / "missing.md", folder / "dead.md")
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    (outside / "c.md").write_text("# C\n\nBody text here.\n")
+    os.symlink(outside, folder / "linked")  # a link to a folder elsewhere is followed
+    found = iter_pillar_files([folder])
+    assert found == sorted([folder / "a.md", folder / "dead.md", folder / "linked" / "c.md", folder / "self.md",
+                            folder / "sub" / "b.md", folder / "sub" / "up"])
+    messages = {}
+    for path in found:
+        try:
+            load_pillar(path)
+        except PillarError as exc:
+            messages[path.name] = str(exc)
+    assert set(messages) == {"self.md", "dead.md", "up"}
+    assert "loops" in messages["self.md"] and "does not exist" in messages["dead.md"]
+    assert "a link to a folder that holds it (a loop)" in messages["up"]
+
+
+def test_cue_markup_is_stripped_and_the_voice_kept(tmp_path: Path) -> None:
+    vtt = tmp_path / "talk.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Dana Reyes>We <b>ship</b> <c.yellow>weekly</c>."
+                   "<script>alert(1)</script>\n\n00:00:03.000 --> 00:00:05.000\n<v.loud Dana Reyes><i>Plans</i> "
+                   "&amp; <00:00:04.000>drafts &lt;matter&gt;.\n")
+    p = load_pillar(vtt)
+    assert [(s.text, s.speaker) for s in p.sentences] == [
+        ("We ship weekly.", "Dana Reyes"), ("Plans & drafts <matter>.", "Dana Reyes")]
+    srt = tmp_path / "talk.srt"
+    srt.write_text('1\n00:00:01,000 --> 00:00:03,000\n{\\an8}<font color="#ff0">We</font> <i>ship</i>.'
+                   "<script>alert(1)</script>\n")
+    assert [s.text for s in load_pillar(srt).sentences] == ["We ship."]
+
+
+def test_an_audio_only_file_says_it_has_no_video(tmp_path: Path) -> None:
+    for name in ("voice.m4a", "voice.mp4"):
+        path = tmp_path / name
+        subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                        "sine=frequency=300:sample_rate=48000", "-t", "1", "-c:a", "aac", str(path)], check=True)
+        with pytest.raises(MediaError, match=r"no video stream, only audio \(aac\)") as exc:
+            probe(path)
+        assert "truncated" not in str(exc.value) and "stopped part-way" not in str(exc.value)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import html
 import io
+import os
 import re
 import unicodedata
 import warnings
@@ -182,12 +184,22 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, list[str], bytes]:
             fix="split it into several pillars, or raise max_pillar_bytes in workbench.yaml.")
     data = path.read_bytes()
     notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data[:65536])
+    if utf16:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(utf16)
         except UnicodeDecodeError as exc:
-            raise DecodeError(f"the file looks like UTF-16 text, but byte {exc.start} breaks it ({exc.reason}).",
+            label = "UTF-16" if utf16 == "utf-16" else f"UTF-16 {utf16[-2:].upper()} without a byte-order mark"
+            raise DecodeError(f"the file looks like {label} text, but byte {exc.start} breaks it ({exc.reason}).",
                               path=path, fix="re-save the file as UTF-8.") from None
+        sample = text[:32768]
+        if utf16 != "utf-16" and sum(1 for c in sample if c < " " and c not in "\t\n\f\r") > 0.05 * len(sample):
+            raise BinaryFileError("this is a binary file, not text.", path=path,
+                                  fix="export the document as .md, .txt or .html (a .docx or .pdf must be "
+                                      "saved as text first).")
+        if utf16 != "utf-16":
+            notes.append(f"{path}: read as UTF-16 {utf16[-2:].upper()} (it has no byte-order mark); "
+                         "re-save as UTF-8 to be sure.")
     else:
         if b"\x00" in data[:65536] or _looks_binary(data[:65536]):
             raise BinaryFileError("this is a binary file, not text.", path=path,
@@ -209,6 +221,20 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, list[str], bytes]:
     if not text.strip():
         raise EmptyFileError("the file holds only whitespace.", path=path, fix="add the article or transcript text.")
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), notes, data
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark (Windows tools do): text in Latin script has a NUL in every other
+    byte, at odd offsets (little-endian) or even ones (big-endian), and almost none at the others."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -650,6 +676,20 @@ _VTT_TIME = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
 _SPEAKER = regex.compile(r"^(?:>>\s*)?([\p{Lu}][\p{L}\p{N} .'-]{0,30}?):\s+")
 
 
+# cue markup (WebVTT <b> <i> <u> <c.x> <v Name> <lang> <ruby> <00:01.000>, SubRip <font>, {\an8}): the tags go,
+# their text stays; a <script> or <style> element goes whole (it is never spoken text); entities are decoded
+_DROPPED = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+
+
+def _strip_markup(text: str) -> str:
+    """A cue's spoken text: markup removed, `&amp;` and friends decoded."""
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", _DROPPED.sub("", text))
+    return html.unescape(text) if "&" in text else text
+
+
 @dataclass
 class _Cue:
     start: float
@@ -682,7 +722,7 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
         _check_timestamps(path, text, _SRT_TIME)
         try:
             for sub in srt.parse(text, ignore_errors=False):
-                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), sub.content))
+                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
         except srt.SRTParseError as exc:
             line = text.count("\n", 0, exc.expected_start) + 1
             raise TranscriptError(f"not valid SubRip near line {line}: {exc.unmatched_content.strip()[:60]!r}.",
@@ -698,8 +738,10 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
                                   fix="the file must start with 'WEBVTT' and hold cues with 'start --> end' lines."
                                   ) from None
         for c in captions.captions:
+            voice = _VOICE.search(c.raw_text)
             cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
-                             c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, c.text, c.voice or None))
+                             c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, _strip_markup(c.raw_text),
+                             _strip_markup(voice.group(1)).strip() or None if voice else None))
     if not cues:
         raise TranscriptError("the transcript has no cues.", path=path,
                               fix="export the transcript with its timestamps.")
@@ -845,6 +887,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
     """Read one pillar asset: an article (.md .txt .html), a transcript (.srt .vtt), or a video with
     its transcript beside it (same stem) or given as `transcript`."""
     path = Path(path)
+    _check_link(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
     readers = readers_by_suffix()
     suffix = path.suffix.lower()
@@ -859,6 +902,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
         if found is None:
             raise PillarError("no transcript beside this video.", path=path,
                               fix=f"put {path.stem}.srt or {path.stem}.vtt next to it, or pass --transcript FILE.")
+        _check_link(found)
         source = found
         suffix = found.suffix.lower()
         if suffix not in readers or not readers[suffix].timed:
@@ -903,16 +947,88 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
 
 def iter_pillar_files(paths: list[str | Path]) -> list[Path]:
     """Files under the given files and folders (recursive) that look like pillars; transcripts that sit
-    beside a video of the same stem are taken through the video."""
+    beside a video of the same stem are taken through the video.
+
+    A link to a folder is followed once (its real path is not visited twice). A link that loops (to a folder
+    that holds it, or a file link that ends where it started) or leads nowhere is listed too, not skipped:
+    `load_pillar` then says what it is, so a batch reports it as a failed row and goes on."""
     found: list[Path] = []
     readers = readers_by_suffix()
     suffixes = supported_suffixes()
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                                and not f.name.startswith(".")))
+            found.extend(_walk(p, suffixes))
         else:
             found.append(p)
     videos = {f.with_suffix("") for f in found if f.suffix.lower() in VIDEO_SUFFIXES}
     return [f for f in found if not (f.suffix.lower() in readers and readers[f.suffix.lower()].timed
                                      and f.with_suffix("") in videos)]
+
+
+def _walk(root: Path, suffixes: set[str]) -> list[Path]:
+    """Pillar files under `root` in sorted order, following links to folders, each real folder once."""
+    found: list[Path] = []
+    visited: set[str] = set()
+
+    def visit(folder: Path, chain: tuple[str, ...]) -> None:
+        real = os.path.realpath(folder)
+        if real in visited:
+            return
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            link = entry.is_symlink()
+            if _is_dir(entry):
+                target = os.path.realpath(entry.path) if link else ""
+                if link and (target in chain or target == real):
+                    found.append(path)  # a loop: load_pillar reports it
+                else:
+                    visit(path, (*chain, real))
+            elif entry.name.startswith("."):
+                continue
+            elif link and not _is_file(entry):  # a link that loops or leads nowhere
+                if path.suffix.lower() in suffixes:
+                    found.append(path)
+            elif _is_file(entry) and path.suffix.lower() in suffixes:
+                found.append(path)
+
+    visit(root, ())
+    return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _check_link(path: Path) -> None:
+    """A symbolic link that loops or leads nowhere, said as such (not as 'file not found')."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop as RuntimeError("Symlink loop ...")
+        raise PillarError("a symbolic link that loops (it leads back to itself), so there is no file to read.",
+                          path=path, fix="point the link at the real file, or delete it.") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise PillarError("a symbolic link that loops (it leads back to itself), so there is no file to read.",
+                              path=path, fix="point the link at the real file, or delete it.") from None
+        raise PillarError(f"a symbolic link to {os.readlink(path)}, which does not exist.", path=path,
+                          fix="point the link at the real file, or delete it.") from None
+    if target.is_dir() and (path.parent.resolve() == target or target in path.parent.resolve().parents):
+        raise PillarError("a link to a folder that holds it (a loop); skipped.", path=path,
+                          fix="delete the link, or point it outside this folder.")
