@@ -1,5 +1,6 @@
-"""Ingest under hostile input (issue 11): YAML bombs, shapes that made ingest quadratic, text encodings and
-links that were misreported, cue markup.
+"""Ingest under hostile input (issue 11): YAML bombs, shapes that made sentence splitting quadratic, text
+encodings and links that were misreported, cue markup, and a property test that any bytes in any pillar
+format give a `Pillar` or a `PillarError`, in bounded time.
 
 Pathological cases run in a fresh interpreter with a time limit and a memory cap, so the old behaviour
 (minutes, gigabytes) fails the test instead of the machine.
@@ -10,14 +11,17 @@ from __future__ import annotations
 import os
 import random
 import resource
+import string
 import subprocess
 import sys
+import tempfile
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pysbd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import BinaryFileError, PillarError
@@ -243,3 +247,66 @@ def test_an_audio_only_file_says_it_has_no_video(tmp_path: Path) -> None:
         with pytest.raises(MediaError, match=r"no video stream, only audio \(aac\)") as exc:
             probe(path)
         assert "truncated" not in str(exc.value) and "stopped part-way" not in str(exc.value)
+
+
+# --- keep it true: any input, any format: a Pillar or a PillarError, in bounded time --------------------
+
+def _srt_like(draw: st.DrawFn) -> str:
+    cues = []
+    for i in range(draw(st.integers(0, 6))):
+        a, b = draw(st.integers(0, 99_999)), draw(st.integers(0, 99_999))
+        stamp = draw(st.sampled_from(["{h}:{m:02d}:{s:02d},{ms:03d}", "{h}:{m:02d}:{s:02d}.{ms:03d}",
+                                      "{m:02d}:{s:02d}.{ms:03d}", "{h}:{m}:{s}"]))
+        t0 = stamp.format(h=a // 3600, m=a // 60 % 60, s=a % 60, ms=a % 1000)
+        t1 = stamp.format(h=b // 3600, m=b // 60 % 60, s=b % 60, ms=b % 1000)
+        body = draw(st.text(max_size=40))
+        cues.append(f"{draw(st.sampled_from([str(i + 1), '', 'x']))}\n{t0} --> {t1}\n{body}\n")
+    return draw(st.sampled_from(["", "WEBVTT\n\n", "WEBVTT - x\n\n"])) + "\n".join(cues)
+
+
+@st.composite
+def pillar_text(draw: st.DrawFn) -> str | bytes:
+    kind = draw(st.sampled_from(["bytes", "text", "long-line", "blank-lines", "bullets", "headings",
+                                 "front-matter", "cues", "mixed"]))
+    word = st.text(alphabet=string.ascii_letters + "é.!?,;:'\"()[]-*#>`~<&", min_size=1, max_size=12)
+    if kind == "bytes":
+        return draw(st.binary(max_size=3000))
+    if kind == "text":
+        return draw(st.text(max_size=3000))
+    if kind == "long-line":
+        return draw(st.text(alphabet=draw(st.sampled_from(["ab ", "a", "a. ", "in no. ", ")(", "\"' ", "- "])),
+                            min_size=1, max_size=40)) * draw(st.integers(1, 2000))
+    if kind == "blank-lines":
+        return "\n" * draw(st.integers(0, 3000)) + draw(word) + "\n" * draw(st.integers(0, 3000))
+    if kind == "bullets":
+        return "\n".join(draw(st.sampled_from(["- ", "* ", "1. ", "  - ", "> "])) + draw(word)
+                         for _ in range(draw(st.integers(1, 300))))
+    if kind == "headings":
+        return "\n".join("#" * draw(st.integers(0, 7)) + " " + draw(word) for _ in range(draw(st.integers(1, 200))))
+    if kind == "front-matter":
+        return f"---\n{draw(st.text(max_size=300))}\n---\n{draw(st.text(max_size=300))}"
+    if kind == "cues":
+        return _srt_like(draw)
+    return "\n".join(draw(st.lists(word, min_size=1, max_size=80)))
+
+
+@settings(max_examples=120, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])
+@given(pillar_text(), st.sampled_from([".md", ".txt", ".srt", ".vtt"]))
+# each of these was a traceback (ValueError, JSONDecodeError, UnicodeDecodeError) before issue 11
+@example("---\ndate: 2024-02-30\n---\nBody text.", ".md")
+@example("{\nnot json\n}\nBody text.", ".md")
+@example(b"\xff\xfe\x00\xd8A\x00", ".txt")
+@example("---\ntags: " + "[" * 3000 + "]" * 3000 + "\n---\nBody text.", ".md")
+def test_any_input_gives_a_pillar_or_a_pillar_error(content: str | bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"pillar{suffix}"
+        if isinstance(content, str):
+            path.write_bytes(content.encode("utf-8", "surrogatepass"))
+        else:
+            path.write_bytes(content)
+        try:
+            pillar = load_pillar(path)
+        except PillarError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert pillar.sentences and all(s.text.strip() for s in pillar.sentences)
