@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/score_eval.py --data ../shared/eval/drafts-labelled.jsonl
 	$(BIN)/python benchmarks/queue_ops.py
 	$(BIN)/python benchmarks/media_cut.py
+	$(BIN)/python benchmarks/ingest_worst.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis .mypy_cache .ruff_cache build dist

@@ -76,3 +76,19 @@ def test_workspace_profiles_come_first(tmp_path: Path) -> None:
     (tmp_path / "brand_voice").mkdir()
     (tmp_path / "brand_voice" / "northwind-advisory.yaml").write_text("name: Local Northwind\n")
     assert load_brand("northwind-advisory", workspace=tmp_path).name == "Local Northwind"
+
+
+LAUGHS = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9 if i > 1 else ['lol'] * 9)}]\n" for i in range(1, 10))
+
+
+def test_a_billion_laughs_profile_fails_fast_naming_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, f"name: A\n{LAUGHS}tone:\n  do: *l9\n")
+    with pytest.raises(BrandError, match=r"anchor '&l1': anchors and aliases are not allowed at line 2") as exc:
+        load_brand(path)
+    assert str(path) in str(exc.value) and "instead of '&name' and '*name'" in str(exc.value)
+
+
+def test_an_oversize_profile_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: A\ndescription: " + "word " * 220_000 + "\n")  # 1.1 MB
+    with pytest.raises(BrandError, match=r"brand voice file is 1\.1 MB, over the 1024 KiB limit"):
+        load_brand(path)

@@ -45,3 +45,17 @@ def test_bad_number_in_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setenv("WORKBENCH_MAX_PILLAR_BYTES", "lots")
     with pytest.raises(ConfigError, match="WORKBENCH_MAX_PILLAR_BYTES='lots' is not a whole number"):
         load_settings(workspace=tmp_path).get("max_pillar_bytes")
+
+
+def test_anchors_and_aliases_are_refused(tmp_path: Path) -> None:
+    laughs = "".join(f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9 if i > 1 else ['lol'] * 9)}]\n"
+                     for i in range(1, 10))
+    (tmp_path / "workbench.yaml").write_text(f"publish:\n  publishers:\n    folder:\n{laughs}")
+    with pytest.raises(ConfigError, match=r"anchor '&l1': anchors and aliases are not allowed at line 4"):
+        load_settings(workspace=tmp_path)
+
+
+def test_an_oversize_config_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "workbench.yaml").write_text("author: " + "x" * (1024 * 1024) + "\n")
+    with pytest.raises(ConfigError, match=r"workspace config file is 1\.0 MB, over the 1024 KiB limit"):
+        load_settings(workspace=tmp_path)

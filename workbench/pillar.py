@@ -2,16 +2,26 @@
 
 Every check happens before the `Pillar` is built, so a bad file raises a specific `PillarError`
 naming the file and the fix, and nothing is half-loaded.
+
+Ingest is linear in the file's size whatever its shape (a pillar may be 10 MiB): sentences come from one
+budgeted `SentenceSplitter` per pillar, cue times and link sentences are found by bisection, Markdown blocks
+with no markup are read without the parser and the rest are parsed in chunks, so no token list holds the
+whole file. Front matter goes through the one safe YAML loader (`userfiles.safe_load`), capped at 64 KiB.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import html
 import io
+import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +33,7 @@ import srt
 import trafilatura
 import webvtt
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -36,9 +47,11 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .plugins import Group, Registry
-from .text import find_numbers, find_urls, sentence_spans
+from .text import PILLAR_BUDGET, SentenceSplitter, find_numbers, find_urls
+from .userfiles import safe_load, yaml_problem
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024  # a blog post's metadata; more is a mistake (or an attack on the YAML parser)
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".m4v"}
 
 
@@ -46,7 +59,7 @@ class PillarDecodeWarning(UserWarning):
     """The file was not UTF-8 and was read as cp1252; check quotes and accents."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 10 MiB pillar can hold a million of them
 class Sentence:
     id: str
     text: str
@@ -58,28 +71,31 @@ class Sentence:
     speaker: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     kind: str
     text: str
     sentence_ids: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     heading: str | None
     level: int
     blocks: list[Block] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+LinkAt = tuple[str, str, int]  # a link in a block: href, label, where the label starts in the block's text
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     url: str
     text: str
     sentence_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statistic:
     """A number stated in the pillar, with the sentence that states it."""
 
@@ -168,8 +184,22 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, list[str], bytes]:
             fix="split it into several pillars, or raise max_pillar_bytes in workbench.yaml.")
     data = path.read_bytes()
     notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data[:65536])
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            label = "UTF-16" if utf16 == "utf-16" else f"UTF-16 {utf16[-2:].upper()} without a byte-order mark"
+            raise DecodeError(f"the file looks like {label} text, but byte {exc.start} breaks it ({exc.reason}).",
+                              path=path, fix="re-save the file as UTF-8.") from None
+        sample = text[:32768]
+        if utf16 != "utf-16" and sum(1 for c in sample if c < " " and c not in "\t\n\f\r") > 0.05 * len(sample):
+            raise BinaryFileError("this is a binary file, not text.", path=path,
+                                  fix="export the document as .md, .txt or .html (a .docx or .pdf must be "
+                                      "saved as text first).")
+        if utf16 != "utf-16":
+            notes.append(f"{path}: read as UTF-16 {utf16[-2:].upper()} (it has no byte-order mark); "
+                         "re-save as UTF-8 to be sure.")
     else:
         if b"\x00" in data[:65536] or _looks_binary(data[:65536]):
             raise BinaryFileError("this is a binary file, not text.", path=path,
@@ -193,6 +223,20 @@ def _read_text(path: Path, max_bytes: int) -> tuple[str, list[str], bytes]:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), notes, data
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark (Windows tools do): text in Latin script has a NUL in every other
+    byte, at odd offsets (little-endian) or even ones (big-endian), and almost none at the others."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _looks_binary(sample: bytes) -> bool:
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return len(sample) > 0 and control / len(sample) > 0.05
@@ -200,6 +244,9 @@ def _looks_binary(sample: bytes) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Building sections and sentences (shared by every format)
+
+_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+
 
 class PillarBuilder:
     """What a reader fills: accumulates blocks, gives each sentence a stable id (a hash of its text), collects links."""
@@ -209,50 +256,104 @@ class PillarBuilder:
         self.sentences: list[Sentence] = []
         self.links: list[Link] = []
         self._seen: dict[str, int] = {}
+        # one pysbd budget for the whole pillar: past it, sentences are cut by plain rules (see text.py)
+        self.splitter = SentenceSplitter(budget=PILLAR_BUDGET)
 
     def section(self, heading: str | None, level: int) -> None:
         self.sections.append(Section(heading=heading, level=level))
 
     def _id(self, text: str) -> str:
-        key = " ".join(text.lower().split())
+        key = text.lower()  # `block` has already made every run of whitespace one space
         base = "s" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
         n = self._seen.get(base, 0) + 1
         self._seen[base] = n
         return base if n == 1 else f"{base}-{n}"
 
-    def block(self, kind: str, text: str, links: list[tuple[str, str]] | None = None,
+    def block(self, kind: str, text: str, links: Sequence[tuple[str, str] | LinkAt] | None = None,
               times: list[tuple[int, int, float, float]] | None = None, speaker: str | None = None) -> None:
+        """One paragraph, bullet, quote or transcript turn. A link is (href, label), or (href, label, offset
+        of the label in `text`) to tie it to the sentence it sits in."""
+        raw = text
         text = " ".join(text.split())
-        if not text or not regex.search(r"[\p{L}\p{N}]", text):
+        if not text or not _HAS_WORD.search(text):
             return
         if not self.sections:
             self.section(None, 0)
         section_index = len(self.sections) - 1
         block = Block(kind=kind, text=text)
         block_index = len(self.sections[-1].blocks)
-        for start, end in sentence_spans(text):
+        spans = self.splitter.spans(text)
+        urls = bool(find_urls(text))
+        if times:  # cues are contiguous and in order: the one holding an offset is found by bisection
+            cue_starts = [s for s, _, _, _ in times]
+            cue_ends = [e for _, e, _, _ in times]
+        for start, end in spans:
             sentence_text = text[start:end]
             t0 = t1 = None
             if times:
-                t0 = next((a for s, e, a, b in times if s <= start < e), times[0][2])
-                t1 = next((b for s, e, a, b in times if s < end <= e), times[-1][3])
+                i = bisect_right(cue_starts, start) - 1
+                t0 = times[i][2] if i >= 0 and start < cue_ends[i] else times[0][2]
+                j = bisect_left(cue_ends, end)
+                t1 = times[j][3] if j < len(times) and cue_starts[j] < end else times[-1][3]
             sid = self._id(sentence_text)
             self.sentences.append(Sentence(sid, sentence_text, section_index, block_index, kind, t0, t1, speaker))
             block.sentence_ids.append(sid)
-            for url_start, url_end in find_urls(sentence_text):
-                url = sentence_text[url_start:url_end]
-                self.links.append(Link(url, url, sid))
-        for href, label in links or []:
-            link_sid = next((s for s in block.sentence_ids if label and label in self._text_of(s)),
-                            block.sentence_ids[0] if block.sentence_ids else None)
-            self.links.append(Link(href, label, link_sid))
+            if urls:
+                for url_start, url_end in find_urls(sentence_text):
+                    url = sentence_text[url_start:url_end]
+                    self.links.append(Link(url, url, sid))
+        if links:
+            starts = [s for s, _ in spans]
+            ids = block.sentence_ids
+            placed = _normalized_offsets(raw, [link[2] for link in links if len(link) > 2])
+            for link in links:
+                holder: str | None = None
+                if ids and len(link) > 2:
+                    holder = ids[max(bisect_right(starts, placed[link[2]]) - 1, 0)]
+                elif ids:
+                    holder = _sentence_with(text, link[1], spans, starts, ids)
+                self.links.append(Link(link[0], link[1], holder))
         self.sections[-1].blocks.append(block)
-
-    def _text_of(self, sid: str) -> str:
-        return next(s.text for s in reversed(self.sentences) if s.id == sid)
 
     def numbers(self) -> list[Statistic]:
         return [Statistic(n.text, n.value, s.id) for s in self.sentences for n in find_numbers(s.text)]
+
+
+def _normalized_offsets(raw: str, offsets: list[int]) -> dict[int, int]:
+    """Where each offset into `raw` lands once its whitespace is collapsed (`" ".join(raw.split())`), in one
+    pass however many there are."""
+    placed: dict[int, int] = {}
+    if not offsets:
+        return placed
+    pending = sorted(set(offsets))
+    k, at = 0, 0
+    for m in _WORD_RUN.finditer(raw):
+        while k < len(pending) and pending[k] < m.end():
+            placed[pending[k]] = at + max(pending[k] - m.start(), 0)
+            k += 1
+        at += m.end() - m.start() + 1
+    for offset in pending[k:]:
+        placed[offset] = max(at - 1, 0)
+    return placed
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _sentence_with(text: str, label: str, spans: list[tuple[int, int]], starts: list[int],
+                   ids: list[str]) -> str:
+    """For a link given without its offset: the first sentence whose text holds its label (else the block's
+    first), looking at a few occurrences of the label in the block's text, not at every sentence."""
+    if label:
+        at = text.find(label)
+        for _ in range(16):
+            if at < 0:
+                break
+            k = bisect_right(starts, at) - 1
+            if k >= 0 and at + len(label) <= spans[k][1]:
+                return ids[k]
+            at = text.find(label, at + 1)
+    return ids[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,76 +362,239 @@ class PillarBuilder:
 _md = MarkdownIt("commonmark")
 
 
-def _inline(token: Any) -> tuple[str, list[tuple[str, str]]]:
-    """Plain text of an inline token and the links in it (href, label)."""
+def _inline(token: Any) -> tuple[str, list[LinkAt]]:
+    """Plain text of an inline token and the links in it (href, label, where the label starts in the text)."""
     out: list[str] = []
-    links: list[tuple[str, str]] = []
+    links: list[LinkAt] = []
     href: str | None = None
     label: list[str] = []
+    length = label_at = 0
     for child in token.children or []:
+        piece = ""
         if child.type in ("text", "code_inline"):
-            out.append(child.content)
+            piece = child.content
             if href is not None:
                 label.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            out.append(" ")
+            piece = " "
         elif child.type == "link_open":
             href = str(child.attrs.get("href", ""))
-            label = []
+            label, label_at = [], length
         elif child.type == "link_close":
             if href:
-                links.append((href, "".join(label)))
+                links.append((href, "".join(label), label_at))
             href = None
         elif child.type == "image":
-            out.append(child.content)
+            piece = child.content
+        if piece:
+            out.append(piece)
+            length += len(piece)
     return "".join(out), links
 
 
-def _parse_markdown(body: str, b: PillarBuilder) -> str | None:
-    """Returns the first level-1 heading (a title candidate)."""
-    tokens = _md.parse(body)
-    first_h1 = None
-    context: list[str] = []
-    heading_level = 0
-    for tok in tokens:
-        if tok.type == "heading_open":
-            heading_level = int(tok.tag[1])
-        elif tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
-            context.append(tok.type)
-        elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
-            context.pop()
-        elif tok.type == "inline":
-            text, links = _inline(tok)
-            if heading_level:
-                if heading_level == 1 and first_h1 is None:
-                    first_h1 = text.strip()
-                b.section(text.strip(), heading_level)
-                heading_level = 0
+_MARKDOWN_CHUNK = 64 * 1024  # markdown-it holds ~200 bytes of tokens per byte of text: parse this much at a time
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+# blocks that run across blank lines: a fenced code block, and the HTML blocks that end at a closing tag
+_OPENS_BLOCK = re.compile(r"^ {0,3}(?:(`{3,}|~{3,})|<(script|pre|style|textarea)(?=[\s>]|$)|<!--)",
+                          re.MULTILINE | re.IGNORECASE)
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,999}\]:[^\n]*$", re.MULTILINE)
+# blocks markdown-it would turn into exactly their own text: lines that start with a letter and hold none of
+# the characters that make inline markup (\ ` * _ [ ] < > &); a list of such items; an ATX heading of them
+# (possessive quantifiers: a block that is not plain fails in one pass, without backtracking)
+_PLAIN = r"\p{L}[^\n\\`*_\[\]<>&\x00]*+"
+_PLAIN_PARAGRAPH = regex.compile(rf"{_PLAIN}(?:\n{_PLAIN})*+\n?")
+_PLAIN_BULLETS = regex.compile(rf"[-*+] ++{_PLAIN}(?:\n[-*+] ++{_PLAIN})*+\n?")
+_PLAIN_HEADING = regex.compile(r"(#{1,6}) ++(\p{L}[^\n\\`*_\[\]<>&#\x00]*+)")
+
+
+def _block_end(body: str, opener: re.Match[str]) -> int:
+    """Where a block that may hold blank lines ends (the end of the text if it is never closed)."""
+    fence, tag = opener.group(1), opener.group(2)
+    if fence:
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
+        found = close.search(body, body.find("\n", opener.end()) + 1 or len(body))
+        return found.end() if found else len(body)
+    found = re.compile(re.escape(f"</{tag}>" if tag else "-->"), re.IGNORECASE).search(body, opener.end())
+    return found.end() if found else len(body)
+
+
+def _markdown_blocks(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the body's blocks between blank lines; a code fence or an HTML block that holds blank
+    lines stays whole, and a block longer than 8 chunks (a million lines, no blank one) is cut at a line break."""
+    openers = _OPENS_BLOCK.finditer(body)
+    pending = next(openers, None)
+    safe_from, start = 0, 0
+    for m in _BLANK_LINES.finditer(body):
+        while pending is not None and pending.start() < m.start():
+            if pending.start() >= safe_from:
+                safe_from = _block_end(body, pending)
+            pending = next(openers, None)
+        if m.start() < safe_from:
+            continue
+        if m.start() - start > _LONG_BLOCK:
+            yield from _bounded(body, start, m.start())
+        elif m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    yield from _bounded(body, start, len(body))
+
+
+_LONG_BLOCK = 8 * _MARKDOWN_CHUNK
+
+
+def _bounded(body: str, start: int, end: int, limit: int = _LONG_BLOCK) -> Iterator[tuple[int, int]]:
+    while end - start > limit:
+        cut = body.find("\n", start + limit, end) + 1
+        if cut <= 0:
+            break
+        yield start, cut
+        start = cut
+    if end > start:
+        yield start, end
+
+
+def _plain_block(block: str) -> list[tuple[str, str]] | None:
+    """What markdown-it would make of a block with no markup in it, without asking it (a 10 MiB pillar of
+    one-line paragraphs is 1.4 million blocks): [(kind, text)], or None when the block needs the parser."""
+    if _PLAIN_PARAGRAPH.fullmatch(block):
+        return [("paragraph", block.replace("\n", " "))]
+    if _PLAIN_BULLETS.fullmatch(block):
+        return [("bullet", line[1:].lstrip()) for line in block.rstrip("\n").split("\n")]
+    heading = _PLAIN_HEADING.fullmatch(block.rstrip())
+    if heading:
+        return [(f"h{len(heading.group(1))}", heading.group(2).strip())]
+    return None
+
+
+class _MarkdownReader:
+    """Fills the builder from markdown-it's tokens, chunk by chunk, and from plain blocks directly."""
+
+    def __init__(self, b: PillarBuilder, env: dict[str, Any]) -> None:
+        self.b, self.env = b, env
+        self.first_h1: str | None = None
+
+    def heading(self, text: str, level: int) -> None:
+        if level == 1 and self.first_h1 is None:
+            self.first_h1 = text
+        self.b.section(text, level)
+
+    def plain(self, found: list[tuple[str, str]]) -> None:
+        for kind, text in found:
+            if kind.startswith("h"):
+                self.heading(text, int(kind[1]))
             else:
-                kind = ("quote" if "blockquote_open" in context else
-                        "bullet" if any(c.endswith("list_open") for c in context) else "paragraph")
-                b.block(kind, text, links)
-        elif tok.type == "heading_close":
-            heading_level = 0
-    return first_h1
+                self.b.block(kind, text)
+
+    def parse(self, chunk: str) -> None:
+        context: list[str] = []
+        heading_level = 0
+        for tok in _md.parse(chunk, self.env):
+            if tok.type == "heading_open":
+                heading_level = int(tok.tag[1])
+            elif tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+                context.append(tok.type)
+            elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+                context.pop()
+            elif tok.type == "inline":
+                text, links = _inline(tok)
+                if heading_level:
+                    self.heading(text.strip(), heading_level)
+                    heading_level = 0
+                else:
+                    kind = ("quote" if "blockquote_open" in context else
+                            "bullet" if any(c.endswith("list_open") for c in context) else "paragraph")
+                    self.b.block(kind, text, links)
+            elif tok.type == "heading_close":
+                heading_level = 0
+
+
+def _parse_markdown(body: str, b: PillarBuilder) -> str | None:
+    """Returns the first level-1 heading (a title candidate).
+
+    Blocks with no markup are read directly; the rest go to markdown-it in chunks of about
+    `_MARKDOWN_CHUNK`, so its token list never holds a whole 10 MiB file."""
+    env: dict[str, Any] = {}
+    if len(body) > _MARKDOWN_CHUNK and "]:" in body:  # every chunk resolves reference links, wherever defined
+        definitions = "\n\n".join(body[start:end] for start, end in _markdown_blocks(body)
+                                    if body.startswith("[", start) and _REFERENCE.match(body, start))
+        if definitions:
+            _md.parse(definitions, env)
+    reader = _MarkdownReader(b, env)
+    pending = -1  # start of the run of blocks that need the parser
+    held: tuple[int, list[tuple[str, str]]] | None = None  # plain bullets: an indented next block continues them
+    for start, end in _markdown_blocks(body):
+        indented = body[start] in " \t"
+        if held is not None:
+            if indented:
+                pending = held[0]
+            else:
+                reader.plain(held[1])
+            held = None
+        if pending >= 0 and not indented and start - pending >= _MARKDOWN_CHUNK:
+            reader.parse(body[pending:start])
+            pending = -1
+        found = None if indented else _plain_block(body[start:end])
+        if found is None:
+            if pending < 0:
+                pending = start
+            continue
+        if pending >= 0:
+            reader.parse(body[pending:start])
+            pending = -1
+        if found[0][0] == "bullet":
+            held = (start, found)
+        else:
+            reader.plain(found)
+    if held is not None:
+        reader.plain(held[1])
+    if pending >= 0:
+        reader.parse(body[pending:])
+    return reader.first_h1
+
+
+def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    """The front matter (YAML, or JSON as python-frontmatter allows) and the body. The YAML goes through the
+    one safe loader (no anchors or aliases), and either is capped at `MAX_FRONT_MATTER_BYTES`."""
+    stripped = text.strip()  # as python-frontmatter does
+    handler = frontmatter.detect_format(stripped, frontmatter.handlers)
+    if handler is None:
+        return {}, stripped
+    try:
+        fm, content = handler.split(stripped)
+    except ValueError:  # an opening '---' and no closing one: not front matter, as python-frontmatter reads it
+        return {}, stripped
+    size = len(fm.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise PillarError(f"the front matter (between the first two '---' lines) is {size / 1024:.0f} KiB, over the "
+                          f"{MAX_FRONT_MATTER_BYTES // 1024} KiB limit.", path=path, field="front matter",
+                          fix="keep it to the post's metadata (title, date, tags), and check that it ends with a "
+                              "'---' line.")
+    first_line = text[:len(text) - len(text.lstrip())].count("\n") + 1  # the line of the opening "---"
+    try:
+        if isinstance(handler, YAMLHandler):
+            data, _ = safe_load(fm)
+        else:
+            data = handler.load(fm)
+    except (yaml.YAMLError, RecursionError) as exc:
+        problem, fix = yaml_problem(exc, first_line)
+        raise PillarError(f"the front matter (between the '---' lines): {problem}", path=path, field="front matter",
+                          fix=fix.rstrip(".") + ", or remove the front matter.") from None
+    except ValueError as exc:  # JSON front matter
+        raise PillarError(f"the front matter (between '{{' and '}}') is not valid JSON: {exc}.", path=path,
+                          field="front matter", fix="fix the JSON, or remove the front matter.") from None
+    return (data if isinstance(data, dict) else {}), content.strip()
 
 
 def _load_markdown(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dict[str, Any]]:
+    metadata, content = _front_matter(path, text)
     try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        raise PillarError(f"the front matter (between the '---' lines) is not valid YAML{where}.", path=path,
-                          field="front matter", fix="fix the YAML, or remove the front matter.") from None
-    try:
-        meta = FrontMatter.model_validate(post.metadata)
+        meta = FrontMatter.model_validate(metadata)
     except ValidationError as exc:
         err = exc.errors()[0]
         field_name = ".".join(str(p) for p in err["loc"])
         raise PillarError(f"front matter field '{field_name}': {err['msg']}.", path=path, field=field_name,
                           fix="correct that value in the front matter.") from None
-    h1 = _parse_markdown(post.content, b)
+    h1 = _parse_markdown(content, b)
     data = meta.model_dump(exclude_none=True)
     if isinstance(data.get("tags"), str):
         data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
@@ -354,7 +618,7 @@ def _is_heading(line: str, prev: str | None) -> bool:
 
 
 def _load_plain(text: str, b: PillarBuilder) -> str | None:
-    lines = text.split("\n")
+    lines = io.StringIO(text, newline="\n")  # one line at a time: ten million empty lines are not a list
     title = None
     paragraph: list[str] = []
     prev: str | None = None
@@ -365,6 +629,7 @@ def _load_plain(text: str, b: PillarBuilder) -> str | None:
             paragraph.clear()
 
     for line in lines:
+        line = line.removesuffix("\n")
         s = line.strip()
         if title is None:
             if s:
@@ -411,6 +676,20 @@ _VTT_TIME = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
 _SPEAKER = regex.compile(r"^(?:>>\s*)?([\p{Lu}][\p{L}\p{N} .'-]{0,30}?):\s+")
 
 
+# cue markup (WebVTT <b> <i> <u> <c.x> <v Name> <lang> <ruby> <00:01.000>, SubRip <font>, {\an8}): the tags go,
+# their text stays; a <script> or <style> element goes whole (it is never spoken text); entities are decoded
+_DROPPED = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+
+
+def _strip_markup(text: str) -> str:
+    """A cue's spoken text: markup removed, `&amp;` and friends decoded."""
+    if "<" in text or "{" in text:
+        text = _TAG.sub("", _DROPPED.sub("", text))
+    return html.unescape(text) if "&" in text else text
+
+
 @dataclass
 class _Cue:
     start: float
@@ -421,9 +700,18 @@ class _Cue:
 
 def _check_timestamps(path: Path, text: str, pattern: str) -> None:
     line_re = re.compile(rf"^\s*({pattern})\s+-->\s+({pattern})(?:\s+.*)?$")
-    for n, line in enumerate(text.split("\n"), 1):
-        if "-->" in line and not line_re.match(line):
-            raise TranscriptError(f"line {n}: broken timestamp '{line.strip()}'.", path=path, field=f"line {n}",
+    n, counted, at = 1, 0, text.find("-->")
+    while at >= 0:  # only the lines that hold an arrow
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        n += text.count("\n", counted, start)
+        counted = start
+        line = text[start:end]
+        at = text.find("-->", end)
+        if not line_re.match(line):
+            shown = line.strip() if len(line.strip()) <= 80 else line.strip()[:77] + "..."
+            raise TranscriptError(f"line {n}: broken timestamp '{shown}'.", path=path, field=f"line {n}",
                                   fix="timestamps look like 00:01:02,500 --> 00:01:04,000 (SRT) or "
                                       "00:01:02.500 --> 00:01:04.000 (WebVTT).")
 
@@ -434,7 +722,7 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
         _check_timestamps(path, text, _SRT_TIME)
         try:
             for sub in srt.parse(text, ignore_errors=False):
-                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), sub.content))
+                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
         except srt.SRTParseError as exc:
             line = text.count("\n", 0, exc.expected_start) + 1
             raise TranscriptError(f"not valid SubRip near line {line}: {exc.unmatched_content.strip()[:60]!r}.",
@@ -450,8 +738,10 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
                                   fix="the file must start with 'WEBVTT' and hold cues with 'start --> end' lines."
                                   ) from None
         for c in captions.captions:
+            voice = _VOICE.search(c.raw_text)
             cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
-                             c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, c.text, c.voice or None))
+                             c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, _strip_markup(c.raw_text),
+                             _strip_markup(voice.group(1)).strip() or None if voice else None))
     if not cues:
         raise TranscriptError("the transcript has no cues.", path=path,
                               fix="export the transcript with its timestamps.")
@@ -471,11 +761,11 @@ def _split_speakers(cues: list[_Cue]) -> None:
     """'ALICE: ...' or 'Alice: ...' at a cue's start names the speaker, when the name is in capitals or
     recurs (so a one-off 'Note: ...' is not taken for a speaker)."""
     found = [(_SPEAKER.match(" ".join(c.text.split())), c) for c in cues]
-    names = [m.group(1) for m, _ in found if m]
+    names = Counter(m.group(1) for m, _ in found if m)
     current: str | None = None
     for m, cue in found:
         cue.text = " ".join(cue.text.split())
-        if m and (m.group(1).isupper() or names.count(m.group(1)) > 1) and len(m.group(1).split()) <= 3:
+        if m and (m.group(1).isupper() or names[m.group(1)] > 1) and len(m.group(1).split()) <= 3:
             current = m.group(1).title() if m.group(1).isupper() else m.group(1)
             cue.text = cue.text[m.end():]
         if cue.speaker is None:
@@ -597,6 +887,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
     """Read one pillar asset: an article (.md .txt .html), a transcript (.srt .vtt), or a video with
     its transcript beside it (same stem) or given as `transcript`."""
     path = Path(path)
+    _check_link(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
     readers = readers_by_suffix()
     suffix = path.suffix.lower()
@@ -611,6 +902,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
         if found is None:
             raise PillarError("no transcript beside this video.", path=path,
                               fix=f"put {path.stem}.srt or {path.stem}.vtt next to it, or pass --transcript FILE.")
+        _check_link(found)
         source = found
         suffix = found.suffix.lower()
         if suffix not in readers or not readers[suffix].timed:
@@ -627,7 +919,13 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
     reader = readers[suffix]
     text, notes, raw = _read_text(source, limit)
     b = PillarBuilder()
-    result = reader.read(source, text, b)
+    collecting = gc.isenabled()
+    gc.disable()  # a pillar is a million small acyclic objects at most: collecting while building them is waste
+    try:
+        result = reader.read(source, text, b)
+    finally:
+        if collecting:
+            gc.enable()
     title, meta, duration = result.title, result.meta, result.duration
     fmt = reader.format
     if not b.sentences:
@@ -635,6 +933,9 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
                              fix="a pillar needs body text to repurpose.")
     if not title:
         title = " ".join(path.stem.replace("_", " ").replace("-", " ").split()).capitalize()
+    if b.splitter.lite_used:
+        notes.append(f"{source}: so long that past its first {PILLAR_BUDGET // 1000:,} KB of punctuated text, "
+                     "sentences were split by plain rules (a period, then a capital) rather than pysbd.")
     digest = hashlib.sha256(raw).hexdigest()
     return Pillar(
         path=path, format="video" if video_path else fmt, title=title, sections=b.sections,
@@ -646,16 +947,88 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
 
 def iter_pillar_files(paths: list[str | Path]) -> list[Path]:
     """Files under the given files and folders (recursive) that look like pillars; transcripts that sit
-    beside a video of the same stem are taken through the video."""
+    beside a video of the same stem are taken through the video.
+
+    A link to a folder is followed once (its real path is not visited twice). A link that loops (to a folder
+    that holds it, or a file link that ends where it started) or leads nowhere is listed too, not skipped:
+    `load_pillar` then says what it is, so a batch reports it as a failed row and goes on."""
     found: list[Path] = []
     readers = readers_by_suffix()
     suffixes = supported_suffixes()
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                                and not f.name.startswith(".")))
+            found.extend(_walk(p, suffixes))
         else:
             found.append(p)
     videos = {f.with_suffix("") for f in found if f.suffix.lower() in VIDEO_SUFFIXES}
     return [f for f in found if not (f.suffix.lower() in readers and readers[f.suffix.lower()].timed
                                      and f.with_suffix("") in videos)]
+
+
+def _walk(root: Path, suffixes: set[str]) -> list[Path]:
+    """Pillar files under `root` in sorted order, following links to folders, each real folder once."""
+    found: list[Path] = []
+    visited: set[str] = set()
+
+    def visit(folder: Path, chain: tuple[str, ...]) -> None:
+        real = os.path.realpath(folder)
+        if real in visited:
+            return
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            link = entry.is_symlink()
+            if _is_dir(entry):
+                target = os.path.realpath(entry.path) if link else ""
+                if link and (target in chain or target == real):
+                    found.append(path)  # a loop: load_pillar reports it
+                else:
+                    visit(path, (*chain, real))
+            elif entry.name.startswith("."):
+                continue
+            elif link and not _is_file(entry):  # a link that loops or leads nowhere
+                if path.suffix.lower() in suffixes:
+                    found.append(path)
+            elif _is_file(entry) and path.suffix.lower() in suffixes:
+                found.append(path)
+
+    visit(root, ())
+    return sorted(found)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _check_link(path: Path) -> None:
+    """A symbolic link that loops or leads nowhere, said as such (not as 'file not found')."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop as RuntimeError("Symlink loop ...")
+        raise PillarError("a symbolic link that loops (it leads back to itself), so there is no file to read.",
+                          path=path, fix="point the link at the real file, or delete it.") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise PillarError("a symbolic link that loops (it leads back to itself), so there is no file to read.",
+                              path=path, fix="point the link at the real file, or delete it.") from None
+        raise PillarError(f"a symbolic link to {os.readlink(path)}, which does not exist.", path=path,
+                          fix="point the link at the real file, or delete it.") from None
+    if target.is_dir() and (path.parent.resolve() == target or target in path.parent.resolve().parents):
+        raise PillarError("a link to a folder that holds it (a loop); skipped.", path=path,
+                          fix="delete the link, or point it outside this folder.")

@@ -66,6 +66,10 @@ def probe(path: str | Path) -> VideoInfo:
     report = proc.stderr
     video = re.search(r"Stream #\S+.*?: Video: (\w+)(?: \((\w[\w ]*?)\))?.*?(?:, (\w+)\(.*?\))?, (\d+)x(\d+)", report)
     duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", report)
+    audio_only = re.search(r"Stream #\S+.*?: Audio: (\w+)", report)
+    if video is None and audio_only and duration and "moov atom not found" not in report:
+        raise MediaError(f"the file has no video stream, only audio ({audio_only.group(1)}).", path=path,
+                         fix="use the video itself (an .m4a or an audio-only .mp4 has no picture to cut).")
     if "moov atom not found" in report or "Invalid data found" in report or video is None or duration is None:
         with path.open("rb") as fh:
             starts_like_mp4 = fh.read(12)[4:8] == b"ftyp"
