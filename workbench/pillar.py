@@ -245,7 +245,7 @@ def _looks_binary(sample: bytes) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Building sections and sentences (shared by every format)
 
-_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or a digit
 
 
 class PillarBuilder:
@@ -400,11 +400,11 @@ _OPENS_BLOCK = re.compile(r"^ {0,3}(?:(`{3,}|~{3,})|<(script|pre|style|textarea)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,999}\]:[^\n]*$", re.MULTILINE)
 # blocks markdown-it would turn into exactly their own text: lines that start with a letter and hold none of
 # the characters that make inline markup (\ ` * _ [ ] < > &); a list of such items; an ATX heading of them
-# (possessive quantifiers: a block that is not plain fails in one pass, without backtracking)
-_PLAIN = r"\p{L}[^\n\\`*_\[\]<>&\x00]*+"
-_PLAIN_PARAGRAPH = regex.compile(rf"{_PLAIN}(?:\n{_PLAIN})*+\n?")
-_PLAIN_BULLETS = regex.compile(rf"[-*+] ++{_PLAIN}(?:\n[-*+] ++{_PLAIN})*+\n?")
-_PLAIN_HEADING = regex.compile(r"(#{1,6}) ++(\p{L}[^\n\\`*_\[\]<>&#\x00]*+)")
+# ([^\W\d_] is a letter; possessive quantifiers: a block that is not plain fails in one pass, no backtracking)
+_PLAIN = r"[^\W\d_][^\n\\`*_\[\]<>&\x00]*+"
+_PLAIN_PARAGRAPH = re.compile(rf"{_PLAIN}(?:\n{_PLAIN})*+\n?")
+_PLAIN_BULLETS = re.compile(rf"[-*+] ++{_PLAIN}(?:\n[-*+] ++{_PLAIN})*+\n?")
+_PLAIN_HEADING = re.compile(r"(#{1,6}) ++([^\W\d_][^\n\\`*_\[\]<>&#\x00]*+)")
 
 
 def _block_end(body: str, opener: re.Match[str]) -> int:

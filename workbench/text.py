@@ -87,7 +87,7 @@ _ABBREVIATIONS = frozenset(a.strip().lower() for a in English.Abbreviation.ABBRE
 _CANDIDATE = regex.compile(r"(?<!\S)(\p{L}{2,})([.!?])( +)(?=\p{Lu}\p{Ll})")
 # what makes a piece need pysbd: punctuation inside it, a line break, quotes, brackets, pysbd's own
 # placeholder characters (it would turn them into punctuation), a backslash
-_HAZARD = regex.compile("[.!?。．！？…‽\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\"“”«»()\\[\\]{}（）「」‘\\\\"
+_HAZARD = re.compile("[.!?。．！？…‽\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029\"“”«»()\\[\\]{}（）「」‘\\\\"
                         "ȸȹ∮∯⌬⎋☄☇☈☉☏☝♝♟♨♬♭✂ᓰᓱᓳᓴᓷᓸ،]|--|(?<!\\S)'")
 # where pysbd keeps punctuation from ending a sentence: its own patterns, so the regions are the same
 _PROTECTED = [re.compile(p) for p in (
@@ -179,11 +179,18 @@ class SentenceSplitter:
         self.lite_used = False
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        first, last = len(text) - len(text.lstrip()), len(text.rstrip())
-        if first >= last:
+        first, last = 0, len(text)
+        if text[:1].isspace() or text[-1:].isspace():
+            first, last = len(text) - len(text.lstrip()), len(text.rstrip())
+            if first >= last:
+                return []
+        elif not text:
             return []
-        if last - first <= MAX_SENTENCE and not _URL_HINT.search(text) and self._simple(text, first, last):
-            return [(first, last)]  # most bullets and short paragraphs: one sentence, nothing to split
+        if last - first <= MAX_SENTENCE and not _URL_HINT.search(text):
+            # most bullets and short paragraphs: one sentence, nothing to split
+            inner = last - 1 if text[last - 1] in ".!?" else last
+            if _HAZARD.search(text, first, inner) is None:
+                return [(first, last)]
         masked = mask_urls(text)
         raw: list[tuple[int, int]] = []
         hard: set[int] = set()  # starts of pieces cut at a space for length: never glued back
