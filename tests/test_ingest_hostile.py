@@ -127,7 +127,7 @@ def test_other_quadratic_loops_are_linear(tmp_path: Path, shape: str) -> None:
         def stamp(i: int, ms: int) -> str:  # cue i: 10 ms apart, so all 60,000 make one turn
             return f"00:{i // 6000:02d}:{i // 100 % 60:02d},{i % 100 * 10 + ms:03d}"
 
-        cues = [f"{i}\n{stamp(i, 0)} --> {stamp(i, 5)}\nword number {i} here.\n" for i in range(1, 60_000)]
+        cues = [f"{i}\n{stamp(i, 0)} --> {stamp(i, 5)}\nPoint {i} is here.\n" for i in range(1, 60_000)]
         path, text = tmp_path / "t.srt", "\n".join(cues)
     else:  # each link's label was looked up in every sentence of its paragraph
         links = " ".join(f"Read [part {i}](http://x/{i}) now." for i in range(20_000))
@@ -135,6 +135,8 @@ def test_other_quadratic_loops_are_linear(tmp_path: Path, shape: str) -> None:
     path.write_text(text)
     out = run_isolated(LOAD_AND_REPORT, str(path), timeout=120)
     assert out.startswith("OK"), out
+    if shape == "one-long-turn":
+        assert int(out.split()[1]) == 59_999  # one sentence a cue
 
 
 def _pysbd_spans(text: str) -> list[tuple[int, int]]:
