@@ -408,13 +408,18 @@ def failure_message(exc: BaseException, target: Path) -> str:
     return f"internal error: {type(exc).__name__}: {exc}. {REPORT_BUG}"
 
 
+def _reported(exc: BaseException, target: Path, options: RunOptions, settings: Settings) -> str:
+    """A failed pillar's summary text, with the API key and URL userinfo redacted (wherever it failed)."""
+    secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
+    return redact(failure_message(exc, target), secrets)
+
+
 def _safe_draft(path: Path, options: RunOptions, settings: Settings, target: Path) -> PillarDrafts:
     """Whatever goes wrong with one pillar is a failed row, not a crashed batch (on any worker)."""
     try:
         return draft_pillar(path, options, settings, target)
     except Exception as exc:  # every failure is reported in the summary; the batch goes on
-        secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
-        return PillarDrafts(path, target, PillarStatus.FAILED, error=redact(failure_message(exc, target), secrets))
+        return PillarDrafts(path, target, PillarStatus.FAILED, error=_reported(exc, target, options, settings))
 
 
 class BatchInterrupted(KeyboardInterrupt):
@@ -465,10 +470,6 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
     files = list(dict.fromkeys(iter_pillar_files(list(paths))))
     targets = _targets(files, options.out)
     results: dict[Path, PillarResult] = {}
-    secrets = [*settings.secret_values(), *url_secrets(options.base_url)]
-
-    def failed(exc: BaseException, target: Path) -> str:
-        return redact(failure_message(exc, target), secrets)
 
     def done(made: PillarDrafts) -> None:
         if made.status is PillarStatus.FAILED:
@@ -477,7 +478,8 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
             try:
                 result = write_outputs(made)
             except Exception as exc:  # a full disk or a file in the way fails this pillar only
-                result = PillarResult(made.path, PillarStatus.FAILED, error=failed(exc, made.target))
+                result = PillarResult(made.path, PillarStatus.FAILED,
+                                      error=_reported(exc, made.target, options, settings))
         note = _renamed_note(made.path, made.target)
         if note:
             result.warnings.insert(0, note)
@@ -501,7 +503,8 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
                 try:
                     made = future.result()
                 except Exception as exc:  # a worker that died or could not send its result back
-                    made = PillarDrafts(f, targets[f], PillarStatus.FAILED, error=failed(exc, targets[f]))
+                    made = PillarDrafts(f, targets[f], PillarStatus.FAILED,
+                                        error=_reported(exc, targets[f], options, settings))
                 made.path, made.target = f, targets[f]
                 done(made)
     except KeyboardInterrupt:
