@@ -337,3 +337,35 @@ def test_eight_processes_open_a_fresh_database_at_once(queue_url: str) -> None:
     applied = sorted(version for _, versions in results for version in versions)
     assert applied == [m.version for m in MIGRATIONS]  # each step applied by exactly one process
     assert Queue(queue_url).migrations() == [(m.version, m.name) for m in MIGRATIONS]
+
+
+def _open_sqlite(url: str, barrier: Any, outcomes: Any) -> None:
+    """Open a connection to the queue file the moment all eight are ready; its journal mode, or the error."""
+    from workbench.queue.store import Store
+
+    barrier.wait(timeout=120)
+    try:
+        with Store(url).engine.connect() as conn:
+            outcomes.put(("ok", conn.exec_driver_sql("PRAGMA journal_mode").scalar()))
+    except Exception as exc:
+        outcomes.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_eight_processes_connecting_to_fresh_sqlite_files_all_get_wal(tmp_path: Path) -> None:
+    """Switching a new file to WAL ignores SQLite's busy timeout; one round in five lost a process to
+    "database is locked" before the switch waited for its turn. Twenty rounds make that a sure catch."""
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(20):
+        url = f"sqlite:///{tmp_path}/queue-{round_}.sqlite"
+        barrier, outcomes = ctx.Barrier(8), ctx.Queue()
+        processes = [ctx.Process(target=_open_sqlite, args=(url, barrier, outcomes)) for _ in range(8)]
+        for proc in processes:
+            proc.start()
+        try:
+            results = [outcomes.get(timeout=120) for _ in processes]
+        finally:
+            for proc in processes:
+                proc.join(30)
+                if proc.is_alive():
+                    proc.kill()
+        assert results == [("ok", "wal")] * 8, f"round {round_}: {results}"

@@ -12,6 +12,8 @@ revision, its state change, its audit entry) land together or not at all.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,15 +195,41 @@ def _item(row: Row[Any]) -> Item:
                 external_id=row.external_id, last_error=row.last_error, approved_revision=row.approved_revision)
 
 
+_BUSY_SECONDS = 30  # how long a SQLite statement waits for another process's lock before it gives up
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so), waiting for other processes like any statement does.
+
+    Switching the journal mode takes an exclusive lock and, unlike other statements, fails at once
+    with "database is locked" instead of calling the busy handler when another process is switching
+    too (eight processes opening a fresh queue together: one run in five lost a process). So: nothing
+    to do when the file is already in WAL mode, else retry with a growing pause until the deadline."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchall()[0][0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL").fetchall()  # in memory it stays "memory": fine
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if time.monotonic() + pause > deadline:
+            raise sqlite3.OperationalError("database is locked (could not switch it to WAL mode)")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
 def _connect(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": _BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _: Any) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={_BUSY_SECONDS * 1000}")
+            _use_wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
