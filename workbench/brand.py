@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from .errors import BrandError
 from .platforms import PlatformName
 from .resources import data_path
+from .rubric import Defect
 from .userfiles import load_model
 
 PROJECT_BRANDS = data_path("brand_voice")
@@ -91,9 +92,63 @@ class ScoringWeights(_Strict):
     platform_fit: float = Field(default=0.3, ge=0)
 
 
+class DefectRule(_Strict):
+    """What one rubric code costs a draft."""
+
+    rating: int = Field(ge=1, le=4, description="the editor rating a draft with this defect gets at most")
+    points: int = Field(ge=0, le=100, description="taken off for each finding")
+    blocking: bool = Field(description="the verdict is 'needs edit' whatever the points")
+
+
+# the rubric's rules of thumb (`../shared/eval/EDITOR-RUBRIC.md`): rate by the worst defect; a detector may
+# set a lower rating on a finding it knows is worse (template variables are META at 1, not 4)
+DEFAULT_DEFECT_RULES: dict[Defect, DefectRule] = {
+    code: DefectRule(rating=r, points=p, blocking=b) for code, r, p, b in (
+    (Defect.EMPTY, 1, 40, True),
+    (Defect.FRAGMENT, 1, 25, True),
+    (Defect.SPEECH, 1, 25, True),
+    (Defect.META, 4, 10, True),
+    (Defect.MISLEADING, 3, 20, True),
+    (Defect.CTA_MISMATCH, 3, 10, True),
+    (Defect.LINK_PHRASE, 4, 8, True),
+    (Defect.DANGLING, 4, 8, False),  # blocking at a post's or thread part's start: its detector says so
+    (Defect.ORDER, 2, 20, False),
+    (Defect.THREAD_FLOW, 2, 20, False),
+    (Defect.VARIANT_CLONE, 2, 20, False),
+    (Defect.SAME_HOOK, 3, 8, False),
+    (Defect.HOOK_WEAK, 3, 10, False),
+    (Defect.NO_CONTEXT, 3, 10, False),
+    (Defect.TITLE_BAD, 3, 10, False),
+    (Defect.THIN, 3, 15, False),
+    (Defect.VOICE, 4, 8, False),
+    (Defect.PERSONA, 4, 8, False),
+    (Defect.HASHTAG_JUNK, 4, 5, False),
+)}
+
+
+# the most a draft can score when its worst defect leaves it at this editor rating
+DEFAULT_CEILINGS = {1: 15, 2: 40, 3: 60, 4: 80}
+
+
 class Scoring(_Strict):
+    """How findings become a score and a verdict; every number here can be set in the profile."""
+
     weights: ScoringWeights = Field(default_factory=ScoringWeights)
-    threshold: int = Field(default=70, ge=0, le=100)
+    threshold: int = Field(default=70, ge=0, le=100, description="'ready' needs this score and no blocking defect")
+    ceilings: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_CEILINGS))
+    defects: dict[Defect, DefectRule] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Scoring:
+        """A profile names only the codes it changes; the rest keep the rubric's rule."""
+        self.defects = {**DEFAULT_DEFECT_RULES, **self.defects}
+        self.ceilings = {**DEFAULT_CEILINGS, **self.ceilings}
+        if set(self.ceilings) != {1, 2, 3, 4} or any(not 0 <= v <= 100 for v in self.ceilings.values()):
+            raise ValueError("ceilings: give a score from 0 to 100 for ratings 1, 2, 3 and 4")
+        return self
+
+    def rule(self, code: Defect) -> DefectRule:
+        return self.defects[code]
 
 
 class Visual(_Strict):

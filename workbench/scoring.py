@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -23,7 +24,9 @@ import pyphen
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .brand import BrandVoice, EmojiPolicy
+from .defects import Context, Finding, SourceIndex, detect
 from .drafts import CTAKind, Draft, Problem
+from .pillar import Pillar
 from .platforms import PlatformSpec, get_platform, validate
 from .text import find_urls, hashtags, split_sentences
 
@@ -80,9 +83,14 @@ class Verdict(StrEnum):
 @dataclass
 class Reason:
     component: str
-    code: str
+    code: str  # a rubric code (`Defect`) when the reason is a defect, else the rule's own name
     message: str
     points: int  # taken off (negative) or added (positive)
+    span: tuple[int, int] | None = None  # characters of `draft.text` it is about
+    fix: str = ""
+    blocking: bool = False
+    rating: int | None = None  # the editor rating this defect leaves at most
+    rule: str = ""
 
 
 @dataclass
@@ -350,13 +358,28 @@ def score_platform_fit(draft: Draft, spec: PlatformSpec, problems: list[Problem]
     return card.result()
 
 
+def score_content(draft: Draft, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar | None,
+                  extra: Iterable[Finding]) -> Component:
+    card = _Card("content")
+    ctx = Context(draft, brand, spec, SourceIndex.of(pillar) if pillar is not None else None)
+    for f in [*detect(ctx), *extra]:
+        rule = brand.scoring.rule(f.code)
+        card.reasons.append(Reason("content", f.code.value, f.message, -rule.points, f.span, f.fix,
+                                   rule.blocking if f.blocking is None else f.blocking,
+                                   f.rating or rule.rating, f.rule))
+    return card.result()
+
+
 def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None = None,
-          problems: list[Problem] | None = None, judge: Any = None) -> Score:
+          problems: list[Problem] | None = None, judge: Any = None, pillar: Pillar | None = None,
+          extra: Iterable[Finding] = ()) -> Score:
     spec = platform if isinstance(platform, PlatformSpec) else get_platform(platform or draft.platform)
     problems = validate(draft, spec) if problems is None else problems
     tone = score_tone(draft.text, brand, spec.name)
     cta, kind = score_cta(draft, brand, spec)
     fit = score_platform_fit(draft, spec, problems)
+    content = score_content(draft, brand, spec, pillar, extra)
+    fit.reasons.extend(content.reasons)  # (interim: a content component of its own comes with the calibration)
     w = brand.scoring.weights
     total = w.tone + w.cta + w.platform_fit or 1.0
     judged = None
