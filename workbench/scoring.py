@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -25,9 +25,11 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .brand import BrandVoice, EmojiPolicy
 from .defects import Context, Finding, SourceIndex, detect
+from .defects.cross import cross_check
 from .drafts import CTAKind, Draft, Problem
 from .pillar import Pillar
 from .platforms import PlatformSpec, get_platform, validate
+from .rubric import Defect
 from .text import find_urls, hashtags, split_sentences
 
 # words that oversell, whatever the brand: a reader discounts them
@@ -108,14 +110,22 @@ class Score:
     verdict: Verdict
     cta_kind: str | None
     judge: dict[str, Any] | None = None
+    content: Component = field(default_factory=lambda: Component(100))
 
     @property
     def reasons(self) -> list[Reason]:
-        return self.tone.reasons + self.cta.reasons + self.platform_fit.reasons
+        return self.content.reasons + self.tone.reasons + self.cta.reasons + self.platform_fit.reasons
+
+    @property
+    def defects(self) -> list[str]:
+        """The rubric codes found, each once, in the rubric's order."""
+        found = {r.code for r in self.reasons if r.points < 0}
+        return [code.value for code in Defect if code.value in found]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["verdict"] = self.verdict.value
+        data["defects"] = self.defects
         return data
 
 
@@ -379,7 +389,6 @@ def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None =
     cta, kind = score_cta(draft, brand, spec)
     fit = score_platform_fit(draft, spec, problems)
     content = score_content(draft, brand, spec, pillar, extra)
-    fit.reasons.extend(content.reasons)  # (interim: a content component of its own comes with the calibration)
     w = brand.scoring.weights
     total = w.tone + w.cta + w.platform_fit or 1.0
     judged = None
@@ -391,7 +400,18 @@ def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None =
     overall = round((tone.score * w.tone + cta.score * w.cta + fit.score * w.platform_fit) / total)
     blocking = any(p.severity == "error" for p in problems)
     verdict = Verdict.READY if overall >= brand.scoring.threshold and not blocking else Verdict.NEEDS_EDIT
-    return Score(tone, cta, fit, overall, verdict, kind, judged)
+    if any(r.blocking for r in content.reasons):
+        verdict = Verdict.NEEDS_EDIT
+    return Score(tone, cta, fit, overall, verdict, kind, judged, content)
+
+
+def score_set(drafts: Sequence[Draft], brand: BrandVoice, specs: Mapping[str, PlatformSpec] | None = None,
+              pillar: Pillar | None = None, judge: Any = None) -> list[Score]:
+    """The drafts one run made of one pillar for one brand, scored together: each draft's own checks plus
+    the checks between them (the same hook on several platforms, a variant that clones another)."""
+    across = cross_check(drafts)
+    return [score(d, brand, (specs or {}).get(d.platform) or d.platform, problems=d.problems, judge=judge,
+                  pillar=pillar, extra=across.get(i, ())) for i, d in enumerate(drafts)]
 
 
 def classify_voice(text: str, platform: str, voices: dict[str, BrandVoice], threshold: int = 70) -> str:
@@ -407,6 +427,15 @@ def headline(score_data: dict[str, Any]) -> str:
             f"CTA {score_data['cta']['score']}, platform fit {score_data['platform_fit']['score']}")
 
 
+COMPONENTS = ("content", "tone", "cta", "platform_fit")
+
+
 def deductions(score_data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The reasons that took points off, in component order, from a stored score."""
-    return [r for c in ("tone", "cta", "platform_fit") for r in score_data[c]["reasons"] if r["points"] < 0]
+    """The reasons that took points off, in component order, from a stored score (older scores have no
+    `content` component and reasons without span, fix or blocking: read them with .get)."""
+    return [r for c in COMPONENTS if c in score_data for r in score_data[c]["reasons"] if r["points"] < 0]
+
+
+def defect_codes(score_data: dict[str, Any] | None) -> list[str]:
+    """The rubric codes in a stored score (none for a score made before the rubric)."""
+    return list((score_data or {}).get("defects") or [])
