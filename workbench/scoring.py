@@ -30,7 +30,7 @@ from .drafts import CTAKind, Draft, Problem
 from .pillar import Pillar
 from .platforms import PlatformSpec, get_platform, validate
 from .rubric import Defect
-from .text import find_urls, hashtags, split_sentences
+from .text import HASHTAG_RE, find_urls, hashtags, split_sentences
 
 # words that oversell, whatever the brand: a reader discounts them
 HYPE = ("revolutionary", "game-changing", "game changer", "game-changer", "insane", "insanely", "10x", "mind-blowing",
@@ -64,9 +64,10 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for 
     "follow": r"\b(follow (us|me|our|my|for|along|@\w+|(?-i:[A-Z])\w+)|"
               r"subscribe( for| to (the|my|our) channel)?\b|turn on notifications|hit the bell)",
     "link": r"(\blink in (bio|the (first )?comment|the description)|\b(click|tap) (here|the link|below)|"
-            r"\bread (the|more|our|it)\b|\b(download|grab|get) (the|our|your|a) |\bwatch the\b|\bvisit\b|"
+            r"\bread (the (full|whole|complete|rest)|more\b|our (full|latest|new))|"
+            r"\b(download|grab|get) (the|our|your|a) |\bwatch the\b|\bvisit\b|"
             r"\bcheck out\b|\blearn more\b|\bat the link\b|\bfull (guide|breakdown|story|report|analysis)\b|"
-            r"\b(shop|buy|order) (now|it|the|here)\b|https?://)",
+            r"\b(shop|buy|order) (now|here)\b|https?://)",
 }.items()}
 IMPERATIVE = re.compile(r"^(\W*)(read|download|grab|get|watch|visit|click|tap|save|share|send|repost|tag|follow|"
                         r"subscribe|join|register|sign|book|comment|tell|let|drop|vote|dm|message|reply|try|"
@@ -136,8 +137,11 @@ class _Card:
         self.name = name
         self.reasons: list[Reason] = []
 
-    def take(self, points: int, code: str, message: str) -> None:
-        self.reasons.append(Reason(self.name, code, message, -abs(points)))
+    def take(self, points: int, rule: str, message: str, *, voice: bool = False, span: tuple[int, int] | None = None,
+             fix: str = "", rating: int | None = None) -> None:
+        """A deduction; `voice=True` makes it a VOICE defect (the rule's name stays in `rule`)."""
+        code = Defect.VOICE.value if voice else rule
+        self.reasons.append(Reason(self.name, code, message, -abs(points), span, fix, rating=rating, rule=rule))
 
     def give(self, points: int, code: str, message: str) -> None:
         self.reasons.append(Reason(self.name, code, message, abs(points)))
@@ -146,9 +150,31 @@ class _Card:
         return Component(max(0, min(100, base + sum(r.points for r in self.reasons))), self.reasons)
 
 
+@lru_cache(maxsize=64)
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in longest_first) + r")(?![\w-])")
+
+
 def _find(words: tuple[str, ...], text: str) -> list[str]:
-    low = text.lower()
-    return [w for w in words if re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", low)]
+    """The listed words and phrases that stand on their own in `text` (any case), in list order."""
+    found = {m.group(1) for m in _alternation(words).finditer(text.lower())}
+    return [w for w in words if w in found]
+
+
+def _emoji_count(text: str) -> int:
+    return 0 if text.isascii() else int(emoji_lib.emoji_count(text))
+
+
+def _span_of(word: str, text: str) -> tuple[int, int] | None:
+    """Where `word` first stands on its own in `text` (any case)."""
+    m = re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text, re.IGNORECASE)
+    return (m.start(), m.end()) if m else None
+
+
+def _emoji_span(text: str) -> tuple[int, int] | None:
+    found = [] if text.isascii() else emoji_lib.emoji_list(text)
+    return (found[0]["match_start"], found[-1]["match_end"]) if found else None
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +187,7 @@ def _sentiment() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+@lru_cache(maxsize=8192)
 def _syllables(word: str) -> int:
     by_dictionary = len(_hyphenator().positions(word)) + 1
     by_vowels = len(re.findall(r"[aeiouy]+", word.lower().rstrip("e"))) or 1
@@ -220,46 +247,56 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     found = brand.banned_in(text)
     for word in found:
         repl = brand.vocabulary.banned.get(word.lower())
-        card.take(15, "banned_word", f"'{word}' is on the brand's banned list: "
-                                     + (f"try '{repl}'." if repl else "cut that phrase."))
+        card.take(15, "banned_word", f"'{word}' is on the brand's banned list.", voice=True, span=_span_of(word, text),
+                  fix=f"use '{repl}' instead." if repl else "cut that phrase.")
     banned = {w.lower() for w in found}
     for word in _find(HYPE, text):
         if word not in banned:
-            card.take(15, "hype", f"'{word}' oversells; state the specific result instead.")
+            card.take(15, "hype", f"'{word}' oversells.", voice=True, span=_span_of(word, text),
+                      fix="state the specific result instead.")
     for word in _find(SPAM, text):
-        card.take(15, "spam", f"'{word}' reads as an ad; say what the reader gets.")
-    n_emoji = emoji_lib.emoji_count(text)
+        card.take(15, "spam", f"'{word}' reads as an ad.", voice=True, span=_span_of(word, text),
+                  fix="say what the reader gets.")
+    n_emoji = _emoji_count(text)
     if policy.policy is EmojiPolicy.NONE and n_emoji:
-        card.take(25, "emoji", f"{n_emoji} emoji; {brand.name} uses none: remove them.")
+        card.take(25, "emoji", f"{n_emoji} emoji; {brand.name} uses none.", voice=True, span=_emoji_span(text),
+                  fix="remove them.")
     elif n_emoji > policy.max_per_post:
         card.take(10 * (n_emoji - policy.max_per_post), "emoji",
-                  f"{n_emoji} emoji; the brand allows {policy.max_per_post} per post.")
+                  f"{n_emoji} emoji; the brand allows {policy.max_per_post} per post here.", voice=True,
+                  span=_emoji_span(text), fix=f"keep {policy.max_per_post} and delete the rest.")
     elif policy.policy is EmojiPolicy.FREE and n_emoji == 0:
-        card.take(10, "emoji_missing", "no emoji: this voice welcomes one to three.")
+        card.take(5, "emoji_missing", "no emoji: this voice welcomes one to three.")
     bangs = text.count("!")
     if bangs > brand.tone.exclamations:
         per = 15 if brand.tone.exclamations == 0 else 8
         card.take(per * min(bangs - brand.tone.exclamations, 3), "exclamations",
-                  f"{bangs} exclamation marks; the brand allows {brand.tone.exclamations}: use full stops.")
+                  f"{bangs} exclamation mark(s); the brand allows {brand.tone.exclamations}.", voice=True,
+                  span=(text.index("!"), text.index("!") + 1), fix="use full stops.")
     shout = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in ACRONYMS]
     if len(shout) >= 1 and (len(shout) >= 2 or len(shout[0]) >= 6):
-        card.take(25, "shouting", f"'{' '.join(shout[:3])}' in capitals reads as shouting: use normal case.")
+        card.take(25, "shouting", f"'{' '.join(shout[:3])}' in capitals reads as shouting.", voice=True,
+                  span=_span_of(shout[0], text), fix="use normal case.")
     contractions = CONTRACTION.findall(text)
     if formal and contractions:
+        first = CONTRACTION.search(text)
         card.take(min(6 * len(contractions), 18), "contractions",
-                  f"{len(contractions)} contraction(s); this voice writes them out ('we will', not 'we'll').")
+                  f"{len(contractions)} contraction(s); this voice writes them out.", voice=True,
+                  span=first.span() if first else None, fix="write them out ('we will', not 'we'll').")
     words = WORD.findall(text)
     sentences = split_sentences(text) or [text]
     idiom = _find(IDIOM, text)
     if formal and idiom:
-        card.take(10, "informal", f"'{idiom[0]}' is internet idiom; {brand.name} writes in plain, complete "
-                                  f"sentences.")
+        card.take(10, "informal", f"'{idiom[0]}' is internet idiom.", voice=True, span=_span_of(idiom[0], text),
+                  fix=f"{brand.name} writes in plain, complete sentences: say it plainly.")
     stripped = text.lstrip(" \"'“‘(")
     if formal and stripped[:1].islower():
-        card.take(8, "lowercase_opener", "the post opens in lowercase; start with a capital.")
+        card.take(8, "lowercase_opener", "the post opens in lowercase.", voice=True,
+                  span=(len(text) - len(stripped), len(text) - len(stripped) + 1), fix="start with a capital.")
     jargon = _find(JARGON, text)
     if not formal and jargon:
-        card.take(10, "jargon", f"'{jargon[0]}' is corporate jargon; say it the way you'd say it to a friend.")
+        card.take(10, "jargon", f"'{jargon[0]}' is corporate jargon.", voice=True, span=_span_of(jargon[0], text),
+                  fix="say it the way you'd say it to a friend.", rating=3 if len(jargon) > 1 else None)
     you = len(re.findall(r"\byou(r|rs|'re|'ll|'ve)?\b", text, re.I))
     we = len(re.findall(r"\b(we|our|us|we're|we'll)\b", text, re.I))
     person = brand.person_for(platform)
@@ -267,12 +304,20 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
         card.take(8, "person", "the post never speaks to 'you'; address the reader.")
     if person == "we" and re.search(r"\bI\b", text) and we == 0:
         card.take(5, "person", "the post speaks as 'I'; this brand speaks as 'we'.")
-    casual = len(contractions) + len(idiom) + n_emoji + (1 if stripped[:1].islower() else 0)
-    if not formal and casual == 0 and len(words) > 12:
-        card.take(12, "stiff", "no contractions, emoji or casual phrasing: this voice sounds like talk, not a memo.")
+    # the register is the body's: the brand's own CTA (its emoji, its "tell me") does not make formal copy casual
+    own = {_plain(c) for opt in brand.ctas.values() for t in opt.texts for c in split_sentences(t)}
+    body = " ".join(s for s in split_sentences(HASHTAG_RE.sub(" ", text)) if _plain(s) not in own)
+    body_words = WORD.findall(body)
+    casual = (len(CONTRACTION.findall(body)) + len(_find(IDIOM, body)) + _emoji_count(body)
+              + (1 if body.lstrip(" \"'“‘(")[:1].islower() else 0))
+    if not formal and casual == 0 and len(body_words) >= 8:
+        card.take(12, "stiff", "no contractions, emoji or casual phrasing: it reads like a memo, not this voice.",
+                  voice=True, fix="rewrite it the way you would say it: contractions, 'you', short lines.",
+                  rating=2 if len(body_words) > 40 else 3)
     avg = len(words) / max(len(sentences), 1)
     if not formal and avg > 22:
-        card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.")
+        card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.",
+                  voice=True, fix="split them: one idea a line.", rating=3)
     if len(words) >= 12:
         grade = reading_grade(text)
         gap = abs(grade - brand.reading_grade)
@@ -296,10 +341,11 @@ def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Comp
     card = _Card("cta")
     text = draft.text
     kind = detect_cta(text)
-    if kind is None:
-        library = [t for opt in brand.ctas.values() for t in opt.texts]
-        card.take(60, "no_cta", "no call to action" + (f": add one from the brand's library, e.g. '{library[0]}'"
-                                                       if library else ": tell the reader what to do next") + ".")
+    library = [t for opt in brand.ctas.values() for t in opt.texts]
+    if kind is None:  # a post can end on its point: an editor posts it as it is (the rubric's "or there is none")
+        card.take(10, "no_cta", "no call to action.", fix=f"if you want the reader to act, add one from the brand's "
+                                                         f"library, e.g. '{library[0]}'." if library else
+                                                         "if you want the reader to act, say what to do next.")
         return card.result(), None
     found = _cta_sentences(text)
     kinds = {k for _, k, _ in found}
@@ -326,7 +372,10 @@ def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Comp
         elif clickable and not urls and not re.search(r"link in (bio|the (first )?comment)", text, re.I):
             card.take(10, "link_missing", "the CTA points to a link but there is none in the post.")
     clauses = [c for _, _, s in found for c in re.split(r"(?<=[.!?:;])\s+", s)]
-    if found and not any(IMPERATIVE.search(c) for c in clauses) and kind != "comment":
+    own = {_plain(t) for t in library}
+    if found and any(_plain(s) in own for _, _, s in found):
+        pass  # the brand's own CTA text is in voice by definition: its wording never costs points
+    elif found and not any(IMPERATIVE.search(c) for c in clauses) and kind != "comment":
         card.take(5, "cta_vague", f"'{found[0][2][:60]}' does not start with a verb; lead with the action "
                                   "('Read', 'Save', 'Register').")
     return card.result(), kind
@@ -380,6 +429,42 @@ def score_content(draft: Draft, brand: BrandVoice, spec: PlatformSpec, pillar: P
     return card.result()
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"[^\w\s]", "", text).strip().lower()
+
+
+def _settle(reasons: list[Reason], brand: BrandVoice) -> None:
+    """Give every defect its brand rule's rating and blocking where its check left them open; several kinds
+    of voice slip in one post mean a line to rewrite, not a word to swap (rating 3)."""
+    codes = set(Defect.__members__)
+    voice_rules = {r.rule for r in reasons if r.code == Defect.VOICE.value and r.points < 0}
+    for r in reasons:
+        if r.code not in codes or r.points >= 0:
+            continue
+        rule = brand.scoring.rule(Defect(r.code))
+        if r.rating is None:
+            r.rating = rule.rating
+            if r.code == Defect.VOICE.value and len(voice_rules) > 1:
+                r.rating = min(r.rating, 3)
+        if r.component != "content":
+            r.blocking = r.blocking or rule.blocking
+
+
+def _overall(brand: BrandVoice, content: Component, tone: Component, cta: Component, fit: Component) -> int:
+    """100 less the points lost, never above the ceiling of the worst defect's editor rating.
+
+    The detectors' points count as the brand's `scoring.defects` table sets them; the tone, CTA and
+    platform-fit deductions are scaled by the brand's weights (equal weights: as they stand)."""
+    w = brand.scoring.weights
+    mean = (w.tone + w.cta + w.platform_fit) / 3 or 1.0
+    lost = float(sum(-r.points for r in content.reasons if r.points < 0))
+    for comp, weight in ((tone, w.tone), (cta, w.cta), (fit, w.platform_fit)):
+        lost += (100 - comp.score) * weight / mean
+    ratings = [r.rating for c in (content, tone, cta, fit) for r in c.reasons if r.rating is not None and r.points < 0]
+    cap = brand.scoring.ceilings[min(ratings)] if ratings else 100
+    return max(0, min(cap, round(100 - lost)))
+
+
 def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None = None,
           problems: list[Problem] | None = None, judge: Any = None, pillar: Pillar | None = None,
           extra: Iterable[Finding] = ()) -> Score:
@@ -389,19 +474,17 @@ def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None =
     cta, kind = score_cta(draft, brand, spec)
     fit = score_platform_fit(draft, spec, problems)
     content = score_content(draft, brand, spec, pillar, extra)
-    w = brand.scoring.weights
-    total = w.tone + w.cta + w.platform_fit or 1.0
+    _settle(content.reasons + tone.reasons + cta.reasons + fit.reasons, brand)
     judged = None
     if judge is not None:
         judged = judge.judge(draft, brand, spec)
         tone.score = round((tone.score + judged["tone"]) / 2)
         cta.score = round((cta.score + judged["cta"]) / 2)
         fit.score = round((fit.score + judged["platform_fit"]) / 2)
-    overall = round((tone.score * w.tone + cta.score * w.cta + fit.score * w.platform_fit) / total)
-    blocking = any(p.severity == "error" for p in problems)
+    overall = _overall(brand, content, tone, cta, fit)
+    blocking = any(p.severity == "error" for p in problems) or any(
+        r.blocking for c in (content, tone, cta, fit) for r in c.reasons if r.points < 0)
     verdict = Verdict.READY if overall >= brand.scoring.threshold and not blocking else Verdict.NEEDS_EDIT
-    if any(r.blocking for r in content.reasons):
-        verdict = Verdict.NEEDS_EDIT
     return Score(tone, cta, fit, overall, verdict, kind, judged, content)
 
 
