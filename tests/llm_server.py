@@ -148,7 +148,14 @@ class FakeOpenAIServer:
                                "statistics": stats[:3], "questions": [p for p in pick if p["text"].endswith("?")],
                                "hooks": (stats or pick)[:3], "keywords": ["content", "planning"]})
         if self.schema_name(body) == "JudgeOut":
-            return json.dumps({"tone": 60, "cta": 50, "platform_fit": 80,
+            # a light edit: the draft's first sentence is a weak hook (quoted as the rubric asks)
+            draft = text.split("<draft>\n", 1)[-1].rsplit("\n</draft>", 1)[0]
+            lines = [x for x in draft.split("\n") if x.strip() and not x.startswith("Title: ")]
+            first = re.split(r"(?<=[.!?])\s", lines[0])[0] if lines else ""
+            return json.dumps({"rating": 3, "defects": [{"code": "HOOK_WEAK", "quote": first,
+                                                         "message": f"'{first}' announces the topic.",
+                                                         "fix": "Open with the finding."}],
+                               "tone": 60, "cta": 50, "platform_fit": 80,
                                "reasons": ["The hook could be sharper."]})
         points = re.findall(r"^- \[(s[0-9a-f]{8}(?:-\d+)?)\] (.+)$", text, re.M)
         cta = re.search(r'^Call to action to use: (\w+): "(.+?)"(?: with the link (\S+))?$', text, re.M)

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..brand import BrandVoice
 from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
+from ..defects.judge import MAX_TEXT, Judged, JudgeDefect, dropped_note, judge_findings
 from ..drafts import CTA, Draft, Provenance
 from ..errors import WorkbenchError
 from ..pillar import Pillar
@@ -107,7 +108,16 @@ class DraftOut(_Out):
     source_sentence_ids: list[str]
 
 
+class JudgeDefectOut(_Out):
+    code: str = Field(description="a rubric code, e.g. HOOK_WEAK")
+    quote: str = Field(description="the exact words of the draft the defect is about")
+    message: str
+    fix: str
+
+
 class JudgeOut(_Out):
+    rating: int = Field(ge=1, le=5, description="the editor rubric's rating: 5 post as is ... 1 unusable")
+    defects: list[JudgeDefectOut]
     tone: int = Field(ge=0, le=100)
     cta: int = Field(ge=0, le=100)
     platform_fit: int = Field(ge=0, le=100)
@@ -439,12 +449,21 @@ class LLMEngine:
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
         return finish(draft, pillar, spec)
 
-    def judge(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> dict[str, Any]:
-        """The LLM judge for `scoring.score(..., judge=engine)`: scores 0-100 and reasons."""
+    def judge_messages(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> list[tuple[str, str]]:
         text = (f"Title: {draft.title}\n" if draft.title else "") + "\n---\n".join(draft.parts)
-        messages = load_prompt("judge").render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
-                                               draft=text)
-        return self.call(messages, JudgeOut).model_dump()
+        return load_prompt("judge").render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
+                                           draft=text)
+
+    def judge(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> Judged:
+        """The LLM judge for `scoring.score(..., judge=engine)`: the editor rubric's rating (1-5) and defects as
+        findings (`defects.judge.judge_findings`: unknown codes dropped, spans where the quote is in
+        `draft.text`), and the 0-100 tone, CTA and platform-fit scores with reasons. All its text is redacted."""
+        out = self.call(self.judge_messages(draft, brand, spec), JudgeOut)
+        defects = [JudgeDefect(d.code, d.quote, d.message, d.fix) for d in out.defects]
+        findings, dropped = judge_findings(draft, defects, self._redact)
+        return Judged(rating=out.rating, findings=findings, dropped=dropped, note=dropped_note(dropped),
+                      tone=out.tone, cta=out.cta, platform_fit=out.platform_fit,
+                      reasons=[self._redact(r)[:MAX_TEXT] for r in out.reasons])
 
     def estimate(self, pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], variants: int = 1,
                  ) -> dict[str, Any]:
