@@ -224,14 +224,16 @@ def test_llm_judge_is_averaged_with_the_rules(server: FakeOpenAIServer, tmp_path
     assert judged.judge is not None
     assert {k: judged.judge[k] for k in ("tone", "cta", "platform_fit", "reasons", "rating")} == {
         "tone": 60, "cta": 50, "platform_fit": 80, "reasons": ["The hook could be sharper."], "rating": 3}
-    assert judged.tone.score == round((rules_only.tone.score + 60) / 2)
-    assert judged.cta.score == round((rules_only.cta.score + 50) / 2)
-    assert judged.platform_fit.score == round((rules_only.platform_fit.score + 80) / 2)
+    # the judge's rating (3: the ceiling 60) is averaged with the rules' score; components stay the rules'
+    assert judged.overall == round((rules_only.overall + brand.scoring.ceilings[3]) / 2)
+    assert judged.tone.score == rules_only.tone.score
     stored = json.loads(json.dumps(judged.to_dict()))  # a judged score is stored as JSON with the draft
-    assert stored["judge"]["findings"][0] == {
-        "code": "HOOK_WEAK", "message": "'Planning beats guessing.' announces the topic.",
-        "fix": "Open with the finding.", "span": [0, 24], "rating": None, "blocking": None, "rule": "llm",
-        "where": None}
+    llm = [r for r in stored["content"]["reasons"] if r["rule"] == "llm"]
+    assert llm == [{"component": "content", "code": "HOOK_WEAK", "message": "'Planning beats guessing.' announces the "
+                    "topic.", "points": 0, "span": [0, 24], "fix": "Open with the finding.", "blocking": False,
+                    "rating": None, "rule": "llm"}]
+    assert "HOOK_WEAK" in stored["defects"] and "findings" not in stored["judge"]
+    assert judged.verdict == rules_only.verdict  # its findings never block; the rules decide what blocks
 
 
 # -- the judge by the editor rubric: a rating and defects with the words they are about -----------------

@@ -120,7 +120,7 @@ class Score:
     @property
     def defects(self) -> list[str]:
         """The rubric codes found, each once, in the rubric's order."""
-        found = {r.code for r in self.reasons if r.points < 0}
+        found = {r.code for r in self.reasons if r.points < 0 or r.rule == "llm"}
         return [code.value for code in Defect if code.value in found]
 
     def to_dict(self) -> dict[str, Any]:
@@ -465,6 +465,20 @@ def _overall(brand: BrandVoice, content: Component, tone: Component, cta: Compon
     return max(0, min(cap, round(100 - lost)))
 
 
+def _second_opinion(judged: dict[str, Any], content: Component, overall: int, brand: BrandVoice
+                    ) -> tuple[dict[str, Any], int]:
+    """The LLM judge's rubric rating averaged with the rules' score; its defects are listed with the rules'
+    (code, words, fix) but cost no points and never block: the rules' blocking checks decide the verdict."""
+    for f in judged.get("findings", []):
+        content.reasons.append(Reason("content", f.code.value, f.message, 0, f.span, f.fix, False, None, f.rule))
+    rating = int(judged.get("rating") or 0)
+    if 1 <= rating <= 5:
+        opinion = 100 if rating == 5 else brand.scoring.ceilings[rating]
+        overall = round((overall + opinion) / 2)
+    stored = {k: v for k, v in judged.items() if k != "findings"}  # the findings are in `content` already
+    return stored, overall
+
+
 def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None = None,
           problems: list[Problem] | None = None, judge: Any = None, pillar: Pillar | None = None,
           extra: Iterable[Finding] = ()) -> Score:
@@ -476,12 +490,9 @@ def score(draft: Draft, brand: BrandVoice, platform: str | PlatformSpec | None =
     content = score_content(draft, brand, spec, pillar, extra)
     _settle(content.reasons + tone.reasons + cta.reasons + fit.reasons, brand)
     judged = None
-    if judge is not None:
-        judged = judge.judge(draft, brand, spec)
-        tone.score = round((tone.score + judged["tone"]) / 2)
-        cta.score = round((cta.score + judged["cta"]) / 2)
-        fit.score = round((fit.score + judged["platform_fit"]) / 2)
     overall = _overall(brand, content, tone, cta, fit)
+    if judge is not None:
+        judged, overall = _second_opinion(judge.judge(draft, brand, spec), content, overall, brand)
     blocking = any(p.severity == "error" for p in problems) or any(
         r.blocking for c in (content, tone, cta, fit) for r in c.reasons if r.points < 0)
     verdict = Verdict.READY if overall >= brand.scoring.threshold and not blocking else Verdict.NEEDS_EDIT
