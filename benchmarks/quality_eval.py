@@ -59,10 +59,10 @@ def variant_of(row_id: str) -> int:
 def family(row: dict[str, Any]) -> str:
     """The drafts one run would have made together: same id family, pillar and brand."""
     row_id = row["id"]
-    if row_id.startswith("tool-"):
-        head = "tool"
-    elif re.match(r"P\d+-", row_id) or re.match(r"H\d+-", row_id):
+    if re.match(r"[PH]\d+-", row_id):  # a good/broken pair, or a set of one brand's drafts of one pillar
         head = row_id.split("-")[0]
+    elif row_id.startswith("tool-") or re.search(r"-v\d+$", row_id):  # one run: the id up to the platform
+        head = re.split(r"-" + re.escape(row["platform"]) + r"(?:-v\d+)?$", row_id)[0]
     else:
         head = row_id
     return f"{head}|{row['pillar']}|{row['brand']}"
