@@ -46,7 +46,7 @@ social media marketing market content strategy strategies planning plan planner 
 creators creative management manager tips tip ideas advice hacks tools business small smallbusiness
 entrepreneur entrepreneurs startup startups brand branding brands digital online growth grow sales
 advertising ads ad email newsletter seo search engine optimization analytics analysis data metrics insights
-reporting engagement community customer customers service services experience support success care
+reporting engagement awareness community customer customers service services experience support success care
 influencer influencers video videos reels shorts youtube tiktok instagram linkedin twitter facebook
 copywriting writing writer writers design designer graphic ux ui product products productivity time
 batching batch automation scheduling workflow remote work career careers leadership leaders team

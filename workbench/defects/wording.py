@@ -59,9 +59,11 @@ _CTA = re.compile(
     r"drop\s+(?:a|an|your)\b|dm\s+(?:me|us)\b|message\s+(?:me|us)\b|grab\b|read\s+(?:the|more|our|it)\b|"
     r"register\b|sign\s*up\b|subscribe\b|download\b|click\b|tap\b|visit\b|check\s+out\b|learn\s+more\b|"
     r"join\s+(?:us|our|the)\b|book\s+(?:a|your)\b|watch\s+the\b|get\s+(?:the|our|your)\s+(?:free|full)\b|"
-    r"reply\s+(?:with|below)\b|turn\s+on\s+notifications\b)|"
-    r"\blink\s+in\s+(?:the\s+)?bio\b|\b(?:at\s+)?the\s+link\s+below\b|\bin\s+the\s+(?:comments|replies)\b|"
-    r"\b(?:tell|let)\s+(?:me|us)\s+(?:below|know)\b|\bcomment\s+below\b", re.IGNORECASE)
+    r"reply\s+(?:with|below)\b|turn\s+on\s+notifications\b)")  # matched on lower case, at a sentence's start
+_CTA_ANY = re.compile(r"\blink\s+in\s+(?:the\s+)?bio\b|\b(?:at\s+)?the\s+link\s+below\b|"
+                      r"\bin\s+the\s+(?:comments|replies)\b|\b(?:tell|let)\s+(?:me|us)\s+(?:below|know)\b|"
+                      r"\bcomment\s+below\b")
+_CTA_HINT = ("link", "comment", "repl", "tell", "let ")
 _OPTIONS_CTA = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
 _NUMBER_WORDS = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)"
 _SET = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z-]+\s+)?({'|'.join(sorted(SET_NOUNS))})\b", re.IGNORECASE)
@@ -69,18 +71,21 @@ _LINK_BELOW = re.compile(r"\b(?:(?:at|via|through|from)\s+)?(?:the\s+)?link\s+(?
                          re.IGNORECASE)
 _LINK_BIO = re.compile(r"\blink\s+in\s+(?:my\s+|our\s+|the\s+)?(?:bio|profile)\b", re.IGNORECASE)
 # transcript residue
+# (matched on the lower-cased text)
+_FILLER_HINT = re.compile(r"\b(?:u[mh]|erm|uhm|hmm|like|know|mean|yeah)\b")
 _FILLER = re.compile(r"\b(?:um+|uh+|erm+|uhm+|hmm+)\b|(?<=,\s)like(?=,)|\blike(?=\s+(?:\d|about\s+\d))|"
                      r"\byou\s+know\b(?!\s+(?:what|how|that|the|who|when|where|why|if|it|this|your|about|them|"
-                     r"those|these|exactly|more|a|an)\b)|\bi\s+mean\b|\bso\s+yeah\b|\bkind\s+of\s+like\b",
-                     re.IGNORECASE)
-_WEAK_FILLER = re.compile(r"\b(?:basically|okay\s+so|so\s+basically|right\s+and|yeah)\b", re.IGNORECASE)
-_RESTART = re.compile(r"\b(\w{1,12})\s+\1\b", re.IGNORECASE)
+                     r"those|these|exactly|more|a|an)\b)|\bi\s+mean\b|\bso\s+yeah\b|\bkind\s+of\s+like\b")
+_WEAK_FILLER = re.compile(r"\b(?:basically|okay\s+so|so\s+basically|right\s+and|yeah)\b")
+_RESTART = re.compile(r"\b([a-z']{1,12})\s+\1\b")
+_UNPUNCTUATED = re.compile(r"[^.,;:!?()\"“”—–\n]{120,}")
 _REPEAT_OK = frozenset({"that", "had", "is", "very", "so", "no", "bye", "ha", "really", "far", "more", "again",
                         "knock", "tick", "go", "yeah", "hey", "ho", "la", "do", "can", "now"})
 # a cut: the paragraph stops on a word a sentence cannot end on
 _CUT_END = frozenset("""and or but nor of the a an their his her its our your my become becomes gonna wanna whose
 than because including such every each whether""".split())
 _DETERMINERS = frozenset("the a an their his her its our your my this these those".split())
+_THREAD_NUMBER = re.compile(r"\d{1,2}/\d{1,2}")
 _LINKS = frozenset("and or but of with to for in on by from at".split())  # "…, and their average"
 _TERMINAL = re.compile(r"[.!?…:;)\]\"”’'*]\s*$")
 # titles
@@ -101,6 +106,7 @@ _DEICTIC = re.compile(r"^\W*(?:this|that|these|those)\s+(?:week|weekend|month|ye
                       r"evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday|time|season|spring|"
                       r"summer|autumn|fall|winter|post|thread|video|reel|carousel|caption|one['’]s\s+for|"
                       r"is\s+your\s+sign|days)\b", re.IGNORECASE)
+_CATAPHORA = re.compile(r"^\W*(?:this|these|here)\b[^:.!?]{0,60}:", re.IGNORECASE)  # "This is how: ..."
 _IMPERATIVE_PRONOUN = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?P<pron>them|it)\b(?!\s*:)", re.IGNORECASE)
 _NOT_VERB = frozenset("""is was are were be do does did can could should would will may might must has have had
 if when because since as for with without like about from into onto to of in on at by after before while until
@@ -133,6 +139,16 @@ class _Read:
     cta: list[tuple[int, int]] = field(default_factory=list)  # call-to-action sentences
     sentences: list[tuple[int, int]] = field(default_factory=list)  # post sentences (meta lines, tags left out)
     library: list[tuple[str, int, int]] = field(default_factory=list)  # brand CTA texts found: (text, start, end)
+    masked: str = ""  # the text with each URL as a run of 'x' (offsets unchanged)
+    low: str = ""  # masked, lower case
+    stripped: dict[tuple[int, int], str] = field(default_factory=dict)  # sentence -> _strip_noise of it
+    content: tuple[list[tuple[int, int]], list[tuple[int, int]], bool] | None = None
+
+    def clean(self, span: tuple[int, int]) -> str:
+        got = self.stripped.get(span)
+        if got is None:
+            got = self.stripped[span] = _strip_noise(self.text[span[0]:span[1]])
+        return got
 
 
 _LAST: list[tuple[Context, _Read]] = []
@@ -152,12 +168,13 @@ def _read(ctx: Context) -> _Read:
             part += 1
         lines.append(_Line(at, at + len(raw), raw, part))
         at += len(raw) + 1
-    r = _Read(text, lines, urls)
+    masked = text
+    for s, e in urls:
+        masked = masked[:s] + "x" * (e - s) + masked[e:]
+    r = _Read(text, lines, urls, masked=masked, low=masked.lower())
     _classify_meta(r, ctx)
-    library = _library(ctx)
-    low = text.lower()
-    for lib in library:
-        i = low.find(lib.lower())
+    for lib, lib_low in _library(ctx):
+        i = r.low.find(lib_low)
         if i >= 0:
             r.library.append((lib, i, i + len(lib)))
     for line in lines:
@@ -165,10 +182,11 @@ def _read(ctx: Context) -> _Read:
             continue
         body_start = line.label_end if line.label_end is not None else line.start
         for s, e in _split(text, body_start, line.end):
-            piece = text[s:e]
-            if not _LETTERS.search(_strip_noise(piece)):
+            if not _LETTERS.search(r.clean((s, e))):
                 continue
-            if _CTA.search(piece) or any(ls <= s and e <= le + 1 for _, ls, le in r.library):
+            lp = r.low[s:e]
+            if (_CTA.match(lp) or any(h in lp for h in _CTA_HINT) and _CTA_ANY.search(lp)
+                    or any(ls <= s and e <= le + 1 for _, ls, le in r.library)):
                 r.cta.append((s, e))
             else:
                 r.sentences.append((s, e))
@@ -196,28 +214,34 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _strip_noise(piece: str) -> str:
     """A sentence without URLs, hashtags, emoji and a thread's "n/N"."""
-    for s, e in reversed(find_urls(piece)):
-        piece = piece[:s] + piece[e:]
-    piece = _TAG.sub(" ", piece)
-    piece = _EMOJI.sub(" ", piece)
-    return _THREAD_NO.sub("", piece).strip()
+    if "http" in piece or "www." in piece:
+        for s, e in reversed(find_urls(piece)):
+            piece = piece[:s] + piece[e:]
+    if "#" in piece:
+        piece = _TAG.sub(" ", piece)
+    if not piece.isascii():
+        piece = _EMOJI.sub(" ", piece)
+    if "/" in piece:
+        piece = _THREAD_NO.sub("", piece)
+    return piece.strip()
 
 
-_LIBRARY_CACHE: dict[int, tuple[object, list[str]]] = {}
+_LIBRARY_CACHE: dict[int, tuple[object, list[tuple[str, str]]]] = {}
 
 
-def _library(ctx: Context) -> list[str]:
+def _library(ctx: Context) -> list[tuple[str, str]]:
     """The brand's library CTA sentences (each text and each of its sentences)."""
     brand = ctx.brand
     hit = _LIBRARY_CACHE.get(id(brand))
     if hit is not None and hit[0] is brand:
         return hit[1]
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for option in brand.ctas.values():
         for t in option.texts:
             t = t.strip()
-            out.append(t)
-            out.extend(t[s:e] for s, e in _split(t, 0, len(t)) if (s, e) != (0, len(t)) and e - s > 8)
+            out.append((t, t.lower()))
+            out.extend((t[s:e], t[s:e].lower()) for s, e in _split(t, 0, len(t))
+                       if (s, e) != (0, len(t)) and e - s > 8)
     if len(_LIBRARY_CACHE) > 32:
         _LIBRARY_CACHE.clear()
     _LIBRARY_CACHE[id(brand)] = (brand, out)
@@ -317,10 +341,12 @@ def _where(ctx: Context, at: int) -> str | None:
 def _content(ctx: Context, r: _Read) -> tuple[list[tuple[int, int]], list[tuple[int, int]], bool]:
     """(statements, questions, meta text present): the post's own sentences, CTAs left out; a bare
     rhetorical question ("Thoughts?") counts as neither."""
+    if r.content is not None:
+        return r.content
     statements: list[tuple[int, int]] = []
     questions: list[tuple[int, int]] = []
     for s, e in r.sentences:
-        piece = _strip_noise(ctx.text[s:e])
+        piece = r.clean((s, e))
         n = len(_WORD_RE.findall(piece))
         if n == 0:
             continue
@@ -330,7 +356,8 @@ def _content(ctx: Context, r: _Read) -> tuple[list[tuple[int, int]], list[tuple[
         else:
             statements.append((s, e))
     meta = any(line.meta in ("seo", "seo text", "heading", "label") for line in r.lines)
-    return statements, questions, meta
+    r.content = (statements, questions, meta)
+    return r.content
 
 
 @detector(Defect.EMPTY)
@@ -378,7 +405,7 @@ def thin_post(ctx: Context) -> Iterator[Finding]:
     if caption or len(statements) > 1:
         return
     s, e = statements[0]
-    piece = _strip_noise(ctx.text[s:e])
+    piece = r.clean((s, e))
     n = len(_WORD_RE.findall(piece))
     if n <= 12 and not _LIST_ITEM.match(piece):
         yield Finding(Defect.THIN, f"one short statement with no reason or context: '{_span_text(ctx.text, (s, e))}'.",
@@ -454,6 +481,8 @@ def weak_hook(ctx: Context) -> Iterator[Finding]:
 def link_phrase(ctx: Context) -> Iterator[Finding]:
     r = _read(ctx)
     text, spec = ctx.text, ctx.spec
+    if "link" not in r.low:
+        return
     for m in _LINK_BELOW.finditer(text):
         line = next(ln for ln in r.lines if ln.start <= m.start() <= ln.end)
         same_line = any(line.start <= us <= line.end for us, _ in r.urls)
@@ -486,8 +515,8 @@ def link_phrase(ctx: Context) -> Iterator[Finding]:
 
 # -- HASHTAG_JUNK ---------------------------------------------------------------------------------------
 
-def _segment(s: str) -> list[str] | None:
-    """The fewest topic words that spell `s` (lower case), or None."""
+def _segment(s: str, tags: bool = True) -> list[str] | None:
+    """The fewest topic words (and, with `tags`, whole topic tags) that spell `s` (lower case), or None."""
     n = len(s)
     best: list[list[str] | None] = [None] * (n + 1)
     best[0] = []
@@ -497,7 +526,7 @@ def _segment(s: str) -> list[str] | None:
             continue
         for j in range(min(n, i + 20), i, -1):
             w = s[i:j]
-            if w in TOPIC_WORDS or w in TOPIC_TAGS:
+            if w in TOPIC_WORDS or tags and w in TOPIC_TAGS:
                 nxt = best[j]
                 if nxt is None or len(nxt) > len(cur) + 1:
                     best[j] = [*cur, w]
@@ -536,28 +565,30 @@ def junk_hashtags(ctx: Context) -> Iterator[Finding]:
         if why:
             yield Finding(Defect.HASHTAG_JUNK, f"#{tag} is {why}.",
                           f"Delete #{tag} or replace it with a topic people follow that fits the post.",
-                          span=(m.start() - 1, m.end()), rating=4, rule="tag_junk", where=_where(ctx, m.start()))
+                          span=m.span(), rating=4, rule="tag_junk", where=_where(ctx, m.start()))
 
 
 def _junk_reason(tag: str, key: str, body: frozenset[str], body_lower: str, body_text: str) -> str | None:
     parts = [p.lower() for p in _CAMEL.findall(tag)] if any(c.isupper() for c in tag[1:]) else [tag.lower()]
     if key in _SPEECH_TAGS or any(p in ("um", "uh", "erm", "gonna", "wanna") for p in parts):
         return "a filler word from speech, not a topic"
+    if len(parts) >= 4 and key not in TOPIC_TAGS:
+        return f"a heading or title run together ({len(parts)} words), not a topic people follow"
+    if key in STOPWORDS:
+        return "a stopword, not a topic"
     if len(parts) > 1 and any((p in STOPWORDS or "'" in p or "’" in p) and p not in _TAG_CONNECTORS
                               for p in parts):
         return "words lifted from a sentence (it has a stopword in it), not a topic"
     segments = _segment(key)
     if key in TOPIC_TAGS or (segments is not None and (len(segments) > 1 or segments[0] in TOPIC_TAGS)):
-        for w in segments or [key]:
+        for w in _segment(key, tags=False) or segments or [key]:
             stems = SPECIFIC.get(w)
             if stems and not _stems_in(stems, body):
                 return "a specific topic this post is not about"
         return None
-    if len(parts) >= 4:
-        return f"a heading or title run together ({len(parts)} words), not a topic people follow"
     if len(parts) == 1:
-        if re.search(rf"(?<![.!?]\s)(?<!^)\b{re.escape(tag)}\b", body_text) and tag[:1].isupper() \
-                and key not in body_lower.replace(tag.lower(), ""):
+        if tag[:1].isupper() and re.search(rf"(?:[a-z],?|,) {re.escape(tag)}\b", body_text) \
+                and not re.search(rf"\b{re.escape(tag.lower())}\b", body_text):
             return "a name lifted from the text (a place or proper noun), not a topic"
         if key in body:
             return "a single word lifted from the text, not a topic people follow"
@@ -634,33 +665,27 @@ def cta_mismatch(ctx: Context) -> Iterator[Finding]:
 @detector(Defect.SPEECH)
 def speech_residue(ctx: Context) -> Iterator[Finding]:
     r = _read(ctx)
-    text = ctx.text
-    masked = text
-    for s, e in r.urls:
-        masked = masked[:s] + "x" * (e - s) + masked[e:]
+    text, low = ctx.text, r.low
     longest: tuple[int, int, int] | None = None
-    for line in r.lines:
-        if line.text.lstrip().startswith("#") or line.meta:
+    for m in _UNPUNCTUATED.finditer(low):
+        line = next(ln for ln in r.lines if ln.start <= m.start() <= ln.end)
+        if line.meta or line.text.lstrip().startswith("#"):
             continue
-        for m in re.finditer(r"[^.,;:!?()\"“”—–\n]+", masked[line.start:line.end]):
-            n = len(_WORD_RE.findall(_TAG.sub(" ", m.group(0))))
-            if n >= 25 and (longest is None or n > longest[2]):
-                longest = (line.start + m.start(), line.start + m.end(), n)
-    fillers = [m for m in _FILLER.finditer(masked)]
-    restarts = [m for m in _RESTART.finditer(masked) if m.group(1).lower() not in _REPEAT_OK
-                and not m.group(1).isdigit()]
-    weak = [m for m in _WEAK_FILLER.finditer(masked)]
-    if longest is not None and (fillers or restarts or weak or longest[2] >= 40):
+        n = len(_WORD_RE.findall(_TAG.sub(" ", m.group(0))))
+        if n >= 25 and (longest is None or n > longest[2]):
+            longest = (m.start(), m.end(), n)
+    fillers = list(_FILLER.finditer(low)) if _FILLER_HINT.search(low) else []
+    restarts = [m for m in _RESTART.finditer(low) if m.group(1) not in _REPEAT_OK]
+    if longest is not None and (fillers or restarts or longest[2] >= 40 or _WEAK_FILLER.search(low)):
         s, e = _trim(text, longest[0], longest[1])
         yield Finding(Defect.SPEECH, f"{longest[2]} words of spoken transcript with no punctuation: "
                                      f"'{_span_text(text, (s, e), 50)}'.",
                       "Rewrite it as written sentences: cut the fillers, add the full stops.",
                       span=(s, e), rating=2, rule="speech_run")
         return
-    residue = fillers + restarts
+    residue = sorted(fillers + restarts, key=lambda m: m.start())
     if residue:
-        residue.sort(key=lambda m: m.start())
-        quoted = ", ".join(f"'{m.group(0)}'" for m in residue[:4])
+        quoted = ", ".join(f"'{text[m.start():m.end()]}'" for m in residue[:4])
         yield Finding(Defect.SPEECH, f"spoken fillers left in: {quoted}.",
                       "Delete the fillers and the repeated words.",
                       span=residue[0].span(), rating=3, rule="speech_fillers")
@@ -677,15 +702,18 @@ def _blocks(ctx: Context) -> Iterator[tuple[int, int, int]]:
             s, e = _trim(text, at, at + len(chunk))
             at += len(chunk) + 2
             piece = text[s:e]
-            cut = len(piece)
-            while True:
-                m = re.search(r"(?:\s+#[\w'’]+|\s*\b\d{1,2}/\d{1,2}|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF"
-                              r"\uFE0F\u200D]+)\s*$", piece[:cut])
-                if not m or m.start() == 0 and cut == len(piece) and piece.startswith("#"):
+            body = piece.rstrip()
+            while body:
+                i = len(body)
+                while i > 0 and not body[i - 1].isspace():
+                    i -= 1
+                head, last = body[:i], body[i:]
+                if not (last.startswith("#") or _THREAD_NUMBER.fullmatch(last) or not _LETTERS.search(last)
+                        and not last.isascii()):
                     break
-                cut = m.start()
-            if cut > 0 and piece[:cut].strip():
-                yield s, s + len(piece[:cut].rstrip()), p
+                body = head.rstrip()
+            if body.strip():
+                yield s, s + len(body), p
 
 
 @detector(Defect.FRAGMENT)
@@ -711,7 +739,8 @@ def fragment(ctx: Context) -> Iterator[Finding]:
                 and not _LIST_ITEM.match(last_line))
             if cut:
                 at = e - len(ws[-1]) if last in _CUT_END else e - len(ws[-1]) - 1 - len(ws[-2])
-                yield Finding(Defect.FRAGMENT, f"the text stops mid-thought at '…{_span_text(text, (max(s, e - 40), e))}'.",
+                tail = _span_text(text, (max(s, e - 40), e))
+                yield Finding(Defect.FRAGMENT, f"the text stops mid-thought at '…{tail}'.",
                               "Finish the sentence (or cut it back to the last complete one).",
                               span=(max(s, at), e), rating=rating, rule="fragment_cut", where=where)
                 continue
@@ -746,23 +775,23 @@ def bad_title(ctx: Context) -> Iterator[Finding]:
     title = (ctx.draft.title or "").strip()
     if not ctx.spec.title_limit or ctx.draft.title is None:
         return
-    why = None
+    why, rule = None, ""
+    ws = _WORD_RE.findall(title)
     if not title:
-        why = "empty"
+        why, rule = "empty", "title_empty"
     elif _TEMPLATE.search(title):
-        why = "a template placeholder"
+        why, rule = "a template placeholder", "title_template"
     elif _FILE_NAME.search(title):
-        why = "a file name"
-    elif _SLUG.match(title) and " " not in title:
-        why = "a URL slug"
-    elif _unbalanced(title) or _MID_START.match(title) or title.endswith((").", "),", "…", "...")):
-        why = "a fragment cut from a sentence"
-    elif (ws := _WORD_RE.findall(title)) and ws[-1].lower() in _CUT_END:
-        why = "a fragment cut from a sentence"
+        why, rule = "a file name", "title_file"
+    elif _SLUG.match(title):
+        why, rule = "a URL slug", "title_slug"
+    elif (_unbalanced(title) or _MID_START.match(title) or title.endswith((").", "),", "…", "..."))
+          or (ws and ws[-1].lower() in _CUT_END)):
+        why, rule = "a fragment cut from a sentence", "title_fragment"
     if why:
         yield Finding(Defect.TITLE_BAD, f"the title '{title[:80]}' is {why}.",
                       "Write a searchable title that says what the video shows, in under 60 characters.",
-                      rating=3, rule="title_" + why.split()[-1], where="title")
+                      rating=3, rule=rule, where="title")
 
 
 # -- DANGLING at a post's or thread part's start --------------------------------------------------------
@@ -778,7 +807,7 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
             firsts[line.part] = (s, e)
         elif line.part not in firsts and line.meta == "label":
             firsts[line.part] = (-1, -1)  # the label names what follows: "Strategy: This involves..."
-    for part, (s, e) in sorted(firsts.items()):
+    for _part, (s, e) in sorted(firsts.items()):
         if s < 0:
             continue
         found = _dangling(text[s:e])
@@ -792,7 +821,7 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
 def _dangling(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     lead = len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
     body = sentence[lead:]
-    if _DEICTIC.match(body) or body.rstrip().endswith(":"):
+    if _DEICTIC.match(body) or body.rstrip().endswith(":") or _CATAPHORA.match(body):
         return None
     why = _WHY.match(body)
     if why:
