@@ -367,6 +367,9 @@ def empty_post(ctx: Context) -> Iterator[Finding]:
     meta_words = sum(len(_WORD_RE.findall(line.text)) for line in r.lines if line.meta)
     if statements or questions or meta_words > 3:
         return
+    for s, e in r.cta:  # a CTA that carries the post's content ("Join our session on attribution, where...")
+        if sum(1 for w in words(ctx.text[s:e]) if w not in STOPWORDS and w not in CTA_WORDS) >= 8:
+            return
     kept = [ctx.text[s:e] for s, e in r.cta]
     what = f"only a call to action ('{_span_text(ctx.text, r.cta[0])}')" if kept else "nothing"
     yield Finding(Defect.EMPTY, f"{what} and tags: no content for the reader.",
@@ -608,7 +611,7 @@ def _offers_options(ctx: Context, r: _Read, cta: tuple[int, int]) -> bool:
     if items >= 2 or short_labels >= 2:
         return True
     sentence = text[cta[0]:cta[1]]
-    if re.search(r",[^,?]+\bor\b|\b\w+\s+or\s+(?:the\s+)?\w+\s*\?", sentence):
+    if " or " in sentence:  # the question names its alternatives ("a week or the whole month?")
         return True
     body = text[:cta[0]] + " " + text[cta[1]:]
     return _SET.search(body) is not None
