@@ -95,6 +95,7 @@ class PlatformSpec(BaseModel):
     title_limit: int | None = Field(default=None, gt=0)  # platforms with a separate title (YouTube)
     forbidden_chars: str = ""
     links_clickable: bool = True  # False: a URL in the text is dead (Instagram, TikTok captions)
+    bio_link: bool = False  # True: "link in bio" is where readers look for the link (Instagram, TikTok)
     # -- how the feed shows a post ---------------------------------------------------------------
     hook_window: int | None = Field(default=None, gt=0)  # characters shown before "see more" / truncation
     hook_lines: int | None = Field(default=None, gt=0)  # lines shown before "see more"
@@ -207,7 +208,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
         images=_FEED_IMAGES,
         points=4, hashtag_target=5, links_clickable=False, cta_preference=(_C.SAVE, _C.COMMENT, _C.SHARE,
-        _C.FOLLOW, _C.DM), more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True,
+        _C.FOLLOW, _C.DM), bio_link=True, more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True,
         paragraphs_expected=True, card=_PORTRAIT, slots=("Mon 18:00", "Wed 18:00", "Fri 18:00"),
         guidance="A caption whose first 125 characters are the hook (they show before 'more'). Short lines, key "
                  "points, the call to action (links are not clickable: do not paste URLs), at most 5 hashtags at "
@@ -245,7 +246,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         max_hashtags=5, sweet_spot=(80, 300),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=600, safe_top=160, safe_bottom=480),
         hashtag_target=4, links_clickable=False, cta_preference=(_C.FOLLOW, _C.COMMENT, _C.SAVE, _C.SHARE, _C.DM),
-        more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True,
+        bio_link=True, more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True,
         slots=("Tue 19:00", "Thu 19:00", "Sat 19:00"),
         guidance="A short caption for a video: a hook in the first line, one point, a call to action, 3-4 "
                  "hashtags. No URLs.",
@@ -256,8 +257,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         hook_window=125, max_hashtags=5, sweet_spot=(80, 400),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
         hashtag_target=5, links_clickable=False, cta_preference=(_C.SAVE, _C.SHARE, _C.FOLLOW, _C.COMMENT, _C.DM),
-        more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True, default=False,
-        slots=("Tue 18:00", "Sat 11:00"),
+        bio_link=True, more_label="'more'", preview=PreviewStyle.MEDIA, hashtags_expected=True, clips=True,
+        default=False, slots=("Tue 18:00", "Sat 11:00"),
         guidance="A short Reel caption: a hook in the first 125 characters, one point, a call to action, up to 5 "
                  "hashtags. No URLs.",
         source="Instagram Help: Reels captions as feed captions; Reels 1080x1920, up to 3 min.",
