@@ -36,6 +36,7 @@ communications pr publicrelations customerservice customerexperience cx communit
 contentmarketing contentstrategy contentcreation contentcreator creators creatoreconomy influencer
 influencermarketing digitalmarketing growth growthmarketing b2b b2bmarketing b2c saas timemanagement
 batching planning scheduling automation nonprofit philanthropy art music culture sports gaming
+govtech civictech publicsector responsibleai ethicalai genai generativeai opendata accessibility a11y
 shorts reels fyp tiktok youtube instagram linkedin smm socialmediamarketing socialmediamanagement
 """.split()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..rubric import Defect
 from ..text import find_urls
-from . import STOPWORDS, Context, Finding, detector, words
+from . import STOPWORDS, Context, Finding, SourceIndex, detector, words
 from .topics import CTA_WORDS, RELATED, SET_NOUNS, SPECIFIC, TOPIC_TAGS, TOPIC_WORDS
 
 # -- patterns -----------------------------------------------------------------------------------------
@@ -117,6 +117,11 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _CAMEL = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z])|[A-Z]?[a-z'’]+|[A-Z0-9]+|\d+")
 _SPEECH_TAGS = frozenset("um uh erm hmm basically like so yeah okay ok literally actually right gonna wanna".split())
 _TAG_CONNECTORS = frozenset({"and", "of", "for", "the", "in", "on", "to"})
+# head nouns that name no subject: a tag ending in one was cut from a sentence (#SmmTeam, #TeamMembers)
+_GENERIC_HEADS = frozenset("""team teams member members people person thing things way ways week weeks day days
+time times part parts stage stages step steps section sections stuff lot lots one ones kind kinds""".split())
+_JUDGEMENTS = frozenset("good great bad best better worst new nice big huge real true right wrong".split())
+_MARKUP = frozenset("img src href div span http https www html css png jpg".split())
 
 
 # -- the draft as the checks read it ------------------------------------------------------------------
@@ -564,14 +569,39 @@ def junk_hashtags(ctx: Context) -> Iterator[Finding]:
         if key in own or key in seen:
             continue
         seen.add(key)
-        why = _junk_reason(tag, key, body, body_lower, body_text)
+        why = _junk_reason(tag, key, body, body_lower, body_text, ctx.source)
         if why:
             yield Finding(Defect.HASHTAG_JUNK, f"#{tag} is {why}.",
                           f"Delete #{tag} or replace it with a topic people follow that fits the post.",
                           span=m.span(), rating=4, rule="tag_junk", where=_where(ctx, m.start()))
 
 
-def _junk_reason(tag: str, key: str, body: frozenset[str], body_lower: str, body_text: str) -> str | None:
+def _recurring(phrase: str, source: SourceIndex | None) -> bool:
+    """The tag's words are a subject the pillar keeps coming back to: in a heading or in 3+ sentences."""
+    if source is None or len(phrase) < 3:
+        return False
+    pattern = re.compile(r"\b" + re.escape(phrase) + r"(?:s|es)?\b")
+    if any(pattern.search(h.lower()) for h in source.headings):
+        return True
+    return sum(1 for s in source.sentences if pattern.search(s.text.lower())) >= 3
+
+
+def _lifted_shape(parts: list[str]) -> str | None:
+    """Shapes of a phrase cut from a sentence rather than a topic: a generic head noun (#SmmTeam), a gerund
+    opening (#CreatingContent), a judgement (#GoodEmail), markup (#ImgSrc), a list number (#Tip3)."""
+    if parts[-1] in _GENERIC_HEADS:
+        return f"'{parts[-1]}' says nothing about a topic"
+    if len(parts) > 1 and parts[0].endswith("ing") and parts[0] not in TOPIC_WORDS:
+        return "a verb phrase lifted from a sentence"
+    if len(parts) > 1 and parts[0] in _JUDGEMENTS:
+        return "a judgement lifted from a sentence"
+    if any(p in _MARKUP for p in parts) or any(p.isdigit() for p in parts):
+        return "markup or a list number"
+    return None
+
+
+def _junk_reason(tag: str, key: str, body: frozenset[str], body_lower: str, body_text: str,
+                 source: SourceIndex | None = None) -> str | None:
     parts = [p.lower() for p in _CAMEL.findall(tag)] if any(c.isupper() for c in tag[1:]) else [tag.lower()]
     if key in _SPEECH_TAGS or any(p in ("um", "uh", "erm", "gonna", "wanna") for p in parts):
         return "a filler word from speech, not a topic"
@@ -582,12 +612,19 @@ def _junk_reason(tag: str, key: str, body: frozenset[str], body_lower: str, body
     if len(parts) > 1 and any((p in STOPWORDS or "'" in p or "’" in p) and p not in _TAG_CONNECTORS
                               for p in parts):
         return "words lifted from a sentence (it has a stopword in it), not a topic"
+    shape = _lifted_shape(parts) if key not in TOPIC_TAGS else None
+    if shape:
+        return f"{shape}, not a topic people follow"
+    # a subject the pillar is about is a topic its readers follow, listed in topics.py or not (#CodeReview)
+    subject = _recurring(" ".join(parts), source)
     segments = _segment(key)
     if key in TOPIC_TAGS or (segments is not None and (len(segments) > 1 or segments[0] in TOPIC_TAGS)):
         for w in _segment(key, tags=False) or segments or [key]:
             stems = SPECIFIC.get(w)
-            if stems and not _stems_in(stems, body):
+            if stems and not _stems_in(stems, body) and not (subject or _recurring(w, source)):
                 return "a specific topic this post is not about"
+        return None
+    if subject:
         return None
     if len(parts) == 1:
         if tag[:1].isupper() and re.search(rf"(?:[a-z],?|,) {re.escape(tag)}\b", body_text) \
