@@ -89,11 +89,15 @@ def queue_show(item_id: int, db: str | None) -> None:
         click.echo(part)
     click.echo("---")
     if item.draft.score:
+        from ..findings import defect_lines
         from ..scoring import deductions, headline
 
         click.echo(headline(item.draft.score))
+        for line in defect_lines(item.draft.score, item.draft.text):
+            click.echo(f"  defect: {line}")
         for r in deductions(item.draft.score):
-            click.echo(f"  {r['points']:+d} {r['message']}")
+            if r.get("component") != "content":  # the defects, above with their words and fix
+                click.echo(f"  {r['points']:+d} {r['message']}")
     for p in item.problems:
         click.echo(f"Problem: {p.code}: {p.message}")
     revs = queue.revisions(item_id)
