@@ -105,14 +105,14 @@ def format_counts(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{c} {counts[c]}" for c in ranked) or "none"
 
 
-def parse_code(value: str | Defect, field: str = "code") -> Defect:
-    """A rubric code from what a person typed (any case); an unknown one is an error listing the codes."""
+def parse_code(value: str | Defect, field: str = "code", error: type[WorkbenchError] = WorkbenchError) -> Defect:
+    """A rubric code from what a person typed (any case); an unknown one is an `error` listing the codes."""
     if isinstance(value, Defect):
         return value
     try:
         return Defect(value.strip().upper())
     except ValueError:
-        raise WorkbenchError(f"'{value}' is not a defect code.", field=field,
+        raise error(f"'{value}' is not a defect code.", field=field,
                              fix="use one of: " + ", ".join(c.value for c in Defect) + ".") from None
 
 
