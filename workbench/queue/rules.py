@@ -225,7 +225,7 @@ def carried_findings(given: Mapping[str, Any] | None, found: Mapping[str, Any]) 
     mine = {_finding_key(r) for r in (found.get("content") or {}).get("reasons") or []}
     kept = []
     for r in ((given or {}).get("content") or {}).get("reasons") or []:
-        if _finding_key(r) in mine or r.get("code") not in Defect.__members__:
+        if _finding_key(r) in mine or r.get("code") not in {d.value for d in Defect}:
             continue
         span = r.get("span")
         kept.append(Finding(Defect(r["code"]), str(r.get("message") or ""), str(r.get("fix") or ""),
