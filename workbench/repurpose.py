@@ -31,10 +31,11 @@ from .drafts import Draft, Problem
 from .engines import Engine, get_engine
 from .errors import WorkbenchError
 from .files import write_atomic
+from .findings import across_drafts, count_codes, defect_notes, format_counts
 from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
 from .redact import redact, redact_url, url_secrets
-from .scoring import deductions, headline, score
+from .scoring import deductions, headline, score_set
 
 # what `repurpose` writes when no --platforms is given (`PlatformSpec.default`; reels need a video)
 DEFAULT_RUN_PLATFORMS = tuple(name for name, spec in DEFAULT_PLATFORMS.items() if spec.default)
@@ -79,6 +80,16 @@ class PillarResult:
     def ok(self) -> bool:
         return self.status is not PillarStatus.FAILED
 
+    @property
+    def defects(self) -> dict[str, int]:
+        """How many of this pillar's drafts have each rubric code."""
+        return dict(count_codes(d.score for d in self.items))
+
+    @property
+    def across(self) -> list[str]:
+        """What the checks between this pillar's drafts found (the same hook, a cloned variant)."""
+        return across_drafts(self.items)
+
 
 def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
               variants: int = 1, media_dir: Path | None = None, images: bool = False,
@@ -91,6 +102,7 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     """
     brief = engine.brief(pillar)
     drafts: list[Draft] = []
+    choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
     for spec in specs:
         if progress is not None:
             progress(spec.name)
@@ -102,15 +114,25 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
             promotional = is_promotional(len(drafts) + v, brand.mix.promotion)
-            draft = engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional)
-            draft.score = score(draft, brand, spec, problems=draft.problems).to_dict()
-            options.append(draft)
-        # best variant first: the scorer picks, the editor sees the alternatives after it
-        options.sort(key=lambda d: -(d.score or {}).get("overall", 0))
+            options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+        choices.append((len(drafts), len(drafts) + len(options)))
         drafts.extend(options)
+    score_together(drafts, pillar, brand, {s.name: s for s in specs})
+    for start, end in choices:
+        # best variant first: the scorer picks, the editor sees the alternatives after it
+        drafts[start:end] = sorted(drafts[start:end], key=lambda d: -(d.score or {}).get("overall", 0))
     if media_dir is not None and images:
         _attach_images(pillar, brief, brand, drafts, {s.name: s for s in specs}, media_dir)
     return drafts
+
+
+def score_together(drafts: list[Draft], pillar: Pillar, brand: BrandVoice, specs: dict[str, PlatformSpec]) -> None:
+    """Score the drafts of one pillar for one brand as a set (`score_set`): each with the checks against the
+    pillar, and the checks between them (the same hook on several platforms, a variant that clones another).
+    What else a draft's score holds (a clip's timing) is kept."""
+    for draft, result in zip(drafts, score_set(drafts, brand, specs, pillar=pillar), strict=True):
+        kept = {k: v for k, v in (draft.score or {}).items() if k == "clip"}
+        draft.score = {**result.to_dict(), **kept}
 
 
 def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSpec, engine: Engine, count: int,
@@ -147,9 +169,9 @@ def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSp
             draft.media.append(MediaAsset("captions", str(reel.srt)))
         draft.problems += [Problem("video", p, "media") for p in reel.problems]
         draft.provenance.source_sentence_ids = reel.clip.sentence_ids
-        draft.score = score(draft, brand, spec, problems=draft.problems).to_dict()
-        draft.score["clip"] = {"start": reel.clip.start, "end": reel.clip.end, "score": reel.clip.score,
-                               "reasons": reel.clip.reasons}
+        # scored with the run's other drafts (`score_together`); the clip's own numbers stay beside that
+        draft.score = {"clip": {"start": reel.clip.start, "end": reel.clip.end, "score": reel.clip.score,
+                                "reasons": reel.clip.reasons}}
         drafts.append(draft)
     return drafts
 
@@ -194,7 +216,11 @@ def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], o
 def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice) -> str:
     """drafts.md: every draft with its counts against the limits and its problems, for a person to read."""
     lines = [f"# {pillar.title}", "", f"Source: `{pillar.path}` · brand: {brand.name} · "
-             f"engine: {drafts[0].provenance.engine if drafts else '-'} · {len(drafts)} drafts", ""]
+             f"engine: {drafts[0].provenance.engine if drafts else '-'} · {len(drafts)} drafts", "",
+             f"Defects (drafts per code): {format_counts(count_codes(d.score for d in drafts))}", ""]
+    across = across_drafts(drafts)
+    if across:
+        lines.extend([*(f"- across drafts: {line}" for line in across), ""])
     for d in drafts:
         spec = specs[d.platform]
         status = "ok" if not d.problems else f"{len(d.problems)} problem(s)"
@@ -202,8 +228,16 @@ def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformS
         lines.append("")
         if d.score:
             lines.append(headline(d.score))
-            lines.extend(f"- {r['points']} {r['message']}" for r in deductions(d.score))
+            lines.extend(f"- {r['points']} {r['message']}" for r in deductions(d.score)
+                         if r.get("component") != "content")  # the defects follow, with their words and fix
             lines.append("")
+            notes = defect_notes(d.score, d.text)
+            if notes:
+                lines.append(f"Defects ({len(notes)}):")
+                lines.extend(f"- **{n.code.value}**" + (" (blocking)" if n.blocking else "")
+                             + (f" “{n.quote}”" if n.quote else "") + f": {n.message}"
+                             + (f" Fix: {n.fix}" if n.fix else "") for n in notes)
+                lines.append("")
         if d.title:
             lines.append(f"**Title** ({len(d.title)}/{spec.title_limit}): {d.title}")
             lines.append("")
@@ -297,7 +331,9 @@ def write_outputs(made: PillarDrafts) -> PillarResult:
         # the manifest goes last: a run cut short before it is redone, never taken as unchanged
         write_atomic(made.target / "manifest.json",
                      json.dumps({"fingerprint": made.fingerprint, "pillar": str(made.path), "drafts": len(made.drafts),
-                                 "problems": problems, "usage": made.usage}, indent=2))
+                                 "problems": problems, "usage": made.usage,
+                                 "defects": dict(count_codes(d.score for d in made.drafts)),
+                                 "across_drafts": across_drafts(made.drafts)}, indent=2))
     return PillarResult(made.path, made.status, made.target, drafts=len(made.drafts), problems=problems,
                         warnings=made.notes, usage=made.usage, items=made.drafts)
 
@@ -538,6 +574,18 @@ def on_cluster(address: str) -> Iterator[Executor]:
         yield client.get_executor(pure=False)  # type: ignore[no-untyped-call]
     finally:
         client.close()  # type: ignore[no-untyped-call]
+
+
+def defect_counts(results: list[PillarResult]) -> dict[str, int]:
+    """Over a batch: how many drafts have each rubric code (pillars written or unchanged)."""
+    return dict(count_codes(d.score for r in results if r.ok for d in r.items))
+
+
+def defect_summary(results: list[PillarResult]) -> list[str]:
+    """The batch summary's defect lines: what was found between each pillar's drafts, then the drafts per code
+    ('defects: META 12, SAME_HOOK 8')."""
+    lines = [f"across drafts: {r.path}: {line}" for r in results if r.ok for line in r.across]
+    return [*lines, f"defects (drafts per code): {format_counts(defect_counts(results))}"]
 
 
 def queue_drafts(queue: Any, drafts: list[Draft], pillar: str, brand: str, author: str = "repurpose",

@@ -19,6 +19,7 @@ from ..errors import WorkbenchError
 from ..publish import PublishOutcome, publishers
 from ..queue import Item, ItemState, Queue
 from ..schedule.exports import DateFormat, exporters
+from ..scoring import defect_codes
 from ._base import HandledCommand, HandledGroup, author_option, db_option, read_text
 from ._base import console as _console
 
@@ -49,24 +50,28 @@ def queue_group() -> None:
 @click.option("--platform")
 @click.option("--brand")
 @click.option("--min-score", type=int)
+@click.option("--code", help="Only items whose score has this defect (a rubric code, e.g. META).")
 @click.option("--json", "as_json", is_flag=True)
 @db_option
-def queue_list(state: str | None, platform: str | None, brand: str | None, min_score: int | None, as_json: bool,
-               db: str | None) -> None:
-    """Items in the queue, with score, problems and state."""
+def queue_list(state: str | None, platform: str | None, brand: str | None, min_score: int | None, code: str | None,
+               as_json: bool, db: str | None) -> None:
+    """Items in the queue, with score, defects, problems and state."""
     _, queue = _open(db)
-    found = queue.list(state=state, platform=platform, brand=brand, min_score=min_score)
+    found = queue.list(state=state, platform=platform, brand=brand, min_score=min_score, code=code)
     if as_json:
         click.echo(json.dumps([{"id": i.id, "state": i.state, "platform": i.platform, "brand": i.brand,
-                                "score": i.score, "problems": len(i.problems), "revision": i.revision,
+                                "score": i.score, "defects": defect_codes(i.draft.score),
+                                "problems": len(i.problems), "revision": i.revision,
                                 "scheduled_at": i.scheduled_at.isoformat() if i.scheduled_at else None,
                                 "text": i.draft.parts[0]} for i in found], ensure_ascii=False))
         return
-    table = Table("id", "state", "platform", "brand", "score", "problems", "rev", "scheduled (UTC)", "text",
-                  title=f"queue: {len(found)} item(s)")
+    codes = {i.id: " ".join(defect_codes(i.draft.score)) for i in found}
+    shown = any(codes.values())  # the defects column, when a listed item has one
+    table = Table("id", "state", "platform", "brand", "score", *(["defects"] if shown else []), "problems", "rev",
+                  "scheduled (UTC)", "text", title=f"queue: {len(found)} item(s)")
     for i in found:
         table.add_row(str(i.id), i.state, i.platform, i.brand, "-" if i.score is None else str(i.score),
-                      str(len(i.problems)), str(i.revision),
+                      *([codes[i.id] or "-"] if shown else []), str(len(i.problems)), str(i.revision),
                       i.scheduled_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if i.scheduled_at else "-",
                       _first_line(i))
     _console().print(table)
@@ -89,11 +94,15 @@ def queue_show(item_id: int, db: str | None) -> None:
         click.echo(part)
     click.echo("---")
     if item.draft.score:
+        from ..findings import defect_lines
         from ..scoring import deductions, headline
 
         click.echo(headline(item.draft.score))
+        for line in defect_lines(item.draft.score, item.draft.text):
+            click.echo(f"  defect: {line}")
         for r in deductions(item.draft.score):
-            click.echo(f"  {r['points']:+d} {r['message']}")
+            if r.get("component") != "content":  # the defects, above with their words and fix
+                click.echo(f"  {r['points']:+d} {r['message']}")
     for p in item.problems:
         click.echo(f"Problem: {p.code}: {p.message}")
     revs = queue.revisions(item_id)

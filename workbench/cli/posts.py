@@ -130,25 +130,36 @@ def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
 @click.option("--brand", "-b", help="Brand voice: a name from brand_voice/ or a YAML file.")
 @click.option("--platform", "-p", required=True, help="Platform name (see `workbench platforms`).")
 @click.option("--title", help="Title, for platforms that have one (YouTube).")
-@click.option("--json", "as_json", is_flag=True, help="Print the score and its reasons as JSON.")
+@click.option("--pillar", type=click.Path(path_type=Path),
+              help="The source the draft was made from: adds the checks that compare the draft with it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the score, its reasons and defects as JSON.")
 @click.argument("file", type=click.File("rb"), default="-")
-def score_cmd(brand: str | None, platform: str, title: str | None, as_json: bool, file: Any) -> None:
-    """Score a draft (FILE or - for stdin) for tone, call to action and platform fit, with reasons.
+def score_cmd(brand: str | None, platform: str, title: str | None, pillar: Path | None, as_json: bool,
+              file: Any) -> None:
+    """Score a draft (FILE or - for stdin) for tone, call to action and platform fit, with reasons, and
+    list its defects (rubric codes) with the words they are about and the fix.
 
     Exits 1 when the verdict is 'needs edit'. For a thread, separate posts with a line '---'.
     """
+    from ..findings import defect_notes, defects_heading, note_line
     from ..scoring import score
 
     settings = load_settings()
     spec = settings.platform(platform)
     voice = load_brand(settings.get("brand", brand), settings.workspace)
+    source = load_pillar(pillar, max_bytes=settings.get("max_pillar_bytes")) if pillar is not None else None
     draft = Draft(platform=spec.name, parts=parts_from_text(read_text(file), spec.is_thread), title=title)
-    result = score(draft, voice, spec)
+    result = score(draft, voice, spec, pillar=source)
+    data = result.to_dict()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        click.echo(json.dumps(data, ensure_ascii=False))
     else:
         click.echo(f"{voice.name} on {spec.label}: {result.overall}/100, {result.verdict} "
                    f"(threshold {voice.scoring.threshold})")
+        notes = defect_notes(data, draft.text)
+        click.echo(f"  {defects_heading(notes)}")
+        for note in notes:
+            click.echo(f"    {note_line(note)}")
         for name, comp in (("tone", result.tone), ("cta", result.cta), ("platform fit", result.platform_fit)):
             kind = f" [{result.cta_kind}]" if name == "cta" and result.cta_kind else ""
             click.echo(f"  {name} {comp.score}{kind}")

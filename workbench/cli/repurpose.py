@@ -22,6 +22,7 @@ from ..repurpose import (
     BatchInterrupted,
     PillarResult,
     RunOptions,
+    defect_summary,
     estimate_batch,
     on_cluster,
     queue_results,
@@ -114,7 +115,9 @@ def _print_table(results: list[PillarResult], options: RunOptions) -> None:
 
 
 def _print_counts(results: list[PillarResult], options: RunOptions) -> int:
-    """The closing line; the number of pillars that failed."""
+    """The defects found, then the closing line; the number of pillars that failed."""
+    for line in defect_summary(results):
+        console().print(line)
     failed = sum(not r.ok for r in results)
     unchanged = sum(r.status == "unchanged" for r in results)
     console().print(f"{len(results) - failed - unchanged} written, {unchanged} unchanged, {failed} failed. "

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, text
 
 from ..drafts import Draft, Problem
 from ..platforms import PlatformSpec, registry
+from ..rubric import Defect
 from . import migrations, rules
 from .rules import EditConflict, ItemState, QueueError, Resolution, StaleRevision, TransitionError
 from .store import Item, Revision, Store, default_url, now_utc
@@ -70,13 +71,13 @@ class Queue:
         self.engine: Engine = self.store.engine
         self.migrate()
 
-    def _check(self, draft: Draft, brand: str, carried: builtins.list[Problem] | None = None
-               ) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
+    def _check(self, draft: Draft, brand: str, carried: builtins.list[Problem] | None = None,
+               given: dict[str, Any] | None = None) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
         self.checks.spec(draft.platform)  # an unknown platform never enters, whoever checks the text
         if self.rescore is not None:
             problems, score = self.rescore(draft, brand)
             return [*problems, *(carried or [])], score
-        return self.checks.check(draft, brand, carried or [])
+        return self.checks.check(draft, brand, carried or [], given)
 
     # -- migrations -------------------------------------------------------------------------
 
@@ -123,9 +124,11 @@ class Queue:
 
     def list(self, state: str | None = None, platform: str | None = None, brand: str | None = None,
              min_score: int | None = None, max_score: int | None = None, limit: int | None = None,
-             offset: int = 0) -> builtins.list[Item]:
+             offset: int = 0, code: str | Defect | None = None) -> builtins.list[Item]:
+        """Items by id; `code` keeps those whose current score has that defect (a rubric code, any case:
+        an unknown one is a `QueueError` listing the codes)."""
         return self.store.items(rules.state(state) if state else None, platform, brand, min_score, max_score,
-                                limit, offset)
+                                limit, offset, rules.defect(code) if code else None)
 
     def count(self, state: str | None = None) -> int:
         return self.store.count(state)
@@ -152,13 +155,14 @@ class Queue:
         """Put a draft in the queue, checked here; None when this exact draft is already there (a re-run).
 
         Platform problems are found again with this workspace's rules, whatever the caller says; the
-        caller's other problems (an invented number, a clip's video) are kept, as is what its score
-        says beyond the scorer's own fields (a clip's timing).
+        caller's other problems (an invented number, a clip's video) are kept, as are the defects its score
+        found with the pillar or the run's other drafts (the queue has neither) and what its score says
+        beyond the scorer's own fields (a clip's timing). An edit is scored afresh.
         """
         start = rules.entry_state(state)
         key = _source_key(draft, brand)
         checked = Draft.from_dict(draft.to_dict())
-        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems))
+        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems), draft.score)
         if score is not None:
             score = {**{k: v for k, v in (draft.score or {}).items() if k not in score}, **score}
         checked.score = score

@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..brand import load_brand
+from ..defects import Finding
 from ..drafts import CTAKind, Draft, Problem
 from ..errors import BrandError, WorkbenchError
+from ..findings import parse_code
 from ..platforms import PlatformSpec, unknown_platform, validate
+from ..rubric import Defect
 from ..scoring import score
 
 
@@ -116,6 +119,11 @@ def state(value: str, field: str = "state") -> ItemState:
                          fix=f"use one of: {', '.join(ItemState)}.") from None
 
 
+def defect(value: str | Defect, field: str = "code") -> Defect:
+    """A rubric code typed by a person or a caller (any case); a typo is a clear error listing the codes."""
+    return parse_code(value, field, QueueError)
+
+
 def entry_state(value: str) -> ItemState:
     new = state(value)
     if new not in ENTRY:
@@ -187,13 +195,40 @@ class Checks:
             known = unknown_platform(platform, known=list(self.specs))
             raise QueueError(f"unknown platform '{platform}'.", field="platform", fix=known.fix) from None
 
-    def check(self, draft: Draft, brand: str, carried: Sequence[Problem] = ()
+    def check(self, draft: Draft, brand: str, carried: Sequence[Problem] = (), given: dict[str, Any] | None = None
               ) -> tuple[list[Problem], dict[str, Any] | None]:
-        """The draft's platform problems (then `carried`), and its score; no score when the brand is unknown."""
+        """The draft's platform problems (then `carried`), and its score; no score when the brand is unknown.
+
+        `given` is the score the draft came with, for this very text: the defects in it that the queue cannot
+        find again itself (those that needed the pillar or the run's other drafts) are kept in the new score."""
         spec = self.spec(draft.platform)
         problems = [*validate(draft, spec), *carried]
         try:
             voice = load_brand(brand, self.workspace)
         except BrandError:
             return problems, None
-        return problems, score(draft, voice, spec, problems=problems).to_dict()
+        result = score(draft, voice, spec, problems=problems).to_dict()
+        kept = carried_findings(given, result)
+        if kept:
+            result = score(draft, voice, spec, problems=problems, extra=kept).to_dict()
+        return problems, result
+
+
+def _finding_key(reason: Mapping[str, Any]) -> tuple[Any, ...]:
+    span = reason.get("span")
+    return reason.get("code"), tuple(span) if span else None, reason.get("rule"), reason.get("message")
+
+
+def carried_findings(given: Mapping[str, Any] | None, found: Mapping[str, Any]) -> list[Finding]:
+    """The defects of `given` (a stored score of the same text) that are not in `found` (the queue's own score):
+    what the checks against the pillar and between one run's drafts found, which the queue cannot redo."""
+    mine = {_finding_key(r) for r in (found.get("content") or {}).get("reasons") or []}
+    kept = []
+    for r in ((given or {}).get("content") or {}).get("reasons") or []:
+        if _finding_key(r) in mine or r.get("code") not in {d.value for d in Defect}:
+            continue
+        span = r.get("span")
+        kept.append(Finding(Defect(r["code"]), str(r.get("message") or ""), str(r.get("fix") or ""),
+                            (int(span[0]), int(span[1])) if span else None, r.get("rating"), r.get("blocking"),
+                            str(r.get("rule") or "")))
+    return kept

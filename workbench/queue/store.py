@@ -25,6 +25,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
     Connection,
     DateTime,
     Engine,
@@ -38,14 +39,17 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    exists,
     func,
     insert,
+    literal,
     select,
     update,
 )
 from sqlalchemy.exc import OperationalError
 
 from ..drafts import Draft, Problem
+from ..rubric import Defect
 from . import migrations
 from .rules import ItemState, QueueError
 
@@ -288,8 +292,10 @@ class Store:
 
     def items(self, state: ItemState | None = None, platform: str | None = None, brand: str | None = None,
               min_score: int | None = None, max_score: int | None = None, limit: int | None = None,
-              offset: int = 0) -> list[Item]:
+              offset: int = 0, code: Defect | None = None) -> list[Item]:
         query = select(items)
+        if code is not None:
+            query = query.where(self._has_defect(code))
         if state is not None:
             query = query.where(items.c.state == state.value)
         if platform:
@@ -305,6 +311,17 @@ class Store:
             query = query.limit(limit)
         with self._read() as conn:
             return [_item(r) for r in conn.execute(query)]
+
+    def _has_defect(self, code: Defect) -> ColumnElement[bool]:
+        """The item's current score lists `code` among its defects (`draft.score.defects`, a JSON array).
+
+        Read from the stored draft, so items scored before the rubric (no `defects`) simply never match.
+        SQLite: `json_each` over the array; PostgreSQL: `json_array_elements_text` (the column is `json`)."""
+        if self.engine.dialect.name == "postgresql":
+            codes = func.json_array_elements_text(items.c.draft["score"]["defects"]).column_valued("code")
+            return exists(select(literal(1)).where(codes == code.value))
+        each = func.json_each(items.c.draft, "$.score.defects").table_valued("value")
+        return exists(select(literal(1)).select_from(each).where(each.c.value == code.value))
 
     def count(self, state: str | None = None) -> int:
         query = select(func.count()).select_from(items)

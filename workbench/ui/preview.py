@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 from pathlib import Path
 from typing import Any
 
 from ..drafts import Draft, Problem
+from ..findings import DefectNote, defect_notes
 from ..platforms import PlatformSpec, PreviewStyle
 from ..scoring import headline
 
@@ -36,11 +38,34 @@ def _image_tag(path: str, width: int = 480) -> str:
     return f"<img src='data:image/{kind};base64,{data}' style='width:{width}px;border-radius:6px'/>"
 
 
+def marked(text: str, offset: int, notes: list[DefectNote]) -> str:
+    """`text` (which starts at `offset` in the draft's text) as HTML with every defect's words underlined,
+    its code and fix in the title. The spans are cut on the raw text and each piece is escaped on its own:
+    escaping first would move every offset (and could cut an entity in half)."""
+    end = offset + len(text)
+    spans = [(max(s, offset) - offset, min(e, end) - offset, n) for n in notes if n.span
+             for s, e in [n.span] if max(s, offset) < min(e, end)]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        piece = esc(text[a:b])
+        over = [n for s, e, n in spans if s <= a and b <= e]
+        if over:
+            codes = " ".join(dict.fromkeys(n.code.value for n in over))
+            title = "; ".join(f"{n.code.value}: {n.fix or n.message}" for n in over)
+            piece = (f"<u class='wb-defect' data-code='{esc(codes)}' title='{esc(title)}' "
+                     f"style='text-decoration-color:#b00020;text-decoration-thickness:2px'>{piece}</u>")
+        out.append(piece)
+    return "".join(out)
+
+
 def render_preview(draft: Draft, spec: PlatformSpec) -> str:
     """Drawn in the platform's `preview` style: a feed post cut at its 'see more' (LinkedIn), posts as
     numbered cards with their counts (X), a caption under its image or poster (Instagram, TikTok), or the
-    post with its count."""
+    post with its count. The words each defect of the draft's score is about are underlined."""
     parts = draft.parts or [""]
+    notes = defect_notes(draft.score, draft.text)
+    starts = list(itertools.accumulate((len(p) + 2 for p in parts[:-1]), initial=0))  # parts join with "\n\n"
     if spec.preview is PreviewStyle.FEED:
         text = parts[0]
         lines = text.split("\n")
@@ -48,22 +73,37 @@ def render_preview(draft: Draft, spec: PlatformSpec) -> str:
         shown, hidden = text[:cut], text[cut:]
         more = (f"<span style='color:#666'>…{esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
                 f"<details><summary style='color:#0a66c2'>expand"
-                f"</summary>{esc(hidden)}</details>") if hidden else ""
+                f"</summary>{marked(hidden, cut, notes)}</details>") if hidden else ""
         image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
-        return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{esc(shown)}{more}{image}"
+        return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{marked(shown, 0, notes)}{more}{image}"
                 f"{_count(spec, text)}</div>")
     if spec.is_thread or spec.preview is PreviewStyle.CARDS:
-        cards = "".join(f"<div style='{CARD}'>{esc(p)}{_count(spec, p)}</div>" for p in parts)
+        cards = "".join(f"<div style='{CARD}'>{marked(p, at, notes)}{_count(spec, p)}</div>"
+                        for p, at in zip(parts, starts, strict=True))
         return f"<div><b>{esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
     if spec.preview is PreviewStyle.MEDIA:
         text = parts[0]
         window = spec.hook_window or 125
         image = next((_image_tag(m.path) for m in draft.media if m.kind in ("image", "poster")), "")
         image = image or "<div style='width:480px;height:300px;background:#eee;border-radius:6px'></div>"
-        shown = esc(text[:window]) + ("<span style='color:#666'>… more</span>" if len(text) > window else "")
+        shown = marked(text[:window], 0, notes) + ("<span style='color:#666'>… more</span>" if len(text) > window
+                                                   else "")
         return f"<div style='{CARD}'>{image}<br><b>caption</b> {shown}{_count(spec, text)}</div>"
     title = f"<b>{esc(draft.title)}</b><br>" if draft.title else ""
-    return f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{title}{esc(parts[0])}{_count(spec, parts[0])}</div>"
+    return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{title}{marked(parts[0], 0, notes)}"
+            f"{_count(spec, parts[0])}</div>")
+
+
+def render_defects(draft: Draft) -> str:
+    """The defects of the draft's score under its preview: code, the words, what is wrong and the fix."""
+    notes = defect_notes(draft.score, draft.text)
+    if not notes:
+        return "<div class='wb-defects' style='color:#1b5e20'>no defects found</div>" if draft.score else ""
+    rows = "".join(f"<li data-code='{esc(n.code.value)}'><b>{esc(n.code.value)}</b>"
+                   + (" <i>blocking</i>" if n.blocking else "")
+                   + (f" “<u>{esc(n.quote)}</u>”" if n.quote else "") + f": {esc(n.message)}"
+                   + (f" <b>Fix:</b> {esc(n.fix)}" if n.fix else "") + "</li>" for n in notes)
+    return f"<ul class='wb-defects' style='color:#b00020;margin:4px 0'>{rows}</ul>"
 
 
 def render_problems(problems: list[Problem]) -> str:

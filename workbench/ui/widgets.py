@@ -19,15 +19,16 @@ from ..config import Settings, load_settings
 from ..drafts import Draft, parts_from_text, text_from_parts
 from ..engines import engine_names, get_engine
 from ..errors import WorkbenchError
-from ..pillar import load_pillar
+from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, validate
 from ..queue import Item, ItemState, Queue, Resolution
 from ..repurpose import queue_drafts, repurpose
+from ..rubric import Defect
 from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
-from ..scoring import score
+from ..scoring import defect_codes, score
 from .preview import esc as _esc
-from .preview import render_preview, render_problems, render_score
+from .preview import render_defects, render_preview, render_problems, render_score
 
 
 def _status(box: w.HTML, message: str, ok: bool = True) -> None:
@@ -36,21 +37,27 @@ def _status(box: w.HTML, message: str, ok: bool = True) -> None:
 
 
 class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
-    """One draft: a preview drawn like the platform, an editable text, and counters, problems and score
-    that follow every keystroke."""
+    """One draft: a preview drawn like the platform (each defect's words underlined), an editable text, and
+    counters, problems, defects and score that follow every keystroke. With its `pillar`, the checks against
+    the source run too; the checks between drafts ran when the composer made them and are shown until the
+    first edit (they need the run's other drafts)."""
 
-    def __init__(self, draft: Draft, spec: PlatformSpec, brand: Any) -> None:
-        self.draft, self.spec, self.brand = draft, spec, brand
+    def __init__(self, draft: Draft, spec: PlatformSpec, brand: Any, pillar: Pillar | None = None) -> None:
+        self.draft, self.spec, self.brand, self.pillar = draft, spec, brand, pillar
         self.text = w.Textarea(value=text_from_parts(draft.parts),
                                layout=w.Layout(width="520px", height="180px"))
-        self.preview, self.problems, self.score_html = w.HTML(), w.HTML(), w.HTML()
+        self.preview, self.defects, self.problems, self.score_html = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.text.observe(self._changed, names="value")
-        children: list[w.Widget] = [self.preview, self.text, self.problems, self.score_html]
+        children: list[w.Widget] = [self.preview, self.defects, self.text, self.problems, self.score_html]
         reel = next((m for m in draft.media if m.kind == "reel" and Path(m.path).exists()), None)
         if reel is not None:
             children.insert(0, w.Video.from_file(reel.path, autoplay=False, loop=False, width=270))
         super().__init__(children)
-        self.refresh()
+        if draft.score is None:
+            self.refresh()
+        else:  # scored with the run's other drafts: keep what that found until the text changes
+            self.draft.problems = validate(self.draft, self.spec)
+            self._show()
 
     def _changed(self, change: dict[str, Any]) -> None:
         # a single post is kept exactly as typed; a thread is cut at its separator lines, as the CLI reads it
@@ -60,8 +67,13 @@ class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def refresh(self) -> None:
         self.draft.problems = validate(self.draft, self.spec)
-        self.draft.score = score(self.draft, self.brand, self.spec, problems=self.draft.problems).to_dict()
+        self.draft.score = score(self.draft, self.brand, self.spec, problems=self.draft.problems,
+                                 pillar=self.pillar).to_dict()
+        self._show()
+
+    def _show(self) -> None:
         self.preview.value = render_preview(self.draft, self.spec)
+        self.defects.value = render_defects(self.draft)
         self.problems.value = render_problems(self.draft.problems)
         self.score_html.value = render_score(self.draft.score)
 
@@ -117,16 +129,16 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             return []
         self.progress.value = self.progress.max
         self._brand, self._pillar_path = brand, str(pillar.path)
-        self._show(specs, brand)
+        self._show(specs, brand, pillar)
         self.queue_button.disabled = False
         _status(self.status, f"{len(self.drafts)} drafts from {pillar.title!r} ({self.engine.value} engine).")
         return self.drafts
 
-    def _show(self, specs: list[PlatformSpec], brand: Any) -> None:
+    def _show(self, specs: list[PlatformSpec], brand: Any, pillar: Pillar) -> None:
         self.editors = []
         pages = []
         for spec in specs:
-            editors = [DraftEditor(d, spec, brand) for d in self.drafts if d.platform == spec.name]
+            editors = [DraftEditor(d, spec, brand, pillar) for d in self.drafts if d.platform == spec.name]
             self.editors += editors
             pages.append(w.HBox(editors) if editors else w.HTML("no draft"))
         self.tabs.children = pages
@@ -154,6 +166,7 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.platform = w.Dropdown(options=["(all)", *self.settings.platforms()], value="(all)", description="Platform")
         self.brand = w.Text(description="Brand", placeholder="(all)")
         self.min_score = w.IntSlider(value=0, min=0, max=100, description="Min score")
+        self.code = w.Dropdown(options=["(all)", *(c.value for c in Defect)], value="(all)", description="Defect")
         self.items = w.Select(options=[], rows=8, layout=w.Layout(width="720px"))
         self.author = w.Text(value=author or str(self.settings.get("author")), description="Editor")
         self.detail, self.history, self.status = w.HTML(), w.HTML(), w.HTML()
@@ -169,7 +182,7 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.retry_button = w.Button(description="Not live: send again")
         self.fail_button = w.Button(description="Mark failed")
         self.current: Item | None = None
-        for control in (self.state, self.platform, self.brand, self.min_score):
+        for control in (self.state, self.platform, self.brand, self.min_score, self.code):
             control.observe(lambda _: self.refresh(), names="value")
         self.items.observe(lambda ch: self.select(ch["new"]) if ch["new"] is not None else None, names="value")
         self.save_button.on_click(lambda _: self.save_edit(self.editor.value))
@@ -179,7 +192,7 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.live_button.on_click(lambda _: self.resolve(Resolution.PUBLISHED, self.resolve_text.value))
         self.retry_button.on_click(lambda _: self.resolve(Resolution.RETRY))
         self.fail_button.on_click(lambda _: self.resolve(Resolution.FAIL, self.resolve_text.value))
-        filters = w.HBox([self.state, self.platform, self.brand, self.min_score])
+        filters = w.HBox([self.state, self.platform, self.brand, self.min_score, self.code])
         actions = w.HBox([self.approve_button, self.changes_button, self.reject_button])
         resolve = w.HBox([self.resolve_text, self.live_button, self.retry_button, self.fail_button])
         super().__init__([filters, self.items, self.author, self.detail, self.editor, self.save_button,
@@ -190,9 +203,11 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         found = self.queue.list(state=None if self.state.value == "(all)" else self.state.value,
                                 platform=None if self.platform.value == "(all)" else self.platform.value,
                                 brand=self.brand.value.strip() or None,
-                                min_score=self.min_score.value or None)
+                                min_score=self.min_score.value or None,
+                                code=None if self.code.value == "(all)" else self.code.value)
         self.items.options = [(f"#{i.id} · {i.platform} · {i.state} · score {i.score} · "
-                               f"{len(i.problems)} problem(s) · {i.draft.parts[0].splitlines()[0][:60]}", i.id)
+                               + (f"{' '.join(defect_codes(i.draft.score))} · " if defect_codes(i.draft.score) else "")
+                               + f"{len(i.problems)} problem(s) · {i.draft.parts[0].splitlines()[0][:60]}", i.id)
                               for i in found]
         return found
 
@@ -202,7 +217,8 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         spec = self.settings.platform(item.platform)
         self.detail.value = (f"<b>#{item.id}</b> {_esc(item.platform)} · {_esc(item.brand)} · "
                              f"<b>{_esc(item.state)}</b> · revision {item.revision}" + render_preview(item.draft, spec)
-                             + render_problems(item.problems) + render_score(item.draft.score))
+                             + render_defects(item.draft) + render_problems(item.problems)
+                             + render_score(item.draft.score))
         self.editor.value = text_from_parts(item.draft.parts)
         self.history.value = self._history(item_id)
         return item
