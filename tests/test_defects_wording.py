@@ -310,3 +310,68 @@ def test_recall_on_the_editors_file() -> None:
     for code in ("EMPTY", "THIN", "META", "SPEECH", "FRAGMENT", "TITLE_BAD", "HOOK_WEAK", "LINK_PHRASE",
                  "HASHTAG_JUNK", "CTA_MISMATCH"):
         assert (report["codes"][code]["recall"] or 0) >= 0.7, code
+
+
+# -- labels and headings an editor still sees, and tags the pillar is about --------------------------------
+
+PILLAR = """---
+title: Keeping the archive honest
+---
+# Keeping the archive honest
+
+Archive debt grows when nobody owns old pages. Archive debt shows up as broken links and stale dates.
+
+## Finding archive debt
+
+Count the questions readers ask about old pages. Archive debt hides where nobody looks.
+A storefront analogy appears once here.
+"""
+
+
+def with_pillar(tmp_path: Path, text: str, platform: str = "linkedin") -> list[Finding]:
+    from workbench.defects import SourceIndex
+    from workbench.pillar import load_pillar
+
+    path = tmp_path / "archive.md"
+    path.write_text(PILLAR, encoding="utf-8")
+    spec = get_platform(platform)
+    ctx = Context(Draft(platform=spec.name, parts=[text]), FORMAL, spec, SourceIndex.of(load_pillar(path)))
+    return detect(ctx)
+
+
+@pytest.mark.parametrize("line", [
+    "Measuring the velocity of questions: Measure how often the same question comes back each month.",
+    "No way to tell readers when a page was last updated: Readers cannot see whether a page is current.",
+    "Subject Line - We keep it short and specific so readers know what the email is for.",
+    "Key takeaway: Drop the ego.",
+])
+def test_pasted_list_labels_are_meta_and_a_weak_opening(line: str) -> None:
+    text = f"{line}\n\nPlan the review before the quarter ends."
+    f = one(Defect.META, text)
+    assert text.startswith(spanned(f, text)) and spanned(f, text).rstrip(":-– ").strip()
+    assert Defect.HOOK_WEAK in codes(text)
+
+
+@pytest.mark.parametrize("line", [
+    "One study found this: People return to a task about 23 minutes after an interruption.",
+    "Here's the thing: You do not need more time, you need fewer restarts.",
+    "The fix: batch the month in one afternoon.",
+])
+def test_a_sentence_with_a_colon_is_not_a_label(line: str) -> None:
+    assert Defect.META not in codes(line + "\n\nPlan the review before the quarter ends.")
+
+
+def test_a_heading_of_the_pillar_pasted_as_a_line_is_meta(tmp_path: Path) -> None:
+    text = "Finding archive debt\n\nCount the questions readers ask about old pages."
+    hits = [f for f in with_pillar(tmp_path, text) if f.code is Defect.META]
+    assert hits and spanned(hits[0], text) == "Finding archive debt"
+    assert not [f for f in with_pillar(tmp_path, "Finding archive debt is easier than it looks.")
+                if f.code is Defect.META]
+
+
+def test_a_tag_for_what_the_pillar_is_about_is_a_topic(tmp_path: Path) -> None:
+    text = "Count the questions readers ask about old pages.\n\n#ArchiveDebt #Storefront #ArchiveTeam"
+    junk = {spanned(f, text) for f in with_pillar(tmp_path, text) if f.code is Defect.HASHTAG_JUNK}
+    # #ArchiveDebt is the pillar's subject (a heading and 3+ sentences); #Storefront appears once;
+    # #ArchiveTeam ends on a word that names no subject
+    assert junk == {"#Storefront", "#ArchiveTeam"}

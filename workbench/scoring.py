@@ -138,10 +138,12 @@ class _Card:
         self.reasons: list[Reason] = []
 
     def take(self, points: int, rule: str, message: str, *, voice: bool = False, span: tuple[int, int] | None = None,
-             fix: str = "", rating: int | None = None) -> None:
-        """A deduction; `voice=True` makes it a VOICE defect (the rule's name stays in `rule`)."""
-        code = Defect.VOICE.value if voice else rule
-        self.reasons.append(Reason(self.name, code, message, -abs(points), span, fix, rating=rating, rule=rule))
+             fix: str = "", rating: int | None = None, code: Defect | None = None) -> None:
+        """A deduction; `voice=True` makes it a VOICE defect, `code` another rubric defect (the rule's name stays
+        in `rule`)."""
+        code = Defect.VOICE if voice else code
+        code_name = code.value if code else rule
+        self.reasons.append(Reason(self.name, code_name, message, -abs(points), span, fix, rating=rating, rule=rule))
 
     def give(self, points: int, code: str, message: str) -> None:
         self.reasons.append(Reason(self.name, code, message, abs(points)))
@@ -399,7 +401,8 @@ def score_platform_fit(draft: Draft, spec: PlatformSpec, problems: list[Problem]
         hook = first.split("\n\n")[0]
         if len(hook) > spec.hook_window:
             card.take(15, "hook_hidden", f"the opening runs {len(hook)} characters, past the {spec.hook_window} "
-                                         f"shown before {spec.more_label}: shorten the first line.")
+                                         f"shown before {spec.more_label}.", span=(0, len(hook)),
+                      fix="shorten the first line: the point has to be in what the feed shows.")
     if spec.hook_lines and first.count("\n") and len(first.split("\n")[0]) == 0:
         card.take(5, "blank_opening", "the post opens with a blank line.")
     n_tags = max((len(hashtags(p)) for p in draft.parts), default=0)

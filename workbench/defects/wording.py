@@ -34,8 +34,14 @@ _SEO = re.compile(r"^\s*(?:meta\s+(?:description|title|tags?|keywords?)|seo\s+(?
 _FRONT_MATTER = re.compile(r"^\s*(?:title|tags|categories|category|date|slug|author|description|layout|draft|"
                            r"keywords|summary|excerpt|permalink|image|canonical|published)\s*:\s*\S")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S|^\s*\*\*[^*\n]{2,80}\*\*:?\s*$|^\s*__[^_\n]{2,80}__\s*$")
-_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w&/'’+-]*(?:\s+[\w&/'’+-]+){0,5}?)(?:\s*\((?P<paren>[^()\n]{1,60})\))?"
-                    r"\s*:\s+(?P<rest>\S.*)$")
+_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w&/'’+-]*(?:\s+[\w&/'’+-]+){0,11}?)(?:\s*\((?P<paren>[^()\n]{1,60})\))?"
+                    r"\s*(?P<sep>:|\s[-–—])\s+(?P<rest>\S.*)$")
+# labels that introduce a summary someone pasted in ("Key takeaway: Drop the ego.")
+_SUMMARY_LABELS = frozenset(("takeaway", "takeaways", "key takeaway", "key takeaways", "key point", "key points",
+                             "main point", "main points", "bottom line", "in summary", "summary"))
+# words that make a sentence-case "label" a clause someone wrote ("One study found this: ...")
+_FINITE = frozenset("""is are has have had do does did found find says said shows showed
+means makes made can could will would should may might must 's ’s""".split())
 # labels people write in posts on purpose ("Tip: batch it", "POV: ...")
 _SPOKEN_LABELS = frozenset("""pov psa tip tips pro tip hot take real talk fun fact bonus note update reminder quick
 question tl;dr tldr spoiler friendly reminder the fix our advice our take our recommendation hint myth fact truth
@@ -284,12 +290,15 @@ def _classify_meta(r: _Read, ctx: Context) -> None:
             line.meta = "front matter"
         elif s.startswith("#") or s.lower() == brand_name or find_urls(s):
             pass
+        elif ctx.source is not None and _source_heading(s, ctx.source):
+            line.meta = "heading"
         else:
             bare = _THREAD_NO.sub("", _EMOJI.sub("", s)).strip()
             m = _LABEL.match(bare)
             if m and _is_label(m):
                 line.meta = "label"
-                line.label_end = line.start + line.text.find(":", line.text.find(m.group("label"))) + 1
+                sep = m.group("sep").strip()
+                line.label_end = line.start + line.text.find(sep, line.text.find(m.group("label"))) + len(sep)
                 if _heading_rest(m.group("rest")):
                     line.meta = "heading"
             elif _is_heading(bare):
@@ -297,11 +306,30 @@ def _classify_meta(r: _Read, ctx: Context) -> None:
         prev_seo = False
 
 
+def _source_heading(line: str, source: SourceIndex) -> bool:
+    """The line is one of the pillar's headings (or its title) pasted as text."""
+    bare = re.sub(r"[^\w\s]", "", _THREAD_NO.sub("", line)).strip().lower()
+    if not bare or _TERMINAL.search(line.rstrip()) and not line.rstrip().endswith(":"):
+        return False
+    return any(bare == re.sub(r"[^\w\s]", "", h).strip().lower() for h in [*source.headings, source.title])
+
+
 def _is_label(m: re.Match[str]) -> bool:
     label, rest = m.group("label"), m.group("rest")
+    if m.group("sep") == ":" and label.lower() in _SUMMARY_LABELS and rest[:1].isupper():
+        return True
     if label.lower() in _SPOKEN_LABELS or label.lower().rstrip("s") in _SPOKEN_LABELS:
         return False
-    if not _title_case(label) or len(label) < 4:
+    if len(label) < 4:
+        return False
+    if not _title_case(label):
+        # a sentence-case list label before a sentence ("Measuring the velocity of questions: Measure ...")
+        ws = label.lower().split()
+        return (m.group("sep") == ":" and len(ws) >= 3 and not _FINITE.intersection(ws)
+                and ws[0] not in ("a", "an", "the", "our", "my", "your", "this", "that", "we", "i", "you", "here",
+                                  "here's", "here’s", "it", "it's", "it’s", "there")
+                and rest[:1].isupper() and len(_WORD_RE.findall(rest)) >= 5)
+    if len(label.split()) > 6:
         return False
     if label.split()[0].lower() in ("a", "an", "the", "our", "my", "your", "this", "that", "we", "i", "you"):
         return False  # "Our advice: batch it", "A thread: 1/9"
@@ -471,16 +499,17 @@ def weak_hook(ctx: Context) -> Iterator[Finding]:
         yield Finding(Defect.HOOK_WEAK, f"the opening announces the topic: '{_span_text(ctx.text, (s, e))}'.",
                       "Open with the point itself: the number, the finding or the problem it solves.",
                       span=(s, e), rating=3, rule="hook_announces")
-    elif first.meta in ("seo", "seo text", "heading") and (
-            first.meta != "heading" or opening.split(":")[0].strip().lower() in _HEADING_WORDS):
+    elif first.meta in ("seo", "seo text", "heading", "front matter"):
         yield Finding(Defect.HOOK_WEAK, f"the post opens on pasted text, not a hook: '{_span_text(ctx.text, (s, e))}'.",
                       "Replace the opening with a line that gives the reader a reason to read on.",
                       span=(s, e), rating=3, rule="hook_meta")
-    elif first.meta == "label" and ctx.spec.hook_window:
+    elif first.meta == "label":  # the rubric: META for the label, and HOOK_WEAK as well when it is the opening
         end = first.label_end or e
-        yield Finding(Defect.HOOK_WEAK, f"the preview opens on a label: '{_span_text(ctx.text, (s, end))}'.",
-                      f"Start with the point the label introduces; the first {ctx.spec.hook_window} characters "
-                      f"are all the feed shows.", span=(s, end), rating=3, rule="hook_label")
+        shown = (f"; the first {ctx.spec.hook_window} characters are all the feed shows"
+                 if ctx.spec.hook_window else "")
+        yield Finding(Defect.HOOK_WEAK, f"the post opens on a label: '{_span_text(ctx.text, (s, end))}'.",
+                      f"Start with the point the label introduces{shown}.", span=(s, end), rating=3,
+                      rule="hook_label")
 
 
 # -- LINK_PHRASE ----------------------------------------------------------------------------------------
