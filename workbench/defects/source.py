@@ -474,6 +474,8 @@ def no_context(ctx: Context) -> Iterator[Finding]:
                 "Spell the terms out in plain words, or keep one acronym and explain it.",
                 span=first.span() if first else None, rating=3, rule="no_context_acronyms")
             return
+    if len(_PRONOUNS.findall(text)) < 3 or len(text) > 600:
+        return
     body = [s for s in _sentences(ctx) if not _is_cta(s.text)]
     if 1 <= len(body) <= 3:
         joined = " ".join(s.text for s in body)
