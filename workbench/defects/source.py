@@ -22,7 +22,7 @@ from . import STOPWORDS, Context, Finding, SourceIndex, SourceSentence, content_
 
 _COUNTER = re.compile(r"(?:^|\s)(\d{1,2})\s*/\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*/\s*(\d{1,2})(?=\s)")
 _TAGS_ONLY = re.compile(r"^(?:\s*#\w+)+\s*$")
-_LABEL = re.compile(r"^\s*(?:[-•→*]\s*)?[A-Z][\w&/’'()\- ]{0,60}:\s+")
+_LABEL = re.compile(r"^\s*(?:[-•→*]\s*)?[A-Z][\w&/’'() ]{0,60}(?::|\s[-–—])\s+")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•→*])\s+")
 _CTA = re.compile(
     r"^(?:which|what|tell|follow|save|share|comment|read|register|sign up|subscribe|dm|grab|get the|download|"
@@ -129,9 +129,12 @@ _NOT_PLURAL = frozenset("is was has this its us thus less always perhaps across 
                         "analysis basis process business success".split())
 
 
+_IRREGULAR_PLURALS = frozenset("people children men women staff folk data media everyone".split())
+
+
 def _plural_nouns(text: str) -> list[str]:
-    return [w for w in words(text) if len(w) > 3 and w.endswith("s") and not w.endswith("ss")
-            and w not in STOPWORDS and w not in _NOT_PLURAL]
+    return [w for w in words(text) if w in _IRREGULAR_PLURALS or (
+        len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in STOPWORDS and w not in _NOT_PLURAL)]
 
 
 def _plural_before(text: str) -> list[str]:
@@ -192,6 +195,8 @@ def dangling_source(ctx: Context) -> Iterator[Finding]:
             continue
         body = _LABEL.sub("", s.text, count=1) if _LABEL.match(s.text) else s.text
         labelled = body is not s.text
+        if labelled:
+            continue  # a "Label: this …" line takes its referent from the label (a META matter, not DANGLING)
         source_body = _LABEL.sub("", found.text, count=1)
         refs: list[tuple[int, int, str, str | None]] = []  # (start in s.text, end, words, referent)
         m = _INITIAL_REF.match(body)
@@ -204,7 +209,9 @@ def dangling_source(ctx: Context) -> Iterator[Finding]:
                 referent = plural[-1] if plural else None
             refs.append((at + m.start(1), at + m.end(1), m.group(1), referent))
         for m in _DEMONSTRATIVE_NP.finditer(body):
-            if m.start() == 0 or m.group(2).lower() in _NOT_ANAPHORIC or m.group(2).lower() in STOPWORDS:
+            noun = m.group(2).lower()
+            if m.start() == 0 or noun in _NOT_ANAPHORIC or noun in STOPWORDS or noun.endswith(("ing", "ed")) \
+                    or re.search(r"\b(?:such as|like|including)\s+$", body[:m.start()], re.IGNORECASE):
                 continue
             phrase = m.group(0).lower()
             if phrase not in found.text.lower():
