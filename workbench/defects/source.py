@@ -11,6 +11,7 @@ sentence; a hand-written paraphrase mostly does not locate, and then the source 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -150,10 +151,10 @@ def _substituted(body: str, source: str) -> tuple[int, int, str] | None:
     after". (start, end, the source's noun) or None."""
     for m in _SUBSTITUTE.finditer(body):
         before, after = words(body[:m.start()]), words(body[m.end():])
-        if len(before) < 2 or not after:
+        if not before or len(after) < 2:
             continue
-        pattern = (rf"\b{re.escape(before[-2])}\s+{re.escape(before[-1])}\s+((?:[\w'-]+\s+){{0,3}}?[\w'-]+)\s+"
-                   rf"{re.escape(after[0])}\b")
+        pattern = (rf"\b{re.escape(before[-1])}\s+((?:[\w'-]+\s+){{0,3}}?[\w'-]+)\s+"
+                   rf"{re.escape(after[0])}\s+{re.escape(after[1])}\b")
         hit = re.search(pattern, source, re.IGNORECASE)
         if hit is None:
             continue
@@ -321,12 +322,14 @@ def _is_fact(text: str, n: _Number) -> bool:
     return n.value >= 10 or "%" in text[n.end:n.end + 1] or not float(n.value).is_integer()
 
 
-_source_numbers_cache: dict[int, list[tuple[float, bool, frozenset[str], float | None, float | None]]] = {}
+_SourceNumbers = list[tuple[float, bool, frozenset[str], float | None, float | None]]
+_source_numbers_cache: weakref.WeakKeyDictionary[SourceIndex, _SourceNumbers] = weakref.WeakKeyDictionary()
 
 
-def _source_numbers(src: SourceIndex) -> list[tuple[float, bool, frozenset[str], float | None, float | None]]:
-    """Every number in the source: (value, multiplier?, its series, the number before and after it nearby)."""
-    key = id(src)
+def _source_numbers(src: SourceIndex) -> _SourceNumbers:
+    """Every number in the source: (value, multiplier?, its series, the number before and after it nearby),
+    built once per source index."""
+    key = src
     if key not in _source_numbers_cache:
         found: list[tuple[float, bool, frozenset[str], float | None, float | None]] = []
         for s in src.sentences:
@@ -335,8 +338,6 @@ def _source_numbers(src: SourceIndex) -> list[tuple[float, bool, frozenset[str],
                 prev = nums[i - 1].value if i and n.start - nums[i - 1].end <= 30 else None
                 nxt = nums[i + 1].value if i + 1 < len(nums) and nums[i + 1].start - n.end <= 30 else None
                 found.append((n.value, n.multiplier, _series(s.text, n.end), prev, nxt))
-        if len(_source_numbers_cache) > 64:
-            _source_numbers_cache.clear()
         _source_numbers_cache[key] = found
     return _source_numbers_cache[key]
 
@@ -413,7 +414,7 @@ def misleading_source(ctx: Context) -> Iterator[Finding]:
 
 def _clauses(text: str) -> Iterator[tuple[int, str]]:
     at = 0
-    for m in re.finditer(r";|,\s+(?:and|but)\s+|\.\s", text):
+    for m in re.finditer(r";|,\s+(?:and|but|so|which)\s+|\.\s", text):
         yield at, text[at:m.start()]
         at = m.end()
     yield at, text[at:]
