@@ -40,8 +40,20 @@ class _Sentence:
     first_in_part: bool
 
 
+_last_sentences: list[tuple[Context, list[_Sentence]]] = []  # the last draft's, for the next detector
+
+
 def _sentences(ctx: Context) -> list[_Sentence]:
     """The draft's sentences with their part, hashtag-only lines and a thread's "n/N" counter left out."""
+    last = _last_sentences[-1] if _last_sentences else None
+    if last is not None and last[0] is ctx:
+        return last[1]
+    out = _split(ctx)
+    _last_sentences[:] = [(ctx, out)]
+    return out
+
+
+def _split(ctx: Context) -> list[_Sentence]:
     out: list[_Sentence] = []
     spans = ctx.part_spans
     part, seen_in_part = 0, 0
@@ -65,9 +77,29 @@ def _is_cta(text: str) -> bool:
     return bool(_CTA.search(_LIST_MARK.sub("", text).strip()))
 
 
+_Match = tuple[SourceSentence, float, float] | None
+_match_cache: weakref.WeakKeyDictionary[SourceIndex, dict[tuple[str, float], _Match]] = weakref.WeakKeyDictionary()
+
+
+def _match(src: SourceIndex, text: str, threshold: float = 0.6) -> _Match:
+    """`src.match`, remembered per source: the checks ask about the same sentences several times."""
+    memo = _match_cache.setdefault(src, {})
+    key = (text, threshold)
+    if key not in memo:
+        if len(memo) > 4096:
+            memo.clear()
+        memo[key] = src.match(text, threshold)
+    return memo[key]
+
+
+def _locate(src: SourceIndex, text: str) -> SourceSentence | None:
+    found = _match(src, text)
+    return found[0] if found else None
+
+
 def _extracted(src: SourceIndex, text: str) -> SourceSentence | None:
     """The source sentence `text` was copied from: nearly all its words, and at least half the source's."""
-    found = src.match(text)
+    found = _match(src, text)
     mine = len(content_words(text))
     if found and found[1] >= 0.9 and (found[2] >= 0.5 or mine >= 8) and mine >= 3:
         return found[0]
@@ -170,7 +202,7 @@ def _supplied(src: SourceIndex, prev_source: SourceSentence, before: list[_Sente
     if referent and referent in words(earlier):
         return True
     for s in before:
-        found = src.locate(s.text)
+        found = _locate(src, s.text)
         if found is not None and found.index == prev_source.index:
             return True
     if before:
@@ -188,7 +220,7 @@ def dangling_source(ctx: Context) -> Iterator[Finding]:
         return
     sentences = _sentences(ctx)
     for k, s in enumerate(sentences):
-        found = src.locate(s.text)
+        found = _locate(src, s.text)
         if found is None:
             continue
         prev_source = src.before(found.index)
@@ -393,7 +425,7 @@ def misleading_source(ctx: Context) -> Iterator[Finding]:
         for clause_start, clause in _clauses(s.text):
             if len(content_words(clause)) < 4:
                 continue
-            found = src.match(clause, 0.7)
+            found = _match(src, clause, 0.7)
             if found is None or len(content_words(clause) & found[0].words) < 4:
                 continue
             hedge = _HEDGE.search(found[0].text)
@@ -539,7 +571,7 @@ def persona(ctx: Context) -> Iterator[Finding]:
     for s in _sentences(ctx):
         if _is_cta(s.text) or not _FIRST_PERSON.search(s.text):
             continue
-        found = src.match(s.text, 0.8)
+        found = _match(src, s.text, 0.8)
         if found is None or found[2] < 0.5 or not _FIRST_PERSON.search(found[0].text):
             continue
         we = _FIRST_PERSON.search(s.text)
