@@ -115,6 +115,41 @@ class SourceIndex:
         best = max(counts, key=lambda i: (counts[i] / max(len(mine), 1), -i))
         return self.sentences[best] if counts[best] / len(mine) >= threshold else None
 
+    # -- appended for the source checks (source.py) ------------------------------------------------------
+
+    def match(self, text: str, threshold: float = 0.6) -> tuple[SourceSentence, float, float] | None:
+        """Like `locate`, with how much of it was taken: (sentence, share of the text's content words found in
+        it, share of the sentence's content words found in the text). A near-verbatim copy is (s, ~1, ~1)."""
+        found = self.locate(text, threshold)
+        if found is None:
+            return None
+        mine = content_words(text)
+        shared = len(mine & found.words)
+        return found, shared / len(mine), shared / max(len(found.words), 1)
+
+    @cached_property
+    def _heading_positions(self) -> dict[str, float]:
+        """Normalised heading text -> a position between the sentences (just before its section's first one)."""
+        first: dict[int, int] = {}
+        for s in self.sentences:
+            first.setdefault(s.section, s.index)
+        out: dict[str, float] = {}
+        for number, section in enumerate(self.pillar.sections):
+            if section.heading and number in first:
+                out.setdefault(" ".join(words(section.heading)), first[number] - 0.5)
+        if self.title:
+            out.setdefault(" ".join(words(self.title)), -1.0)
+        return out
+
+    def heading_position(self, text: str) -> float | None:
+        """Where a heading (or the title) pasted as a line of the draft sits in the source, or None."""
+        key = " ".join(words(text.lstrip("#").strip()))
+        return self._heading_positions.get(key) if key else None
+
+    def before(self, index: int) -> SourceSentence | None:
+        """The source sentence before `index` (None for the first)."""
+        return self.sentences[index - 1] if index > 0 else None
+
 
 @dataclass
 class Context:

@@ -1,5 +1,672 @@
 """Defects that need the pillar (`Context.source`): ORDER, DANGLING inside a post, MISLEADING numbers and
 dropped qualifiers, NO_CONTEXT, PERSONA, THREAD_FLOW. Each detector yields nothing when the source is unknown,
-except where the draft alone shows the defect."""
+except where the draft alone shows the defect (an ordinal nobody named, unexplained acronyms, another
+company's "we", a thread's broken numbering).
+
+The checks read the draft sentence by sentence (`Context.sentences`) and find where each came from with
+`SourceIndex.match`: a sentence "extracted" from the source carries almost all of its words from one source
+sentence; a hand-written paraphrase mostly does not locate, and then the source checks stay quiet.
+"""
 
 from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..rubric import Defect
+from ..text import find_numbers
+from . import STOPWORDS, Context, Finding, SourceIndex, SourceSentence, content_words, detector, words
+
+# -- shared helpers -----------------------------------------------------------------------------------------
+
+_COUNTER = re.compile(r"(?:^|\s)(\d{1,2})\s*/\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*/\s*(\d{1,2})(?=\s)")
+_TAGS_ONLY = re.compile(r"^(?:\s*#\w+)+\s*$")
+_LABEL = re.compile(r"^\s*(?:[-•→*]\s*)?[A-Z][\w&/’'() ]{0,60}(?::|\s[-–—])\s+")
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•→*])\s+")
+_CTA = re.compile(
+    r"^(?:which|what|tell|follow|save|share|comment|read|register|sign up|subscribe|dm|grab|get the|download|"
+    r"join|click|learn more|see|the complete|full guide)\b|link in bio|link below|in the comments|tell (?:me|us)\b|"
+    r"https?://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    part: int
+    first_in_part: bool
+
+
+_last_sentences: list[tuple[Context, list[_Sentence]]] = []  # the last draft's, for the next detector
+
+
+def _sentences(ctx: Context) -> list[_Sentence]:
+    """The draft's sentences with their part, hashtag-only lines and a thread's "n/N" counter left out."""
+    last = _last_sentences[-1] if _last_sentences else None
+    if last is not None and last[0] is ctx:
+        return last[1]
+    out = _split(ctx)
+    _last_sentences[:] = [(ctx, out)]
+    return out
+
+
+def _split(ctx: Context) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    spans = ctx.part_spans
+    part, seen_in_part = 0, 0
+    for start, end in ctx.sentences:
+        while part + 1 < len(spans) and start >= spans[part + 1][0]:
+            part, seen_in_part = part + 1, 0
+        text = ctx.text[start:end]
+        if _TAGS_ONLY.match(text):
+            continue
+        m = _COUNTER.search(text)
+        if m:
+            text = text[:m.start()] if m.group(1) else text[m.end():]
+            if not words(text):
+                continue
+        out.append(_Sentence(start, end, text, part, seen_in_part == 0))
+        seen_in_part += 1
+    return out
+
+
+def _is_cta(text: str) -> bool:
+    return bool(_CTA.search(_LIST_MARK.sub("", text).strip()))
+
+
+_Match = tuple[SourceSentence, float, float] | None
+_match_cache: weakref.WeakKeyDictionary[SourceIndex, dict[tuple[str, float], _Match]] = weakref.WeakKeyDictionary()
+
+
+def _match(src: SourceIndex, text: str, threshold: float = 0.6) -> _Match:
+    """`src.match`, remembered per source: the checks ask about the same sentences several times."""
+    memo = _match_cache.setdefault(src, {})
+    key = (text, threshold)
+    if key not in memo:
+        if len(memo) > 4096:
+            memo.clear()
+        memo[key] = src.match(text, threshold)
+    return memo[key]
+
+
+def _locate(src: SourceIndex, text: str) -> SourceSentence | None:
+    found = _match(src, text)
+    return found[0] if found else None
+
+
+def _extracted(src: SourceIndex, text: str) -> SourceSentence | None:
+    """The source sentence `text` was copied from: nearly all its words, and at least half the source's."""
+    found = _match(src, text)
+    mine = len(content_words(text))
+    if found and found[1] >= 0.9 and (found[2] >= 0.5 or mine >= 8) and mine >= 3:
+        return found[0]
+    return None
+
+
+def _stem(word: str) -> str:
+    return word.rstrip("s")[:5]
+
+
+def _quote(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+# -- ORDER ----------------------------------------------------------------------------------------------------
+
+def _positions(ctx: Context, src: SourceIndex) -> list[tuple[float, _Sentence]]:
+    """(source position, sentence) for every extracted sentence or pasted heading, in draft order."""
+    out: list[tuple[float, _Sentence]] = []
+    for s in _sentences(ctx):
+        heading = src.heading_position(s.text)
+        if heading is not None and heading >= 0:
+            out.append((heading, s))
+            continue
+        found = _extracted(src, s.text)
+        if found is not None:
+            out.append((float(found.index), s))
+    return out
+
+
+@detector(Defect.ORDER)
+def order_source(ctx: Context) -> Iterator[Finding]:
+    """Extracted sentences that run against the source's order: salad, often in score order."""
+    if ctx.source is None:
+        return
+    placed = _positions(ctx, ctx.source)
+    # a question hook and one point is not salad: three pieces at least, and a third of the steps backwards
+    if len(placed) < 3:
+        return
+    backwards = [(a, b) for a, b in zip(placed, placed[1:], strict=False) if b[0] < a[0]]
+    if not backwards or (len(backwards) < 2 and len(backwards) * 3 < len(placed) - 1):
+        return
+    (_, first), (_, second) = backwards[0]
+    yield Finding(
+        Defect.ORDER,
+        f"{len(placed)} sentences taken from the source run out of its order ({len(backwards)} step(s) back): "
+        f"\"{_quote(second.text, 50)}\" comes after \"{_quote(first.text, 50)}\", which follows it in the source.",
+        "Rebuild the post around one point and put the sentences that support it in the order the argument needs.",
+        span=(second.start, second.end), rule="order_source_inversions")
+
+
+# -- DANGLING inside a post ----------------------------------------------------------------------------------
+
+_INITIAL_REF = re.compile(r"^(this|that|these|those|it|they|them)\b", re.IGNORECASE)
+_DEMONSTRATIVE_NP = re.compile(r"\b(these|those)\s+([a-z][a-z'-]+)", re.IGNORECASE)
+_PLURAL_PRONOUN = re.compile(r"\b(them|they)\b", re.IGNORECASE)
+_NOT_ANAPHORIC = frozenset("who that which with of in whose whom".split())
+_NOT_PLURAL = frozenset("is was has this its us thus less always perhaps across towards does yes news its "
+                        "analysis basis process business success".split())
+
+
+_IRREGULAR_PLURALS = frozenset("people children men women staff folk data media everyone".split())
+
+
+def _plural_nouns(text: str) -> list[str]:
+    return [w for w in words(text) if w in _IRREGULAR_PLURALS or (
+        len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in STOPWORDS and w not in _NOT_PLURAL)]
+
+
+def _plural_before(text: str) -> list[str]:
+    """Plural nouns in `text` but its last word (the verb or preposition right before the pronoun)."""
+    return _plural_nouns(" ".join(words(text)[:-1]))
+
+
+_SUBSTITUTE = re.compile(r"\b(it|them)\b", re.IGNORECASE)
+
+
+def _substituted(body: str, source: str) -> tuple[int, int, str] | None:
+    """A pronoun the draft put where the source names a thing: "return to it after" for "return to a task
+    after". (start, end, the source's noun) or None."""
+    for m in _SUBSTITUTE.finditer(body):
+        before, after = words(body[:m.start()]), words(body[m.end():])
+        if not before or len(after) < 2:
+            continue
+        pattern = (rf"\b{re.escape(before[-1])}\s+((?:[\w'-]+\s+){{0,3}}?[\w'-]+)\s+"
+                   rf"{re.escape(after[0])}\s+{re.escape(after[1])}\b")
+        hit = re.search(pattern, source, re.IGNORECASE)
+        if hit is None:
+            continue
+        nouns = [w for w in words(hit.group(1)) if w not in STOPWORDS and len(w) > 2]
+        if nouns and not _SUBSTITUTE.fullmatch(hit.group(1)):
+            return m.start(), m.end(), nouns[-1]
+    return None
+
+
+def _supplied(src: SourceIndex, prev_source: SourceSentence, before: list[_Sentence], referent: str | None) -> bool:
+    """Does the draft, before this sentence, give what the source's previous sentence gave?"""
+    earlier = " ".join(s.text for s in before)
+    if referent and referent in words(earlier):
+        return True
+    for s in before:
+        found = _locate(src, s.text)
+        if found is not None and found.index == prev_source.index:
+            return True
+    if before:
+        shared = content_words(before[-1].text) & prev_source.words
+        if len(shared) >= 3 or (prev_source.words and len(shared) / len(prev_source.words) >= 0.5):
+            return referent is None
+    return False
+
+
+@detector(Defect.DANGLING)
+def dangling_source(ctx: Context) -> Iterator[Finding]:
+    """A this/these/those/it/they inside the post whose antecedent was the source sentence the draft left out."""
+    src = ctx.source
+    if src is None:
+        return
+    sentences = _sentences(ctx)
+    for k, s in enumerate(sentences):
+        found = _locate(src, s.text)
+        if found is None:
+            continue
+        prev_source = src.before(found.index)
+        if prev_source is None:
+            continue
+        body = _LABEL.sub("", s.text, count=1) if _LABEL.match(s.text) else s.text
+        labelled = body is not s.text
+        if labelled:
+            continue  # a "Label: this …" line takes its referent from the label (a META matter, not DANGLING)
+        source_body = _LABEL.sub("", found.text, count=1)
+        refs: list[tuple[int, int, str, str | None]] = []  # (start in s.text, end, words, referent)
+        m = _INITIAL_REF.match(body)
+        if m and not labelled and not s.first_in_part and _INITIAL_REF.match(source_body) \
+                and _INITIAL_REF.match(source_body).group(1).lower() == m.group(1).lower():  # type: ignore[union-attr]
+            at = len(s.text) - len(body)
+            referent = None
+            if m.group(1).lower() in ("they", "them", "these", "those"):
+                plural = _plural_nouns(prev_source.text)
+                referent = plural[-1] if plural else None
+            refs.append((at + m.start(1), at + m.end(1), m.group(1), referent))
+        for m in _DEMONSTRATIVE_NP.finditer(body):
+            noun = m.group(2).lower()
+            if m.start() == 0 or noun in _NOT_ANAPHORIC or noun in STOPWORDS or noun.endswith(("ing", "ed")) \
+                    or re.search(r"\b(?:such as|like|including)\s+$", body[:m.start()], re.IGNORECASE):
+                continue
+            phrase = m.group(0).lower()
+            if phrase not in found.text.lower():
+                continue
+            at = len(s.text) - len(body)
+            own = words(body[:m.start()])
+            if _stem(m.group(2).lower()) in {_stem(w) for w in own}:
+                continue
+            refs.append((at + m.start(), at + m.end(), m.group(0), m.group(2).lower()))
+        for m in _PLURAL_PRONOUN.finditer(body):
+            if m.start() == 0:
+                continue
+            if not re.search(rf"\b{m.group(1)}\b", source_body, re.IGNORECASE):
+                continue
+            src_at = re.search(rf"\b{m.group(1)}\b", source_body, re.IGNORECASE)
+            if src_at is None or _plural_before(source_body[:src_at.start()]) or _plural_before(body[:m.start()]):
+                continue  # its antecedent is inside the sentence
+            plural = _plural_nouns(prev_source.text)
+            at = len(s.text) - len(body)
+            refs.append((at + m.start(), at + m.end(), m.group(0), plural[-1] if plural else None))
+        if not refs:
+            sub = _substituted(body, found.text)
+            if sub is not None:
+                at = len(s.text) - len(body)
+                start, end, noun = sub
+                if noun not in words(" ".join(x.text for x in sentences[:k])):
+                    offset = s.start + (ctx.text[s.start:s.end].find(s.text) if s.text else 0)
+                    yield Finding(
+                        Defect.DANGLING,
+                        f"\"{body[start:end]}\" in \"{_quote(s.text)}\" stands for \"{noun}\" in the source, "
+                        "which the post never names.",
+                        f"Write \"{noun}\" instead of \"{body[start:end]}\".",
+                        span=(offset + at + start, offset + at + end), rating=4, blocking=False,
+                        rule="dangling_pronoun_for_noun",
+                        where=f"part {s.part + 1}" if len(ctx.part_spans) > 1 else None)
+            continue
+        for start, end, said, referent in refs[:1]:
+            if _supplied(src, prev_source, sentences[:k], referent):
+                continue
+            offset = s.start + (ctx.text[s.start:s.end].find(s.text) if s.text else 0)
+            meant = f" (the source means \"{referent}\")" if referent else ""
+            yield Finding(
+                Defect.DANGLING,
+                f"\"{said}\" in \"{_quote(s.text)}\" points back to a source sentence the post left out"
+                f"{meant}: \"{_quote(prev_source.text, 60)}\".",
+                f"Replace \"{said}\" with what it means{' (' + referent + ')' if referent else ''}, or keep the "
+                "sentence it refers to just before it.",
+                span=(offset + start, offset + end), rating=4, blocking=False, rule="dangling_source_ref",
+                where=f"part {s.part + 1}" if len(ctx.part_spans) > 1 else None)
+            break
+
+
+# -- MISLEADING ---------------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "twelve": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100}
+_MULTIPLIER_WORDS = {"double": 2, "doubles": 2, "doubled": 2, "doubling": 2, "twice": 2, "triple": 3,
+                     "triples": 3, "tripled": 3, "tripling": 3, "quadruple": 4, "quadruples": 4,
+                     "quadrupled": 4}
+_TIMES = re.compile(r"^\s*(?:x\b|times\b|×)", re.IGNORECASE)
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+times\b|\b(" + "|".join(_MULTIPLIER_WORDS)
+                          + r")\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?,()\n—–]|\b(?:and|but|while|which|because|so)\b", re.IGNORECASE)
+_UNITS = frozenset("minutes minute hours hour seconds second days day weeks week months month years year percent "
+                   "times per each every more less many much than fewer average".split())
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: float
+    multiplier: bool
+    start: int
+    end: int
+    text: str
+
+
+def _numbers(text: str) -> list[_Number]:
+    """Numbers a reader takes as facts: digits, "3x", "three times", "triples"."""
+    out: list[_Number] = []
+    for n in find_numbers(text):
+        mult = bool(_TIMES.match(text[n.end:])) or n.text.lower().endswith("x")
+        end = n.end + (_TIMES.match(text[n.end:]).end() if _TIMES.match(text[n.end:]) else 0)  # type: ignore[union-attr]
+        out.append(_Number(n.value, mult, n.start, end, text[n.start:end]))
+    for m in _WORD_NUMBER.finditer(text):
+        if m.group(1):
+            out.append(_Number(float(_NUMBER_WORDS[m.group(1).lower()]), True, m.start(), m.end(), m.group(0)))
+        else:
+            out.append(_Number(float(_MULTIPLIER_WORDS[m.group(2).lower()]), True, m.start(), m.end(), m.group(0)))
+    return sorted(out, key=lambda n: n.start)
+
+
+def _series(text: str, end: int) -> frozenset[str]:
+    """The content words after a number, to its clause end, units left out: what the number measures."""
+    rest = text[end:]
+    cut = _CLAUSE_END.search(rest)
+    clause = rest[:cut.start()] if cut else rest
+    return frozenset(_stem(w) for w in content_words(clause) if w not in _UNITS and not w[0].isdigit())
+
+
+def _is_fact(text: str, n: _Number) -> bool:
+    if n.multiplier:
+        return True
+    if 1900 <= n.value <= 2100 and float(n.value).is_integer() and "%" not in n.text:
+        return False  # a year
+    if _COUNTER.search(text[max(0, n.start - 3):n.end + 4]) and "/" in text[n.start - 1:n.end + 1]:
+        return False
+    return n.value >= 10 or "%" in text[n.end:n.end + 1] or not float(n.value).is_integer()
+
+
+_SourceNumbers = list[tuple[float, bool, frozenset[str], float | None, float | None]]
+_source_numbers_cache: weakref.WeakKeyDictionary[SourceIndex, _SourceNumbers] = weakref.WeakKeyDictionary()
+
+
+def _source_numbers(src: SourceIndex) -> _SourceNumbers:
+    """Every number in the source: (value, multiplier?, its series, the number before and after it nearby),
+    built once per source index."""
+    key = src
+    if key not in _source_numbers_cache:
+        found: list[tuple[float, bool, frozenset[str], float | None, float | None]] = []
+        for s in src.sentences:
+            nums = _numbers(s.text)
+            for i, n in enumerate(nums):
+                prev = nums[i - 1].value if i and n.start - nums[i - 1].end <= 30 else None
+                nxt = nums[i + 1].value if i + 1 < len(nums) and nums[i + 1].start - n.end <= 30 else None
+                found.append((n.value, n.multiplier, _series(s.text, n.end), prev, nxt))
+        _source_numbers_cache[key] = found
+    return _source_numbers_cache[key]
+
+
+_HEDGE = re.compile(r"\b(can|may|might|could|often|usually|typically|generally|sometimes|indirectly|"
+                    r"potentially|likely|about(?=\s+\$?\d)|up to|in (?:one|our|a) (?:pilot|study|survey|trial))\b",
+                    re.IGNORECASE)
+_DRAFT_HEDGE = re.compile(r"\b(can|may|might|could|often|usually|typically|generally|sometimes|indirect(?:ly)?|"
+                          r"potentially|likely|about|around|roughly|nearly|almost|approximately|like|up to|some|"
+                          r"help(?:s|ed)?|tends?|pilot|study|studies|survey|trial|research|found|according)\b|~",
+                          re.IGNORECASE)
+
+
+@detector(Defect.MISLEADING)
+def misleading_source(ctx: Context) -> Iterator[Finding]:
+    """Numbers set beside a series they do not measure, and claims cut from their qualifier."""
+    src = ctx.source
+    if src is None:
+        return
+    known = _source_numbers(src)
+    sentences = _sentences(ctx)
+    settled: set[float] = set()  # numbers the draft already set beside their series
+    for k, s in enumerate(sentences):
+        offset = s.start
+        nums = _numbers(s.text)
+        for i, n in enumerate(nums):
+            if not _is_fact(s.text, n):
+                continue
+            mine = _series(s.text, n.end)
+            if not mine or n.value in settled:
+                continue
+            prev = nums[i - 1].value if i and n.start - nums[i - 1].end <= 30 else None
+            nxt = nums[i + 1].value if i + 1 < len(nums) and nums[i + 1].start - n.end <= 30 else None
+            theirs = [(series, p, q) for value, mult, series, p, q in known
+                      if value == n.value and mult == n.multiplier]
+            if not theirs:
+                continue
+            if any(mine & series or (nxt is not None and nxt == q) or (prev is not None and prev == p)
+                   for series, p, q in theirs):
+                settled.add(n.value)
+                continue
+            what = sorted({w for series, _, _ in theirs for w in series})[:4]
+            headline = k == 0
+            yield Finding(
+                Defect.MISLEADING,
+                f"\"{_quote(s.text[n.start:], 50)}\": the source's {n.text.strip()} measures "
+                f"{', '.join(what) or 'something else'}, not what this sentence puts it beside.",
+                f"Put {n.text.strip()} back beside what it measures in the source, or drop it.",
+                span=(offset + n.start, offset + min(len(s.text), n.end + 40)), rating=1 if headline else 2,
+                blocking=True, rule="misleading_number_series")
+            break
+        # a claim cut from its qualifier, clause by clause
+        for clause_start, clause in _clauses(s.text):
+            if len(content_words(clause)) < 4:
+                continue
+            found = _match(src, clause, 0.7)
+            if found is None or len(content_words(clause) & found[0].words) < 4:
+                continue
+            hedge = _HEDGE.search(found[0].text)
+            if hedge is None or _DRAFT_HEDGE.search(clause):
+                continue
+            claim = content_words(" ".join(words(found[0].text[hedge.end():])[:3]))
+            if not claim & content_words(clause):
+                continue
+            yield Finding(
+                Defect.MISLEADING,
+                f"\"{_quote(clause, 60)}\" drops the source's \"{hedge.group(0)}\": "
+                f"\"{_quote(found[0].text[hedge.start():], 60)}\".",
+                f"Restore the qualifier (\"{hedge.group(0)}\") so the claim says no more than the source does.",
+                span=(offset + clause_start, offset + clause_start + len(clause)), rating=3, blocking=True,
+                rule="misleading_dropped_qualifier")
+            break
+
+
+def _clauses(text: str) -> Iterator[tuple[int, str]]:
+    at = 0
+    for m in re.finditer(r";|,\s+(?:and|but|so|which)\s+|\.\s", text):
+        yield at, text[at:m.start()]
+        at = m.end()
+    yield at, text[at:]
+
+
+# -- NO_CONTEXT -----------------------------------------------------------------------------------------------
+
+_ORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+_ITEM = "stage|step|job|phase|pillar|tip|rule|lesson|principle|habit|mistake|level"
+_NUM = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+_ITEM_REF = re.compile(rf"\b(?:(?:{_ITEM})s?\s+(?:{_NUM})\b(?!\s*[:.)-])"
+                       rf"|the\s+(?:{_ORD})(?=\s*[,.;:!?]|\s+(?:is|was|one|matters|comes)\b))", re.IGNORECASE)
+_ITEM_COUNT = re.compile(rf"\b(?:{_NUM})[\s-]+(?:{_ITEM})s\b", re.IGNORECASE)
+_PICK = re.compile(rf"\bwhich\s+(?:{_ITEM})\b", re.IGNORECASE)
+_NAMED = re.compile(rf"(?m)^\s*(?:\d{{1,2}}[.)]|[-•→*]|(?:{_ITEM})\s+(?:{_NUM})\s*[:.)-])\s*\S", re.IGNORECASE)
+_VIDEO = re.compile(r"\b(video|clip|reel|watch|carousel|slides?)\b", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,4})s?\b")
+_PLAIN_ACRONYMS = frozenset("AI TV OK US UK EU DM DMS PR CEO FAQ POV URL PDF USA LOL FYI ASAP DIY PS AM PM ID "
+                            "UC NYC LA SF UI UX API".split())
+_PRONOUNS = re.compile(r"\b(this|that's|these|those|it|it's|they|they're|them|its|their)\b", re.IGNORECASE)
+
+
+def _unexplained_acronyms(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _ACRONYM.finditer(text):
+        acr = m.group(1)
+        if acr in _PLAIN_ACRONYMS or acr in out or acr.isdigit() or not any(c.isalpha() for c in acr):
+            continue
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end()) % (len(text) + 1)]
+        caps = re.findall(r"\b[A-Z]{2,}\b", line)
+        if len(caps) >= 2 and sum(len(c) >= 4 for c in caps) >= 2:
+            continue  # shouting, not an acronym
+        if len(acr) >= 4 and sum(c in "AEIOU" for c in acr) >= 2:
+            continue  # a capitalised word
+        if f"({acr})" in text or f"({acr}s)" in text or re.search(rf"\b{acr}s?\s*\(", text):
+            continue  # spelled out
+        out.append(acr)
+    return out
+
+
+@detector(Defect.NO_CONTEXT)
+def no_context(ctx: Context) -> Iterator[Finding]:
+    """What a reader who has not seen the source cannot follow: items referred to by number, acronyms, pronouns."""
+    text = ctx.text
+    named = len(_NAMED.findall(text)) >= 2
+    ref = _ITEM_REF.search(text)
+    count = _ITEM_COUNT.search(text)
+    video = bool(_VIDEO.search(text)) or ctx.spec.name in ("tiktok", "youtube_shorts")
+    if not named and not video and (ref or (count and _PICK.search(text))):
+        m = ref or count
+        assert m is not None
+        yield Finding(
+            Defect.NO_CONTEXT, f"\"{m.group(0)}\" refers to items the post never names.",
+            "Name the items (a short list), or say the point without the numbering.",
+            span=m.span(), rating=3, rule="no_context_unnamed_items")
+        return
+    if ctx.brand.reading_grade <= 8:
+        acronyms = _unexplained_acronyms(text)
+        if len(acronyms) >= 3:
+            first = re.search(rf"\b{acronyms[0]}", text)
+            yield Finding(
+                Defect.NO_CONTEXT,
+                f"{len(acronyms)} unexplained acronyms ({', '.join(acronyms)}) for readers the brand speaks to "
+                "plainly.",
+                "Spell the terms out in plain words, or keep one acronym and explain it.",
+                span=first.span() if first else None, rating=3, rule="no_context_acronyms")
+            return
+    if len(_PRONOUNS.findall(text)) < 3 or len(text) > 600:
+        return
+    body = [s for s in _sentences(ctx) if not _is_cta(s.text)]
+    if 1 <= len(body) <= 3:
+        joined = " ".join(s.text for s in body)
+        pronouns = _PRONOUNS.findall(joined)
+        nouns = [w for w in content_words(joined) if not w.isdigit()]
+        if len(pronouns) >= 3 and len(pronouns) * 2 >= len(nouns):
+            yield Finding(
+                Defect.NO_CONTEXT,
+                f"The post is mostly pronouns ({', '.join(p.lower() for p in pronouns[:5])}) with nothing they "
+                "refer to.",
+                "Say what \"this\" and \"they\" are: name the thing the post is about.",
+                span=(body[0].start, body[-1].end), rating=2, rule="no_context_pronouns")
+
+
+# -- PERSONA --------------------------------------------------------------------------------------------------
+
+_OUR_WORK = re.compile(r"\b(?:our|my)\s+(pilot|pilots|study|studies|research|survey|surveys|clients|client|customers|"
+                       r"data|experiment|experiments|trial|trials|findings|analysis|test|tests|benchmark|report)\b",
+                       re.IGNORECASE)
+_AT_COMPANY = re.compile(r"\bAt\s+([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}),?\s+(?:we|our\s+team)\b")
+_FIRST_PERSON = re.compile(r"\b(we|our|us|we're|we've|ours)\b", re.IGNORECASE)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@detector(Defect.PERSONA)
+def persona(ctx: Context) -> Iterator[Finding]:
+    """The source author's first person carried into the brand: another company's "we", "our pilot"."""
+    brand_key = _key(ctx.brand.name)
+    for m in _AT_COMPANY.finditer(ctx.text):
+        if _key(m.group(1)) != brand_key and brand_key not in _key(m.group(1)):
+            yield Finding(
+                Defect.PERSONA, f"\"{m.group(0)}\" has {m.group(1)} speaking as \"we\" under {ctx.brand.name}'s name.",
+                f"Delete the self-introduction, or credit {m.group(1)} in the third person.",
+                span=m.span(), rating=1, blocking=True, rule="persona_other_company")
+            return
+    src = ctx.source
+    if src is None:
+        return
+    source_text = " ".join(s.text for s in src.sentences).lower()
+    for m in _OUR_WORK.finditer(ctx.text):
+        noun = m.group(1).lower()
+        if not re.search(rf"\b{noun.rstrip('s')}", source_text):
+            continue
+        yield Finding(
+            Defect.PERSONA,
+            f"\"{m.group(0)}\" claims the source's {noun} as {ctx.brand.name}'s own.",
+            f"Say whose {noun} it is (\"one {noun.rstrip('s')}\", or name who ran it).",
+            span=m.span(), rating=4, blocking=False, rule="persona_our_work")
+        return
+    for s in _sentences(ctx):
+        if _is_cta(s.text) or not _FIRST_PERSON.search(s.text):
+            continue
+        found = _match(src, s.text, 0.8)
+        if found is None or found[2] < 0.5 or not _FIRST_PERSON.search(found[0].text):
+            continue
+        we = _FIRST_PERSON.search(s.text)
+        assert we is not None
+        yield Finding(
+            Defect.PERSONA,
+            f"\"{_quote(s.text, 60)}\" keeps the source author's \"{we.group(0)}\".",
+            "Rewrite the sentence in the brand's own voice, or attribute it to the source's author.",
+            span=(s.start + we.start(), s.start + we.end()), rating=4, blocking=False, rule="persona_copied_we")
+        return
+
+
+# -- THREAD_FLOW ------------------------------------------------------------------------------------------------
+
+_PART_COUNTER = re.compile(r"(?:^|\s)(\d{1,2})\s*/\s*(\d{1,2})\s*$|^\s*(\d{1,2})\s*/\s*(\d{1,2})(?=\s)")
+_PART_LABEL = re.compile(rf"^\s*(?:\d{{1,2}}/\d{{1,2}}\s+)?({_ITEM})\s+({_NUM})\b", re.IGNORECASE)
+_LIST_NUMBER = re.compile(r"(?m)^\s*(\d{1,2})[.)]\s+\S")
+
+
+def _as_int(token: str) -> int:
+    return int(token) if token.isdigit() else int(_NUMBER_WORDS[token.lower()])
+
+
+@detector(Defect.THREAD_FLOW)
+def thread_flow(ctx: Context) -> Iterator[Finding]:
+    """A thread whose posts do not lead from one to the next: steps out of sequence, a stray or missing step,
+    broken "n/N" numbering, posts taken from the source out of order, no payoff at the end."""
+    if not ctx.spec.is_thread or len(ctx.draft.parts) < 2:
+        return
+    parts = ctx.draft.parts
+    spans = ctx.part_spans
+    problems: list[tuple[str, tuple[int, int] | None, str]] = []  # (what, span, where)
+    severe = False
+
+    counters = [_PART_COUNTER.search(p.strip()) for p in parts]
+    if any(counters):
+        got = [(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))) if m else None for m in counters]
+        bad = [i for i, g in enumerate(got) if g is None or g != (i + 1, len(parts))]
+        if bad:
+            i = bad[0]
+            seen = got[i]
+            problems.append((f"post {i + 1} is numbered {'nothing' if seen is None else f'{seen[0]}/{seen[1]}'}, "
+                             f"not {i + 1}/{len(parts)}", spans[i], f"part {i + 1}"))
+
+    labels = [(i, m) for i, p in enumerate(parts) if (m := _PART_LABEL.match(p))]
+    if len(labels) >= 2:
+        numbers = [_as_int(m.group(2)) for _, m in labels]
+        if numbers != sorted(numbers):
+            i, m = next((labels[j] for j in range(1, len(numbers)) if numbers[j] < numbers[j - 1]), labels[0])
+            problems.append((f"{labels[0][1].group(1).lower()}s run {', '.join(map(str, numbers))}",
+                             (spans[i][0] + m.start(1), spans[i][0] + m.end(2)), f"part {i + 1}"))
+        elif numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            problems.append((f"{labels[0][1].group(1).lower()}s run {', '.join(map(str, numbers))}: one is missing",
+                             None, "thread"))
+
+    listed = [(i, m) for i, p in enumerate(parts) for m in _LIST_NUMBER.finditer(p)]
+    if listed:
+        numbers = [int(m.group(1)) for _, m in listed]
+        if numbers[0] > 1 or numbers != list(range(1, len(numbers) + 1)):
+            i, m = listed[0] if numbers[0] != 1 else next(
+                (listed[j] for j in range(1, len(numbers)) if numbers[j] != numbers[j - 1] + 1), listed[0])
+            problems.append((f"list item \"{m.group(1)}.\" has no steps before it" if numbers[0] > 1 else
+                             f"list numbers run {', '.join(map(str, numbers))}",
+                             (spans[i][0] + m.start(1), spans[i][0] + m.end(1) + 1), f"part {i + 1}"))
+
+    if ctx.source is not None:
+        placed: list[tuple[int, int]] = []
+        for s in _sentences(ctx):
+            if placed and placed[-1][0] == s.part:
+                continue
+            found = _extracted(ctx.source, s.text)
+            if found is not None:
+                placed.append((s.part, found.index))
+        back = [(a, b) for a, b in zip(placed, placed[1:], strict=False) if b[1] < a[1]]
+        if len(placed) >= 3 and back:
+            severe = severe or len(back) >= 2
+            i = back[0][1][0]
+            problems.append((f"posts taken from the source jump back {len(back)} time(s) (post {i + 1} comes from "
+                             "earlier in the source than the post before it)", spans[i], f"part {i + 1}"))
+
+    last = [s for s in _sentences(ctx) if s.part == len(parts) - 1]
+    if last and all(_is_cta(s.text) for s in last):
+        problems.append(("the last post is only a call to action: the thread has no payoff", spans[-1],
+                         f"part {len(parts)}"))
+    elif labels and labels[-1][0] == len(parts) - 1:
+        problems.append((f"the thread stops on {labels[-1][1].group(0).strip()} with no wrap-up", spans[-1],
+                         f"part {len(parts)}"))
+
+    if not problems:
+        return
+    severe = severe or len(problems) >= 3
+    what, span, where = problems[0]
+    more = (f" (and {len(problems) - 1} more: " + "; ".join(p[0] for p in problems[1:]) + ")"
+            if len(problems) > 1 else "")
+    yield Finding(
+        Defect.THREAD_FLOW, f"The thread does not run in sequence: {what}{more}.",
+        "Put the posts in the order the steps happen, number them n/N, and end on a post that pays off the promise.",
+        span=span, rating=2 if severe else 3, rule="thread_flow_sequence", where=where)
