@@ -59,10 +59,12 @@ def test_one_line_of_content_is_not_empty() -> None:
 
 # -- THIN -----------------------------------------------------------------------------------------------
 
-def test_two_questions_and_nothing_else_are_thin_at_rating_1() -> None:
+def test_two_questions_and_nothing_else_are_empty() -> None:
+    """The rubric's EMPTY: nothing beyond the CTA, the tags or a bare rhetorical question."""
     text = "Are your reports telling you anything?\n\nWhich of these does your team measure today? Tell us."
-    f = one(Defect.THIN, text, platform="threads")
-    assert f.rating == 1 and f.rule == "thin_questions"
+    f = one(Defect.EMPTY, text, platform="threads")
+    assert f.rating == 1 and f.rule == "empty_questions"
+    assert one(Defect.THIN, text, platform="threads").rating == 1  # the rubric's "two questions and nothing else"
 
 
 def test_one_short_statement_is_thin() -> None:

@@ -309,7 +309,8 @@ _WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\s+times\b|\b(" 
                           + r")\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?,()\n—–]|\b(?:and|but|while|which|because|so)\b", re.IGNORECASE)
 _UNITS = frozenset("minutes minute hours hour seconds second days day weeks week months month years year percent "
-                   "times per each every more less many much than fewer average".split())
+                   "times per each every more less many much than fewer average million millions billion billions "
+                   "thousand thousands hundred hundreds".split())
 
 
 @dataclass(frozen=True)
@@ -405,8 +406,8 @@ def misleading_source(ctx: Context) -> Iterator[Finding]:
             nxt = nums[i + 1].value if i + 1 < len(nums) and nums[i + 1].start - n.end <= 30 else None
             theirs = [(series, p, q) for value, mult, series, p, q in known
                       if value == n.value and mult == n.multiplier]
-            if not theirs:
-                continue
+            if not theirs or any(not series for series, _, _ in theirs):
+                continue  # unknown to the source, or a source use that names nothing after it ("30 or 60 minutes")
             if any(mine & series or (nxt is not None and nxt == q) or (prev is not None and prev == p)
                    for series, p, q in theirs):
                 settled.add(n.value)
@@ -457,8 +458,8 @@ def _clauses(text: str) -> Iterator[tuple[int, str]]:
 _ORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
 _ITEM = "stage|step|job|phase|pillar|tip|rule|lesson|principle|habit|mistake|level"
 _NUM = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-_ITEM_REF = re.compile(rf"\b(?:(?:{_ITEM})s?\s+(?:{_NUM})\b(?!\s*[:.)-])"
-                       rf"|the\s+(?:{_ORD})(?=\s*[,.;:!?]|\s+(?:is|was|one|matters|comes)\b))", re.IGNORECASE)
+_ITEM_REF = re.compile(rf"\b(?:(?:{_ITEM})s?[ \t]+(?:{_NUM})\b(?![ \t]*[:.)/-])"
+                       rf"|the\s+(?:{_ORD})(?=\s*[,.;:!?]|\s+(?:is|was|matters|comes)\b))", re.IGNORECASE)
 _ITEM_COUNT = re.compile(rf"\b(?:{_NUM})[\s-]+(?:{_ITEM})s\b", re.IGNORECASE)
 _PICK = re.compile(rf"\bwhich\s+(?:{_ITEM})\b", re.IGNORECASE)
 _NAMED = re.compile(rf"(?m)^\s*(?:\d{{1,2}}[.)]|[-•→*]|(?:{_ITEM})\s+(?:{_NUM})\s*[:.)-])\s*\S", re.IGNORECASE)

@@ -423,9 +423,14 @@ def thin_post(ctx: Context) -> Iterator[Finding]:
         n_questions = len(questions) + len(cta_questions)
         if n_questions >= 2 and questions:
             quoted = "' and '".join(_span_text(ctx.text, q, 50) for q in (questions + cta_questions)[:2])
-            yield Finding(Defect.THIN, f"two questions and nothing else: '{quoted}'.",
+            # the rubric calls this EMPTY (nothing beyond the CTA, the tags or a bare rhetorical question) and
+            # also lists "two questions and nothing else" among the 1s; editors name it either way: both are shown
+            yield Finding(Defect.EMPTY, f"two questions and nothing else: '{quoted}'.",
                           "Answer the question: add the point from the source (a fact, a tip, its reason).",
-                          span=questions[0], rating=1, rule="thin_questions")
+                          span=questions[0], rating=1, rule="empty_questions")
+            yield Finding(Defect.THIN, "no idea of its own beyond the question.",
+                          "Give the reader the point the question is about.", span=questions[0], rating=1,
+                          rule="thin_questions")
         elif caption:
             return
         elif questions:
@@ -778,7 +783,7 @@ def _blocks(ctx: Context) -> Iterator[tuple[int, int, int]]:
                     i -= 1
                 head, last = body[:i], body[i:]
                 if not (last.startswith("#") or _THREAD_NUMBER.fullmatch(last) or not _LETTERS.search(last)
-                        and not last.isascii()):
+                        and not last.isascii() and not _CLOSERS.intersection(last)):  # "👀)" keeps its ")"
                     break
                 body = head.rstrip()
             if body.strip():
@@ -823,6 +828,7 @@ def fragment(ctx: Context) -> Iterator[Finding]:
 
 
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
+_CLOSERS = frozenset(")]}”\"'’")
 
 
 def _unbalanced(piece: str) -> str | None:
