@@ -223,6 +223,21 @@ def test_persona_is_not_the_brands_own_cta(source: SourceIndex) -> None:
     assert not found(text, source, brand=PLAYFUL, platform="threads", code=Defect.PERSONA)
 
 
+
+def test_persona_a_post_that_speaks_as_the_source_throughout_is_unusable(tmp_path: Path) -> None:
+    """The rubric's 1: another organisation speaking as "we" for the whole post; one copied "we" is a 4."""
+    path = tmp_path / "allotment-diary.md"
+    path.write_text("# Our allotment diary\n\nWe water our beds every Sunday morning before the heat. We keep a log "
+                    "of every harvest in a shared notebook. Our volunteers weigh the tomatoes each Friday.\n",
+                    encoding="utf-8")
+    diary = SourceIndex.of(load_pillar(path))
+    throughout = "We water our beds every Sunday morning before the heat. We keep a log of every harvest."
+    hits = found(throughout, diary, code=Defect.PERSONA)
+    assert len(hits) == 1 and hits[0].rating == 1 and hits[0].blocking is True
+    once = "We water our beds every Sunday morning before the heat. Weighing the harvest shows what works."
+    hits = found(once, diary, code=Defect.PERSONA)
+    assert len(hits) == 1 and hits[0].rating == 4 and hits[0].blocking is False
+
 # -- THREAD_FLOW -----------------------------------------------------------------------------------------------
 
 GOOD_THREAD = """a soaking day, in 4 steps 🧵 1/6

@@ -569,20 +569,32 @@ def persona(ctx: Context) -> Iterator[Finding]:
             f"Say whose {noun} it is (\"one {noun.rstrip('s')}\", or name who ran it).",
             span=m.span(), rating=4, blocking=False, rule="persona_our_work")
         return
+    copied = []
     for s in _sentences(ctx):
         if _is_cta(s.text) or not _FIRST_PERSON.search(s.text):
             continue
         found = _match(src, s.text, 0.8)
         if found is None or found[2] < 0.5 or not _FIRST_PERSON.search(found[0].text):
             continue
-        we = _FIRST_PERSON.search(s.text)
-        assert we is not None
+        copied.append(s)
+    if not copied:
+        return
+    s = copied[0]
+    we = _FIRST_PERSON.search(s.text)
+    assert we is not None
+    if len(copied) >= 2:  # the post speaks as the source's author throughout: another organisation's "we"
         yield Finding(
             Defect.PERSONA,
-            f"\"{_quote(s.text, 60)}\" keeps the source author's \"{we.group(0)}\".",
-            "Rewrite the sentence in the brand's own voice, or attribute it to the source's author.",
-            span=(s.start + we.start(), s.start + we.end()), rating=4, blocking=False, rule="persona_copied_we")
+            f"{len(copied)} sentences keep the source author's first person (\"{_quote(s.text, 50)}\"): the post "
+            f"speaks as them under {ctx.brand.name}'s name.",
+            "Rewrite it in the brand's voice and credit the source's author in the third person.",
+            span=(s.start + we.start(), s.start + we.end()), rating=1, blocking=True, rule="persona_speaks_as_source")
         return
+    yield Finding(
+        Defect.PERSONA,
+        f"\"{_quote(s.text, 60)}\" keeps the source author's \"{we.group(0)}\".",
+        "Rewrite the sentence in the brand's own voice, or attribute it to the source's author.",
+        span=(s.start + we.start(), s.start + we.end()), rating=4, blocking=False, rule="persona_copied_we")
 
 
 # -- THREAD_FLOW ------------------------------------------------------------------------------------------------
