@@ -466,3 +466,20 @@ def test_every_prompt_fences_its_pillar_text(tmp_path: Path) -> None:
                                        "data: [brief]\n---\n## system\nx\n## user\nBrief: {brief}\n")
     with pytest.raises(PromptError, match="outside a <tag>...</tag> fence: brief"):
         load_prompt("loose", tmp_path)
+
+
+def test_score_command_with_the_llm_judge(server: FakeOpenAIServer, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`workbench score --judge llm`: the judge's rating and its defects show beside the rules' findings."""
+    from workbench.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    args = ["score", "-b", "northwind-advisory", "-p", "x", "--judge", "llm", "--model", "test-model",
+            "--base-url", server.url, "-"]
+    result = CliRunner().invoke(main, args, input="Planning beats guessing. Follow us for weekly analysis.")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "LLM judge: rating 3/5 (averaged in)" in result.output
+    assert "HOOK_WEAK" in result.output and "'Planning beats guessing.' announces the topic." in result.output
+    assert schema_of(server.requests[-1]) == "JudgeOut"
+    as_json = CliRunner().invoke(main, [*args[:-1], "--json", "-"], input="Planning beats guessing.")
+    assert json.loads(as_json.output)["judge"]["rating"] == 3

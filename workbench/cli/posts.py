@@ -132,15 +132,20 @@ def check(platform: str, title: str | None, as_json: bool, file: Any) -> None:
 @click.option("--title", help="Title, for platforms that have one (YouTube).")
 @click.option("--pillar", type=click.Path(path_type=Path),
               help="The source the draft was made from: adds the checks that compare the draft with it.")
+@click.option("--judge", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
+              help="llm: add an LLM judge's rubric rating and defects (averaged with the rules; never blocking).")
+@click.option("--model", help="--judge llm: model name.")
+@click.option("--base-url", help="--judge llm: an OpenAI-compatible server, e.g. http://localhost:8080/v1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the score, its reasons and defects as JSON.")
 @click.argument("file", type=click.File("rb"), default="-")
-def score_cmd(brand: str | None, platform: str, title: str | None, pillar: Path | None, as_json: bool,
-              file: Any) -> None:
+def score_cmd(brand: str | None, platform: str, title: str | None, pillar: Path | None, judge: str,
+              model: str | None, base_url: str | None, as_json: bool, file: Any) -> None:
     """Score a draft (FILE or - for stdin) for tone, call to action and platform fit, with reasons, and
     list its defects (rubric codes) with the words they are about and the fix.
 
     Exits 1 when the verdict is 'needs edit'. For a thread, separate posts with a line '---'.
     """
+    from ..engines import get_engine
     from ..findings import defect_notes, defects_heading, note_line
     from ..scoring import score
 
@@ -149,13 +154,18 @@ def score_cmd(brand: str | None, platform: str, title: str | None, pillar: Path 
     voice = load_brand(settings.get("brand", brand), settings.workspace)
     source = load_pillar(pillar, max_bytes=settings.get("max_pillar_bytes")) if pillar is not None else None
     draft = Draft(platform=spec.name, parts=parts_from_text(read_text(file), spec.is_thread), title=title)
-    result = score(draft, voice, spec, pillar=source)
+    engine = (get_engine("llm", model=settings.get("model", model), base_url=settings.get("base_url", base_url),
+                         settings=settings) if judge == "llm" else None)
+    result = score(draft, voice, spec, pillar=source, judge=engine)
     data = result.to_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
         click.echo(f"{voice.name} on {spec.label}: {result.overall}/100, {result.verdict} "
                    f"(threshold {voice.scoring.threshold})")
+        if result.judge is not None:
+            click.echo(f"  LLM judge: rating {result.judge.get('rating')}/5 (averaged in)"
+                       + (f"; {result.judge['note']}" if result.judge.get("note") else ""))
         notes = defect_notes(data, draft.text)
         click.echo(f"  {defects_heading(notes)}")
         for note in notes:
