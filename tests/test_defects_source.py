@@ -328,3 +328,26 @@ def test_editor_file_codes_are_found() -> None:
     for code in ("ORDER", "MISLEADING", "PERSONA", "THREAD_FLOW", "SAME_HOOK", "VARIANT_CLONE", "NO_CONTEXT"):
         assert report["codes"][code]["recall"] >= 0.7, code
         assert report["codes"][code]["precision"] >= 0.7, code
+
+
+def test_misleading_a_number_stated_exactly_where_the_source_approximates_it(source: SourceIndex) -> None:
+    exact = "A trial found that water takes 40 minutes to reach the deep roots of a tomato plant."
+    hits = [f for f in found(exact, source, code=Defect.MISLEADING) if f.rule == "misleading_dropped_approximation"]
+    assert len(hits) == 1 and spanned(exact, hits[0]) == "40" and hits[0].blocking is True
+    for kept in ("A trial found that water takes about 40 minutes to reach the deep roots of a tomato plant.",
+                 "water takes like 40 minutes to reach the deep roots of a tomato 🍅"):
+        assert not [f for f in found(kept, source, code=Defect.MISLEADING)
+                    if f.rule == "misleading_dropped_approximation"], kept
+
+
+def test_misleading_an_absolute_where_the_source_hedges(tmp_path: Path) -> None:
+    path = tmp_path / "meetings.md"
+    path.write_text("# Shorter meetings\n\nDo not assume all meetings need 30 or 60 minutes. Teams often book 15 "
+                    "or 45 minutes instead, so people can breathe between calls.\n", encoding="utf-8")
+    meetings = SourceIndex.of(load_pillar(path))
+    claim = "Every meeting should be booked for 15 or 45 minutes."
+    hits = [f for f in found(claim, meetings, code=Defect.MISLEADING) if f.rule == "misleading_absolute"]
+    assert len(hits) == 1 and spanned(claim, hits[0]) == "Every" and hits[0].rating == 3
+    for fine in ("Do not assume every meeting needs 30 or 60 minutes.",
+                 "Teams often book 15 or 45 minutes, so people can breathe between calls."):
+        assert not [f for f in found(fine, meetings, code=Defect.MISLEADING) if f.rule == "misleading_absolute"]

@@ -377,3 +377,14 @@ def test_a_tag_for_what_the_pillar_is_about_is_a_topic(tmp_path: Path) -> None:
     # #ArchiveDebt is the pillar's subject (a heading and 3+ sentences); #Storefront appears once;
     # #ArchiveTeam ends on a word that names no subject
     assert junk == {"#Storefront", "#ArchiveTeam"}
+
+
+def test_a_line_that_promises_what_never_comes_is_a_fragment() -> None:
+    text = "Plan the review before the quarter ends.\n\nThe three checks we run:"
+    f = one(Defect.FRAGMENT, text)
+    assert f.rule == "fragment_open_colon" and spanned(f, text) == "The three checks we run:"
+    listed = "The three checks we run:\n\n1. Traffic\n2. Errors\n3. Reports of broken links"
+    assert Defect.FRAGMENT not in codes(listed)
+    thread = ["Quarterly reviews catch problems early. A thread: 1/3", "1. Compare channels every quarter. 2/3",
+              "2. Move budget before a weak channel costs a year. 3/3"]
+    assert Defect.FRAGMENT not in codes("", platform="x_thread", parts=thread)

@@ -67,7 +67,9 @@ def test_a_good_post_is_ready_with_nothing_taken_off() -> None:
      "plan the month in one afternoon 😅 gather ideas first. then write. no stopping.", PLAYFUL),
     ("reading_grade", "Comprehensive organizational communication methodologies necessitate interdisciplinary "
                       "collaboration, institutional accountability, and systematic operationalization of "
-                      "measurement frameworks across heterogeneous stakeholder constituencies.",
+                      "measurement frameworks across heterogeneous stakeholder constituencies. Consequently, "
+                      "multidisciplinary implementation necessitates comprehensive organizational prioritization of "
+                      "institutional communication infrastructure.",
      "Plan the month in one afternoon. Write every caption in one pass. Review the drafts with your team on "
      "Friday, then schedule them for the weeks ahead.", PLAYFUL),
     ("negative", "This is a terrible, awful, miserable failure and we hate it.", "This is a plan that works.", FORMAL),
@@ -212,3 +214,10 @@ def test_score_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = runner.invoke(main, ["score", "-p", "linkedin", "--json", "-"], input=GOOD_LINKEDIN)
     data = json.loads(good.output)
     assert good.exit_code == 0 and data["verdict"] == "ready" and data["cta_kind"] == "link"
+
+
+def test_short_plain_sentences_are_not_asked_for_substance() -> None:
+    """Reading grade judges only text long enough to judge: plain short sentences are good writing."""
+    text = ("Plan the month in one afternoon. Write each post once. Check it against the limits. Schedule it. "
+            "Then measure shares and saves, not likes. Start with one week.")
+    assert "reading_grade" not in codes(text, FORMAL, "linkedin")

@@ -320,14 +320,16 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if not formal and avg > 22:
         card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.",
                   voice=True, fix="split them: one idea a line.", rating=3)
-    if len(words) >= 12:
+    # a grade needs text to judge: 30 words to say it reads too hard, 60 to ask for more substance, and only when
+    # the brand's target is far (short plain sentences are good writing, not a lack of substance)
+    if len(words) >= 30:
         grade = reading_grade(text)
         gap = abs(grade - brand.reading_grade)
-        if gap > 4:
+        if gap > 4 and (grade > brand.reading_grade or len(words) >= 60):
             card.take(min(int((gap - 4) * 3), 12), "reading_grade",
-                      f"reads at grade {grade:.0f}; the brand aims for {brand.reading_grade:g}: "
-                      + ("use shorter words and sentences." if grade > brand.reading_grade else
-                         "add substance and complete sentences."))
+                      f"reads at grade {grade:.0f}; the brand aims for {brand.reading_grade:g}.",
+                      fix="use shorter words and sentences." if grade > brand.reading_grade else
+                      "add substance and complete sentences.")
     compound = _sentiment().polarity_scores(text)["compound"]
     if compound <= -0.6:
         card.take(5, "negative", f"reads negative (sentiment {compound:.2f}); frame the problem with its fix.")
@@ -371,7 +373,8 @@ def score_cta(draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> tuple[Comp
         elif clickable and urls and not any("utm_" in u for u in urls):
             card.take(10, "no_utm", "the link has no UTM parameters: use the brand's CTA link so clicks are "
                                     "attributed.")
-        elif clickable and not urls and not re.search(r"link in (bio|the (first )?comment)", text, re.I):
+        elif clickable and not urls and not re.search(r"link (in (bio|the (first )?comment)|below)", text, re.I):
+            # ("link below" with no link is LINK_PHRASE, a defect of its own)
             card.take(10, "link_missing", "the CTA points to a link but there is none in the post.")
     clauses = [c for _, _, s in found for c in re.split(r"(?<=[.!?:;])\s+", s)]
     own = {_plain(t) for t in library}

@@ -445,6 +445,73 @@ def misleading_source(ctx: Context) -> Iterator[Finding]:
             break
 
 
+
+# an approximation before a number ("close to 40%"), an absolute in a claim, a hedge in a source sentence
+_APPROX = re.compile(r"\b(?:about|around|roughly|nearly|almost|approximately|close\s+to|up\s+to|more\s+than|over|"
+                     r"under|less\s+than|at\s+least|some|like|~)\s*[$£€]?$", re.IGNORECASE)  # "takes like 23 minutes"
+_NEGATED = re.compile(r"\b(?:not|n't|n’t|no)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)  # "do not assume every meeting"
+_ABSOLUTE = re.compile(r"\b(always|never|every|guaranteed?|without\s+exception)\b", re.IGNORECASE)
+_SOFT = re.compile(r"\b(often|usually|generally|typically|sometimes|can|may|might|tends?\s+to)\b", re.IGNORECASE)
+_Occurrences = dict[tuple[float, bool], list[tuple[SourceSentence, bool]]]
+_occurrences_cache: weakref.WeakKeyDictionary[SourceIndex, _Occurrences] = weakref.WeakKeyDictionary()
+
+
+def _occurrences(src: SourceIndex) -> _Occurrences:
+    """Each number of the source: the sentences it is in, and whether an approximation comes before it there."""
+    if src not in _occurrences_cache:
+        found: _Occurrences = {}
+        for sent in src.sentences:
+            for n in _numbers(sent.text):
+                approx = bool(_APPROX.search(sent.text[max(0, n.start - 16):n.start]))
+                found.setdefault((n.value, n.multiplier), []).append((sent, approx))
+        _occurrences_cache[src] = found
+    return _occurrences_cache[src]
+
+
+@detector(Defect.MISLEADING, name="misleading_overstated")
+def overstated(ctx: Context) -> Iterator[Finding]:
+    """A number stated exactly where the source approximates it ("40%" for "close to 40%"), and an absolute
+    ("every", "never", "always") in a claim whose source sentence hedges it ("often", "generally")."""
+    src = ctx.source
+    if src is None:
+        return
+    known = _occurrences(src)
+    for s in _sentences(ctx):
+        nums = [n for n in _numbers(s.text) if _is_fact(s.text, n)]
+        for n in nums:
+            occ = known.get((n.value, n.multiplier), [])
+            mine = _series(s.text, n.end)
+            if mine and not any(mine & _series(sent.text, x.end) for sent, _ in occ for x in _numbers(sent.text)
+                                if x.value == n.value):
+                continue  # beside another series: `misleading_source` reports that
+            if occ and all(approx for _, approx in occ) and not _APPROX.search(s.text[max(0, n.start - 16):n.start]):
+                where = occ[0][0].text
+                m = _numbers(where)
+                before = next((where[max(0, x.start - 16):x.start].strip() for x in m if x.value == n.value), "")
+                yield Finding(
+                    Defect.MISLEADING,
+                    f"\"{n.text.strip()}\" is stated exactly; the source says "
+                    f"\"{_quote(before, 16)} {n.text.strip()}\".",
+                    "Keep the source's approximation (\"about\", \"close to\") with the number.",
+                    span=(s.start + n.start, s.start + n.end), rating=3, blocking=True,
+                    rule="misleading_dropped_approximation")
+                return
+        absolute = _ABSOLUTE.search(s.text)
+        if absolute is None or not nums or _NEGATED.search(s.text[max(0, absolute.start() - 30):absolute.start()]):
+            continue
+        for n in nums:
+            for sent, _ in known.get((n.value, n.multiplier), []):
+                hedge = _SOFT.search(sent.text)
+                if hedge and not re.search(rf"\b{re.escape(absolute.group(1))}\b", sent.text, re.IGNORECASE):
+                    yield Finding(
+                        Defect.MISLEADING,
+                        f"\"{absolute.group(1)}\" makes a rule of what the source hedges: \"{_quote(sent.text, 70)}\" "
+                        f"(\"{hedge.group(1)}\").",
+                        f"Say it as the source does (\"{hedge.group(1)}\"), not \"{absolute.group(1)}\".",
+                        span=(s.start + absolute.start(), s.start + absolute.end()), rating=3, blocking=True,
+                        rule="misleading_absolute")
+                    return
+
 def _clauses(text: str) -> Iterator[tuple[int, str]]:
     at = 0
     for m in re.finditer(r";|,\s+(?:and|but|so|which)\s+|\.\s", text):

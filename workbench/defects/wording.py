@@ -796,13 +796,25 @@ def fragment(ctx: Context) -> Iterator[Finding]:
     text = ctx.text
     parts = len(ctx.draft.parts)
     skip = {line.start for line in r.lines if line.meta and line.meta != "label"}
-    for s, e, p in _blocks(ctx):
+    blocks = list(_blocks(ctx))
+    for k, (s, e, p) in enumerate(blocks):
         piece = text[s:e]
         if s in skip or piece.lstrip().startswith("#") or find_urls(piece[-40:]):
             continue
         where = _where(ctx, s)
         # a thread that is complete but for one cut part is a light edit; a cut in a post takes its point
         rating = 3 if ctx.spec.is_thread and parts >= 3 and p > 0 else 1
+        following = blocks[k + 1] if k + 1 < len(blocks) else None
+        # in a thread the next part may be what the colon introduces ("A thread:", "in four steps:"); a Title-Case
+        # label there, or the thread's last part, introduces nothing
+        open_colon = piece.rstrip().endswith(":") and (following is None or following[2] != p) and (
+            not ctx.spec.is_thread or following is None or _is_heading(piece.rstrip().rstrip(":").strip()))
+        if open_colon and not _is_cta_text(ctx, piece):
+            # "Tip #1: Make Messages Memorable:" and then nothing: what it introduces was cut
+            yield Finding(Defect.FRAGMENT, f"'{_span_text(text, (s, e))}' introduces something that never comes.",
+                          "Add what the colon promises (the list or the point), or drop the line.",
+                          span=(s, e), rating=rating, rule="fragment_open_colon", where=where)
+            continue
         last_line = piece.rsplit("\n", 1)[-1]
         ws = _WORD_RE.findall(last_line)
         if len(ws) >= 4 and not _TERMINAL.search(last_line):
@@ -825,6 +837,12 @@ def fragment(ctx: Context) -> Iterator[Finding]:
                                            f"'…{_span_text(text, (s + i, min(e, s + i + 50)))}'.",
                           "Close the bracket or quote, or restore the words that were cut after it.",
                           span=(s + i, e), rating=rating, rule="fragment_bracket", where=where)
+
+
+def _is_cta_text(ctx: Context, piece: str) -> bool:
+    """A call to action that ends in a colon before its link or bio ("Grab the planner:")."""
+    low = piece.lower()
+    return any(w in low for w in ("link", "bio", "below", "comment", "dm", "reply"))
 
 
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))
