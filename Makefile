@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python benchmarks/llm_tokens.py
 	$(BIN)/python benchmarks/score_speed.py
 	$(BIN)/python benchmarks/score_eval.py --data ../shared/eval/drafts-labelled.jsonl
+	$(BIN)/python benchmarks/quality_eval.py --data ../shared/eval/editor-ratings.jsonl
 	$(BIN)/python benchmarks/queue_ops.py
 	$(BIN)/python benchmarks/media_cut.py
 	$(BIN)/python benchmarks/ingest_worst.py
