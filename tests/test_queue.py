@@ -470,3 +470,13 @@ def test_an_item_left_publishing_is_recovered_for_a_person_and_a_late_result_is_
     late = queue.finish_publishing(old, "published", "cron", "webhook", ["published: 9"], external_id="9")
     assert late.state is ItemState.NEEDS_ATTENTION and "ended 'published' late" in late.last_error
     assert queue.audit_log(old)[-1]["action"] == "late outcome"
+
+
+def test_an_edit_is_checked_against_the_items_pillar(queue: Queue, drafts: list[Draft]) -> None:
+    """The queue scores with the item's pillar, as `repurpose` did: an editor's new number is checked too."""
+    item = add_all(queue, drafts)[0]
+    kept = queue.edit(item.id, ["In one pilot, teams that batched published 3 times as many posts with the same "
+                                "hours."], "bob", 1)
+    assert "MISLEADING" not in (kept.draft.score or {})["defects"]
+    wrong = queue.edit(item.id, ["Batching gives you 3 times the engagement with the same hours."], "bob", 2)
+    assert "MISLEADING" in (wrong.draft.score or {})["defects"]

@@ -72,12 +72,13 @@ class Queue:
         self.migrate()
 
     def _check(self, draft: Draft, brand: str, carried: builtins.list[Problem] | None = None,
-               given: dict[str, Any] | None = None) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
+               given: dict[str, Any] | None = None, pillar: str | None = None
+               ) -> tuple[builtins.list[Problem], dict[str, Any] | None]:
         self.checks.spec(draft.platform)  # an unknown platform never enters, whoever checks the text
         if self.rescore is not None:
             problems, score = self.rescore(draft, brand)
             return [*problems, *(carried or [])], score
-        return self.checks.check(draft, brand, carried or [], given)
+        return self.checks.check(draft, brand, carried or [], given, pillar)
 
     # -- migrations -------------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ class Queue:
         start = rules.entry_state(state)
         key = _source_key(draft, brand)
         checked = Draft.from_dict(draft.to_dict())
-        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems), draft.score)
+        checked.problems, score = self._check(checked, brand, rules.carried(draft.problems), draft.score, pillar)
         if score is not None:
             score = {**{k: v for k, v in (draft.score or {}).items() if k not in score}, **score}
         checked.score = score
@@ -235,7 +236,7 @@ class Queue:
         draft = Draft.from_dict(item.draft.to_dict())
         draft.parts = [p for p in parts if p.strip()] or [""]
         draft.title = title if title is not None else draft.title
-        draft.problems, draft.score = self._check(draft, item.brand)
+        draft.problems, draft.score = self._check(draft, item.brand, pillar=item.pillar)
         now = now_utc()
         conflict: tuple[int, int] | None = None
         with self.store.transaction() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..defects import Finding
 from ..drafts import CTAKind, Draft, Problem
 from ..errors import BrandError, WorkbenchError
 from ..findings import parse_code
+from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, unknown_platform, validate
 from ..rubric import Defect
 from ..scoring import score
@@ -195,23 +197,44 @@ class Checks:
             known = unknown_platform(platform, known=list(self.specs))
             raise QueueError(f"unknown platform '{platform}'.", field="platform", fix=known.fix) from None
 
-    def check(self, draft: Draft, brand: str, carried: Sequence[Problem] = (), given: dict[str, Any] | None = None
-              ) -> tuple[list[Problem], dict[str, Any] | None]:
+    def check(self, draft: Draft, brand: str, carried: Sequence[Problem] = (), given: dict[str, Any] | None = None,
+              pillar: str | None = None) -> tuple[list[Problem], dict[str, Any] | None]:
         """The draft's platform problems (then `carried`), and its score; no score when the brand is unknown.
 
-        `given` is the score the draft came with, for this very text: the defects in it that the queue cannot
-        find again itself (those that needed the pillar or the run's other drafts) are kept in the new score."""
+        The item's `pillar`, when its file is still there, adds the checks against the source (as `repurpose`
+        scored it, and again after every edit). `given` is the score the draft came with, for this very text:
+        the defects in it that the queue cannot find again itself (those between the run's drafts) are kept."""
         spec = self.spec(draft.platform)
         problems = [*validate(draft, spec), *carried]
         try:
             voice = load_brand(brand, self.workspace)
         except BrandError:
             return problems, None
-        result = score(draft, voice, spec, problems=problems).to_dict()
+        source = _pillar(pillar)
+        result = score(draft, voice, spec, problems=problems, pillar=source).to_dict()
         kept = carried_findings(given, result)
         if kept:
-            result = score(draft, voice, spec, problems=problems, extra=kept).to_dict()
+            result = score(draft, voice, spec, problems=problems, pillar=source, extra=kept).to_dict()
         return problems, result
+
+
+def _pillar(path: str | None) -> Pillar | None:
+    """The item's pillar when its file can still be read (one parse per file version); None otherwise."""
+    if not path:
+        return None
+    try:
+        stat = Path(path).stat()
+    except (OSError, ValueError):
+        return None
+    return _read_pillar(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_pillar(path: str, mtime_ns: int, size: int) -> Pillar | None:
+    try:
+        return load_pillar(path)
+    except WorkbenchError:
+        return None  # moved, changed into something unreadable: the checks that need it are skipped
 
 
 def _finding_key(reason: Mapping[str, Any]) -> tuple[Any, ...]:
