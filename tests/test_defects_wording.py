@@ -57,6 +57,16 @@ def test_one_line_of_content_is_not_empty() -> None:
     assert Defect.EMPTY not in codes("Budgets follow results.\n\nFollow Northwind Advisory for weekly analysis.")
 
 
+def test_one_question_about_an_unnamed_they_is_empty() -> None:
+    text = ("Do they respond better to one button that points to a short video?\n\n"
+            "Follow Northwind Advisory for weekly analysis.\n\n#EmailMarketing")
+    f = one(Defect.EMPTY, text, platform="tiktok")
+    assert f.rating == 1 and spanned(f, text).startswith("Do they respond")
+    assert [g.code for g in found(text, platform="tiktok")].count(Defect.DANGLING) == 1  # told once
+    named = text.replace("Do they", "Do subscribers")
+    assert Defect.EMPTY not in codes(named, platform="tiktok")
+
+
 # -- THIN -----------------------------------------------------------------------------------------------
 
 def test_two_questions_and_nothing_else_are_empty() -> None:
@@ -158,6 +168,17 @@ def test_a_cut_in_one_part_of_a_thread_is_rating_3() -> None:
              "2. Compare the conversion rates of 3/4", "3. Move the budget to the winner. 4/4"]
     f = one(Defect.FRAGMENT, "", platform="x_thread", parts=parts)
     assert f.rating == 3 and f.where == "part 3"
+
+
+def test_a_thread_post_that_is_only_a_heading_is_a_fragment() -> None:
+    parts = ["Quarterly reviews catch problems early, in three steps. 1/4",
+             "Step 1: List Every Channel: 2/4", "Compare the conversion rate of each channel. 3/4",
+             "Move the budget to the winner before the next quarter starts. 4/4"]
+    f = one(Defect.FRAGMENT, "", platform="x_thread", parts=parts)
+    assert f.rating == 3 and f.where == "part 2"
+    # the same heading introducing the post's own sentence is a label (META), not a missing point
+    parts[1] = "Step 1: List every channel and what it cost last quarter. 2/4"
+    assert Defect.FRAGMENT not in codes("", platform="x_thread", parts=parts)
 
 
 def test_complete_text_and_casual_lines_are_not_fragments() -> None:

@@ -216,7 +216,18 @@ def detect(ctx: Context) -> list[Finding]:
     found: list[Finding] = []
     for fn in DETECTORS.values():
         found.extend(fn(ctx))
-    return sorted(found, key=lambda f: (f.span or (-1, -1), f.code.value))
+    # two detectors may name the same words for the same defect (a pronoun that dangles at the start and
+    # also points back into the source): the reader is told once, at the worse rating
+    kept: dict[tuple[Defect, tuple[int, int]], Finding] = {}
+    rest: list[Finding] = []
+    for f in found:
+        if f.span is None:
+            rest.append(f)
+            continue
+        key = (f.code, f.span)
+        if key not in kept or f.rating < kept[key].rating:
+            kept[key] = f
+    return sorted(rest + list(kept.values()), key=lambda f: (f.span or (-1, -1), f.code.value))
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:

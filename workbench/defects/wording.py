@@ -419,6 +419,13 @@ def thin_post(ctx: Context) -> Iterator[Finding]:
     caption = ctx.spec.clips and ctx.spec.title_limit is None  # a video caption: a hook and a prompt is right
     cta_questions = [c for c in r.cta if ctx.text[c[0]:c[1]].rstrip().endswith("?")
                      or "?" in ctx.text[c[0]:c[1]]]
+    if not statements and len(questions) == 1 and _dangling(r.clean(questions[0])) is not None:
+        # one question about "they" and nothing else: a bare question the reader cannot even place
+        yield Finding(Defect.EMPTY, f"one question about nothing named, and no content: "
+                                    f"'{_span_text(ctx.text, questions[0])}'.",
+                      "Say who or what the question is about and add the point from the source.",
+                      span=questions[0], rating=1, rule="empty_dangling_question")
+        return
     if not statements:
         n_questions = len(questions) + len(cta_questions)
         if n_questions >= 2 and questions:
@@ -799,16 +806,25 @@ def fragment(ctx: Context) -> Iterator[Finding]:
     blocks = list(_blocks(ctx))
     for k, (s, e, p) in enumerate(blocks):
         piece = text[s:e]
+        where = _where(ctx, s)
+        if s in skip and ctx.spec.is_thread and parts >= 2 and "\n" not in piece and not any(
+                b[2] == p and b[0] != s for b in blocks):
+            # a thread post that is nothing but a heading says nothing: the reader gets a label where a point was
+            yield Finding(Defect.FRAGMENT, f"post {p + 1} is only a heading ('{_span_text(text, (s, e))}').",
+                          "Give this post its point (the sentence the heading introduces) or drop it.",
+                          span=(s, e), rating=3, rule="fragment_heading_only", where=where)
+            continue
         if s in skip or piece.lstrip().startswith("#") or find_urls(piece[-40:]):
             continue
-        where = _where(ctx, s)
         # a thread that is complete but for one cut part is a light edit; a cut in a post takes its point
         rating = 3 if ctx.spec.is_thread and parts >= 3 and p > 0 else 1
         following = blocks[k + 1] if k + 1 < len(blocks) else None
         # in a thread the next part may be what the colon introduces ("A thread:", "in four steps:"); a Title-Case
         # label there, or the thread's last part, introduces nothing
+        label = piece.rstrip().rstrip(":").strip()
         open_colon = piece.rstrip().endswith(":") and (following is None or following[2] != p) and (
-            not ctx.spec.is_thread or following is None or _is_heading(piece.rstrip().rstrip(":").strip()))
+            not ctx.spec.is_thread or following is None or _is_heading(label)
+            or _is_heading(label.rsplit(":", 1)[-1].strip()))  # "Tip #1: Make Messages Memorable:"
         if open_colon and not _is_cta_text(ctx, piece):
             # "Tip #1: Make Messages Memorable:" and then nothing: what it introduces was cut
             yield Finding(Defect.FRAGMENT, f"'{_span_text(text, (s, e))}' introduces something that never comes.",
@@ -911,6 +927,10 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
                       where=_where(ctx, s))
 
 
+_QUESTION_PRONOUN = re.compile(
+    r"(?:do|does|did|are|were|can|could|will|would|should|have|has)\s+(?P<pron>they|these|those)\b", re.IGNORECASE)
+
+
 def _dangling(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     lead = len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
     body = sentence[lead:]
@@ -943,6 +963,12 @@ def _dangling(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | Non
         return (span, "start_pronoun", 3,
                 f"the post opens on '{word}', which points at nothing before it.",
                 f"Replace '{word}' with the thing it stands for.")
+    m3 = _QUESTION_PRONOUN.match(body)
+    if m3 and body.rstrip("\"”’) ").endswith("?"):
+        pron = m3.group("pron")
+        return ((lead + m3.start("pron"), lead + m3.end("pron")), "start_question_pronoun", 3,
+                f"the post asks about '{pron}', which points at nothing before it.",
+                f"Replace '{pron}' with who or what the question is about.")
     m2 = _IMPERATIVE_PRONOUN.match(body)
     if m2 and m2.group("verb").lower() not in _NOT_VERB and m2.group("verb").lower() not in STOPWORDS:
         pron = m2.group("pron")
