@@ -225,7 +225,7 @@ def detect(ctx: Context) -> list[Finding]:
             rest.append(f)
             continue
         key = (f.code, f.span)
-        if key not in kept or f.rating < kept[key].rating:
+        if key not in kept or (f.rating or 5) < (kept[key].rating or 5):
             kept[key] = f
     return sorted(rest + list(kept.values()), key=lambda f: (f.span or (-1, -1), f.code.value))
 
