@@ -19,11 +19,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import emoji as emoji_lib
 import pyphen
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .brand import BrandVoice, EmojiPolicy
+from .counting import emoji_list
 from .defects import Context, Finding, SourceIndex, detect
 from .defects.cross import cross_check
 from .drafts import CTAKind, Draft, Problem
@@ -165,7 +165,7 @@ def _find(words: tuple[str, ...], text: str) -> list[str]:
 
 
 def _emoji_count(text: str) -> int:
-    return 0 if text.isascii() else int(emoji_lib.emoji_count(text))
+    return len(emoji_list(text))
 
 
 def _span_of(word: str, text: str) -> tuple[int, int] | None:
@@ -175,7 +175,7 @@ def _span_of(word: str, text: str) -> tuple[int, int] | None:
 
 
 def _emoji_span(text: str) -> tuple[int, int] | None:
-    found = [] if text.isascii() else emoji_lib.emoji_list(text)
+    found = emoji_list(text)
     return (found[0]["match_start"], found[-1]["match_end"]) if found else None
 
 
