@@ -108,7 +108,7 @@ def may_hold_emoji(text: str) -> bool:
 
 def emoji_list(text: str) -> list[dict[str, Any]]:
     """`emoji.emoji_list`, without the walk when the text cannot hold one."""
-    return emoji.emoji_list(text) if may_hold_emoji(text) else []
+    return [dict(e) for e in emoji.emoji_list(text)] if may_hold_emoji(text) else []
 
 
 def _utf16_len(text: str) -> int:
