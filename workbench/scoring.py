@@ -72,6 +72,8 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for 
 IMPERATIVE = re.compile(r"^(\W*)(read|download|grab|get|watch|visit|click|tap|save|share|send|repost|tag|follow|"
                         r"subscribe|join|register|sign|book|comment|tell|let|drop|vote|dm|message|reply|try|"
                         r"start|learn|check|see)\b", re.IGNORECASE)
+# a quotation of three words or more, in straight or curly double quotes
+QUOTATION = re.compile(r'"[^"\n]{12,}?"|“[^”\n]{12,}?”')
 # "n't 're 've 'll 'd 'm", and "'s" only after pronouns ("month's" is a possessive, not a contraction)
 CONTRACTION = re.compile(r"\b(\w+n['’]t|\w+['’](re|ve|ll|d|m)|(it|that|there|here|what|who|he|she|let|where|how)"
                          r"['’]s)\b", re.IGNORECASE)
@@ -279,9 +281,11 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if len(shout) >= 1 and (len(shout) >= 2 or len(shout[0]) >= 6):
         card.take(25, "shouting", f"'{' '.join(shout[:3])}' in capitals reads as shouting.", voice=True,
                   span=_span_of(shout[0], text), fix="use normal case.")
-    contractions = CONTRACTION.findall(text)
+    # a quotation keeps its speaker's words: its contractions are theirs, not the brand's
+    unquoted = QUOTATION.sub(lambda m: " " * len(m.group(0)), text)
+    contractions = CONTRACTION.findall(unquoted)
     if formal and contractions:
-        first = CONTRACTION.search(text)
+        first = CONTRACTION.search(unquoted)
         card.take(min(6 * len(contractions), 18), "contractions",
                   f"{len(contractions)} contraction(s); this voice writes them out.", voice=True,
                   span=first.span() if first else None, fix="write them out ('we will', not 'we'll').")
