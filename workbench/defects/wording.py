@@ -948,6 +948,11 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
                       where=_where(ctx, s))
 
 
+def _lead(sentence: str) -> int:
+    """Where a sentence's words begin, after quote marks, bullets and arrows."""
+    return len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
+
+
 # words that go on from a sentence before them: a post that opens with one starts in the middle
 _CONNECTIVE_START = re.compile(
     r"(?P<word>(?:first|second|third|then|next|finally),?\s+by\b|first\s+of\s+all\b|secondly\b|thirdly\b|"
@@ -962,7 +967,7 @@ _CONNECTIVE_START = re.compile(
 def _connective_start(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     """'In other words, …', 'First by …', 'And …' as a post's first words: it goes on from a sentence the
     reader never saw."""
-    lead = len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
+    lead = _lead(sentence)
     m = _CONNECTIVE_START.match(sentence[lead:])
     if m is None:
         return None
@@ -977,7 +982,7 @@ _QUESTION_PRONOUN = re.compile(
 
 
 def _dangling(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
-    lead = len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
+    lead = _lead(sentence)
     body = sentence[lead:]
     if _DEICTIC.match(body) or body.rstrip().endswith(":") or _CATAPHORA.match(body):
         return None
