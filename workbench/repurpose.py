@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from .brand import BrandVoice, load_brand
+from .brief import NoDraft
 from .compose import is_promotional
 from .config import Settings
 from .drafts import Draft, Problem
@@ -36,6 +37,8 @@ from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
 from .redact import redact, redact_url, url_secrets
 from .scoring import deductions, headline, score_set
+
+SKIPPED_NOTE = "skipped:"  # a note that a platform got no draft, and why ("skipped: tiktok (no standalone ...)")
 
 # what `repurpose` writes when no --platforms is given (`PlatformSpec.default`; reels need a video)
 DEFAULT_RUN_PLATFORMS = tuple(name for name, spec in DEFAULT_PLATFORMS.items() if spec.default)
@@ -101,6 +104,9 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     clip as its media), and with `images` the text drafts get quote cards and LinkedIn a carousel.
     """
     brief = engine.brief(pillar)
+    start_run = getattr(engine, "start_run", None)
+    if callable(start_run):
+        start_run(pillar, brand)  # the openings a run has used start empty: the same input, the same drafts
     drafts: list[Draft] = []
     choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
     for spec in specs:
@@ -114,7 +120,15 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
             promotional = is_promotional(len(drafts) + v, brand.mix.promotion)
-            options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+            try:
+                options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+            except NoDraft as skip:
+                if notes is not None:
+                    notes.append(f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
+                                 + f" ({skip.reason})")
+                break
+        if not options:
+            continue
         choices.append((len(drafts), len(drafts) + len(options)))
         drafts.extend(options)
     score_together(drafts, pillar, brand, {s.name: s for s in specs})
@@ -157,8 +171,13 @@ def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSp
             continue
         items = [BriefItem(s.text, s.id) for s in reel.clip.sentences]
         clip_brief = Brief(pillar.content_hash, brief.headline, key_points=items[1:], hooks=items[:1],
-                           keywords=brief.keywords)
-        draft = engine.draft(pillar, clip_brief, brand, spec, variant=n, promotional=False)
+                           keywords=brief.keywords, scope=list(reel.clip.sentence_ids))
+        try:
+            draft = engine.draft(pillar, clip_brief, brand, spec, variant=n, promotional=False)
+        except NoDraft as skip:
+            if notes is not None:
+                notes.append(f"{spec.label} clip {n + 1} skipped: {skip.reason}")
+            continue
         duration = reel.clip.end - reel.clip.start
         draft.media = [MediaAsset("reel", str(reel.video), alt_text=f"Vertical clip, {duration:.0f} s, captioned: "
                                   f"{reel.clip.text[:300]}", width=spec.video.width if spec.video else None,
