@@ -52,6 +52,7 @@ class _Run:
     openings: set[str] = field(default_factory=set)
     platforms: list[str] = field(default_factory=list)
     ideas: dict[str, list[tuple[int, HookKind]]] = field(default_factory=dict)
+    sentences: dict[str, set[str]] = field(default_factory=dict)  # source ids each platform's variants used
 
 
 class ExtractiveEngine:
@@ -129,6 +130,9 @@ class ExtractiveEngine:
         if made is None:
             raise NoDraft(self._why_none(pool, spec))
         shaped, option, cta = made
+        if variant and opening_key(shaped.parts[0]) in run.openings:
+            raise NoDraft("no other opening left for another variant")
+        run.sentences.setdefault(spec.name, set()).update(shaped.used)
         run.openings.add(opening_key(shaped.parts[0]))
         run.ideas.setdefault(spec.name, []).append((option.group, option.kind))
         draft = Draft(platform=spec.name, parts=shaped.parts, hashtags=tags, cta=cta, variant=variant,
@@ -208,7 +212,7 @@ class ExtractiveEngine:
                 if not said:
                     continue
                 promise = said
-                posts = self._steps(pool, option, voice)
+                posts = self._steps(pool, option, voice, run.sentences.get(spec.name, set()))
                 closing = None
                 if len(posts) >= 3:
                     closing = posts.pop()
@@ -225,8 +229,9 @@ class ExtractiveEngine:
         return fallback
 
     @staticmethod
-    def _steps(pool: Pool, option: Option, voice: object) -> list[tuple[str, tuple[str, ...]]]:
-        """One post per idea after the hook, in source order: each idea's strongest unit."""
+    def _steps(pool: Pool, option: Option, voice: object, used: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """One post per idea after the hook, in source order: each idea's strongest unit (one an earlier
+        variant did not use, where there is one)."""
         assert callable(voice)
         steps: list[tuple[str, tuple[str, ...]]] = []
         after = option.position
@@ -236,7 +241,7 @@ class ExtractiveEngine:
                      and not hook_ids & set(u.ids)]
             if not later:
                 continue
-            best = max(later, key=lambda u: (u.score, -u.indices[0]))
+            best = max(later, key=lambda u: (not used & set(u.ids), u.score, -u.indices[0]))
             said = voice(best.text)
             if said:
                 steps.append((said, best.ids))

@@ -86,7 +86,7 @@ def options(pool: Pool, scope: frozenset[str] | None = None) -> list[Option]:
     out: list[Option] = []
     for group in pool.groups:
         units = [u for u in group.units if not u.first_person and (scope is None or set(u.ids) <= scope)]
-        for u in sorted(units, key=lambda u: (-u.score, u.indices))[:4]:
+        for u in sorted(units, key=lambda u: (-u.score, u.indices)):
             body = _body_after(pool, group, u.indices[-1], set(u.indices))
             if scope is not None:
                 body = [b for b in body if set(b.ids) <= scope]
