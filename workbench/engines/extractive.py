@@ -199,6 +199,8 @@ class ExtractiveEngine:
             x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
         fallback = None
         for option in opts:
+            if not option.hook_ids and not option.items:
+                continue  # a heading alone as post 1 reads as a pasted heading
             if option.items:
                 promise = voice(option.hook) or ""
                 if not promise:

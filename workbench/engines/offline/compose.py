@@ -68,7 +68,8 @@ def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: in
     """The idea's best units after source position `after`, in source order (the next idea's when short)."""
     pick: list[Unit] = []
     for g in pool.groups[group.index:group.index + 2]:
-        later = [u for u in g.units if u.indices[0] > after and not u.first_person and not taken & set(u.indices)]
+        later = [u for u in g.units if u.indices[0] > after and not u.first_person and not u.question
+                 and not taken & set(u.indices)]
         best = sorted(later, key=lambda u: (-u.score, u.indices))[:limit]
         used: set[int] = set()
         for u in sorted(best, key=lambda u: u.indices):

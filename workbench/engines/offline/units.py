@@ -71,7 +71,7 @@ _THIS_NOUN = re.compile(r"\b(?:this|that)\s+(?!is\b|was\b|will\b|would\b|can\b|c
                         r"and\b|or\b|way\b|week\b|year\b|month\b|day\b|morning\b|time\b)[a-z][a-z-]+\b",
                         re.IGNORECASE)
 _POINTS_AWAY = re.compile(r"\b(?:above|below|the following|as follows|pictured|this post|this article|this blog|"
-                          r"this talk|this video|this table|this chart|in this)\b", re.IGNORECASE)
+                          r"this talk|this video|this table|this chart|in this|like this|like that)\b", re.IGNORECASE)
 _OPENING_REF = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:this|that|these|those|it|them)\s*[,.;]", re.IGNORECASE)
 _PLURAL_PRONOUN = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
 _PLURAL_NOUN = re.compile(r"\b[a-z]{3,}[^s\W]s\b|\b(?:people|children|staff|data|media|everyone)\b", re.IGNORECASE)
@@ -179,7 +179,7 @@ def complete(text: str) -> bool:
         return False
     if _STARTS_BADLY.match(t) or _patterns()["filler"].search(t) or "--" in t or "..." in t or "…" in t:
         return False
-    if _SPEAKER.match(t):
+    if _SPEAKER.match(t) or t.startswith(("(", "[")):
         return False
     return not (n < 10 and not _VERBISH.search(t))
 
@@ -225,6 +225,14 @@ def build_pool(pillar: Pillar) -> Pool:
     ok = [complete(s.text) and not addressed_to_model(s.text) and s.kind != "quote" for s in sentences]
     back = [points_back(s.text) for s in sentences]
     labelled = [bool(_LABEL.match(s.text)) for s in sentences]
+    # a bullet after a lead-in that ends in ':' finishes that sentence ("…might not be right if: the audience
+    # is …"): it is a list item, never a post's sentence on its own
+    lead_in = False
+    for i, s in enumerate(sentences):
+        if s.kind != "bullet":
+            lead_in = s.text.rstrip().endswith(":")
+        elif lead_in:
+            labelled[i] = True
     headings = [_clean_heading(sec.heading) for sec in pillar.sections]
 
     groups: list[Group] = []
