@@ -127,8 +127,12 @@ def test_variants_differ_and_runs_are_deterministic() -> None:
     first = drafts_for(pillar, brand, variants=2)
     again = drafts_for(pillar, brand, variants=2)
     assert [d.parts for d in first] == [d.parts for d in again]
-    for a, b in zip(first[::2], first[1::2], strict=True):
-        assert a.platform == b.platform and a.parts != b.parts
+    by: dict[str, list[list[str]]] = {}
+    for d in first:
+        by.setdefault(d.platform, []).append(d.parts)
+    assert sum(len(v) == 2 for v in by.values()) >= 5  # a variant is skipped only when no other opening is left
+    for platform, parts in by.items():
+        assert len(parts) == 1 or parts[0] != parts[1], platform
 
 
 def test_an_invented_number_is_a_problem() -> None:

@@ -78,6 +78,15 @@ class PillarResult:
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     items: list[Draft] = field(default_factory=list)  # the drafts themselves, in memory
+    skipped: list[str] = field(default_factory=list)  # "tiktok (no standalone sentence under 100 characters)"
+
+    @property
+    def summary(self) -> str:
+        """The status as the summary prints it: 'ok, 2 platforms skipped: tiktok (…), x (…)'."""
+        if not self.skipped or not self.ok:
+            return str(self.status)
+        n = len(self.skipped)
+        return f"{self.status}, {n} platform{'s' if n > 1 else ''} skipped: {', '.join(self.skipped)}"
 
     @property
     def ok(self) -> bool:
@@ -232,11 +241,19 @@ def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], o
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
-def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice) -> str:
+def skipped_platforms(notes: list[str]) -> list[str]:
+    """The notes that say a platform got no draft, as 'tiktok (why)'."""
+    return [n[len(SKIPPED_NOTE):].strip() for n in notes if n.startswith(SKIPPED_NOTE)]
+
+
+def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice,
+                 skipped: list[str] | None = None) -> str:
     """drafts.md: every draft with its counts against the limits and its problems, for a person to read."""
     lines = [f"# {pillar.title}", "", f"Source: `{pillar.path}` · brand: {brand.name} · "
              f"engine: {drafts[0].provenance.engine if drafts else '-'} · {len(drafts)} drafts", "",
              f"Defects (drafts per code): {format_counts(count_codes(d.score for d in drafts))}", ""]
+    if skipped:
+        lines.extend([f"Skipped (no draft): {', '.join(skipped)}", ""])
     across = across_drafts(drafts)
     if across:
         lines.extend([*(f"- across drafts: {line}" for line in across), ""])
@@ -307,7 +324,7 @@ def draft_pillar(path: Path, options: RunOptions, settings: Settings, target: Pa
     drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
                        images=options.images, reel_layout=options.reel_layout, notes=notes)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
-    sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand)
+    sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand, skipped_platforms(notes))
     return PillarDrafts(path, target, PillarStatus.OK, drafts, fingerprint, sheet, notes, usage)
 
 
@@ -352,9 +369,11 @@ def write_outputs(made: PillarDrafts) -> PillarResult:
                      json.dumps({"fingerprint": made.fingerprint, "pillar": str(made.path), "drafts": len(made.drafts),
                                  "problems": problems, "usage": made.usage,
                                  "defects": dict(count_codes(d.score for d in made.drafts)),
+                                 "skipped": skipped_platforms(made.notes),
                                  "across_drafts": across_drafts(made.drafts)}, indent=2))
     return PillarResult(made.path, made.status, made.target, drafts=len(made.drafts), problems=problems,
-                        warnings=made.notes, usage=made.usage, items=made.drafts)
+                        warnings=made.notes, usage=made.usage, items=made.drafts,
+                        skipped=skipped_platforms(made.notes))
 
 
 def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:

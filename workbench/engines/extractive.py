@@ -38,7 +38,7 @@ def _apply_voice(text: str, brand: BrandVoice, no_emoji: bool) -> str | None:
     if not brand.usable(text):
         return None
     text = brand.rewrite(text)
-    if no_emoji and not text.isascii():
+    if no_emoji and any(ord(c) >= 0x2190 for c in text):  # arrows, symbols, emoji; not curly quotes
         text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
     if text.count("!") > brand.tone.exclamations:
         text = text.replace("!", ".")
@@ -62,6 +62,7 @@ class ExtractiveEngine:
         # the same sentences are voiced for every platform: remember them (emoji scanning is the cost)
         self._voiced: dict[tuple[str, str, bool, int, str], str | None] = {}
         self._runs: dict[tuple[str, str], _Run] = {}
+        self._narrowed: dict[tuple[int, frozenset[CTAKind]], PlatformSpec] = {}
 
     def brief(self, pillar: Pillar) -> Brief:
         return extract_brief(pillar)
@@ -97,8 +98,13 @@ class ExtractiveEngine:
         body_words = frozenset(words(body))
         brand_words = frozenset(words(brand.name))
         for _ in range(len(spec.cta_preference)):
-            narrowed = spec.model_copy(update={"cta_preference": tuple(k for k in spec.cta_preference
-                                                                       if k not in avoid)})
+            key = (id(spec), frozenset(avoid))
+            narrowed = self._narrowed.get(key) if avoid else spec
+            if narrowed is None:
+                if len(self._narrowed) > 256:
+                    self._narrowed.clear()
+                narrowed = self._narrowed[key] = spec.model_copy(update={"cta_preference": tuple(
+                    k for k in spec.cta_preference if k not in avoid)})
             cta = choose_cta(brand, narrowed, pillar.stem, promotional, variant)
             if cta is None:
                 return None
@@ -170,6 +176,9 @@ class ExtractiveEngine:
 
         fallback: tuple[Shaped, Option, CTA | None] | None = None
         for option in self._ordered(options(pool, scope), run, spec, variant):
+            said = voice(option.hook)
+            if not said or (fallback is not None and opening_key(said) in run.openings):
+                continue  # cheap: the opening is taken, and a fallback is already in hand
             body_text = " ".join([option.hook, *option.items, *(u.text for u in option.body)])
             cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text)
             shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
@@ -201,6 +210,9 @@ class ExtractiveEngine:
         for option in opts:
             if not option.hook_ids and not option.items:
                 continue  # a heading alone as post 1 reads as a pasted heading
+            said = voice(option.hook)
+            if not said or (fallback is not None and opening_key(said) in run.openings):
+                continue  # cheap: the opening is taken, and a fallback is already in hand
             if option.items:
                 promise = voice(option.hook) or ""
                 if not promise:

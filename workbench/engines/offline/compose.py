@@ -82,8 +82,24 @@ def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: in
     return pick[:limit]
 
 
+_OPTIONS: dict[tuple[int, frozenset[str] | None], tuple[Pool, list[Option]]] = {}
+
+
 def options(pool: Pool, scope: frozenset[str] | None = None) -> list[Option]:
-    """Every way to open a post of this pillar, each with its body; best first within each kind."""
+    """Every way to open a post of this pillar, each with its body; best first within each kind (once per
+    pillar and scope: every platform and variant picks from the same list)."""
+    key = (id(pool), scope)
+    hit = _OPTIONS.get(key)
+    if hit is not None and hit[0] is pool:
+        return hit[1]
+    if len(_OPTIONS) > 64:
+        _OPTIONS.clear()
+    found = _options(pool, scope)
+    _OPTIONS[key] = (pool, found)
+    return found
+
+
+def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
     out: list[Option] = []
     for group in pool.groups:
         units = [u for u in group.units if not u.first_person and (scope is None or set(u.ids) <= scope)]

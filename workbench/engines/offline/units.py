@@ -223,7 +223,9 @@ def build_pool(pillar: Pillar) -> Pool:
     sentences = pillar.sentences
     scores = sentence_scores(pillar)
     ok = [complete(s.text) and not addressed_to_model(s.text) and s.kind != "quote" for s in sentences]
-    back = [points_back(s.text) for s in sentences]
+    # only sentences that may be used are read for references (the check is the costly part)
+    back = [(ok[i] or s.kind == "bullet" or (i + 1 < len(sentences) and ok[i + 1])) and points_back(s.text)
+            for i, s in enumerate(sentences)]
     labelled = [bool(_LABEL.match(s.text)) for s in sentences]
     # a bullet after a lead-in that ends in ':' finishes that sentence ("…might not be right if: the audience
     # is …"): it is a list item, never a post's sentence on its own
