@@ -113,10 +113,18 @@ def expand(text: str) -> str:
     return _outside_quotes(text, lambda s: ls.expand.sub(swap, s))
 
 
+_OBJECTS = frozenset("a an the their your our its his her my this these those it them".split())
+_NOT_VERBS = frozenset("""of in on at for with from to by about into over under after before between through during
+without within across than as like and or but that which who whom whose all both each every some most""".split())
+
+
 def _has_verb(words: list[str], ls: _Lists) -> bool:
+    """A finite verb by rule: a listed one, an -ed word, an -s word after he/she/it, or a word (not a
+    preposition) followed by its object ("teams plan their posts")."""
     low = [w.lower() for w in words]
     return any(w in ls.finite or (i > 0 and len(w) > 4 and w.endswith("ed")) or
-               (i > 0 and low[i - 1] in ("he", "she", "it", "this", "that", "one") and w.endswith("s"))
+               (i > 0 and low[i - 1] in ("he", "she", "it", "this", "that", "one") and w.endswith("s")) or
+               (0 < i < len(low) - 1 and low[i + 1] in _OBJECTS and w not in _NOT_VERBS and w not in ls.subjects)
                for i, w in enumerate(low))
 
 
