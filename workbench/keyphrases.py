@@ -31,10 +31,7 @@ MIN_MENTIONS = 2
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|<[^>\n]{0,200}>")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_HYPHENATED = re.compile(r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+|\w*\d\w*")  # and "21st", "2am"
-# a word right after one of these is used as a verb somewhere in the pillar ("to protect", "you send")
-_VERB_AFTER = re.compile(r"\b(?:to|can|will|would|should|must|could|may|might|i|we|you|they|not|n't)\s+([a-z]+)\b"
-                         r"|\b([a-z]+)\s+(?:the|an?|your|their|our|my|his|her|its|them|it|this|these|those)\b")
+_HYPHENATED = re.compile(r"\b\w+(?:[-/]\w+)+|\b\w*\d\w*")  # and "21st", "2am"
 # a chunk: words separated by single spaces, with nothing between them that breaks a phrase
 _CHUNKS = re.compile(r"[A-Za-z][A-Za-z'’]*(?: [A-Za-z][A-Za-z'’]*)*")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
@@ -118,8 +115,14 @@ def is_topic_phrase(phrase: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", _TEMPLATE.sub(" | ", text))
-    return _HYPHENATED.sub(" | ", _URL.sub(" | ", text))
+    """Template syntax, links, URLs, hyphenated words and numbers out: each breaks a phrase."""
+    if "{" in text or "<" in text:
+        text = _TEMPLATE.sub(" | ", text)
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" | ", text)
+    return _HYPHENATED.sub(" | ", text)
 
 
 @dataclass
@@ -144,51 +147,92 @@ def key_phrases(pillar: Pillar, n: int = 10) -> list[str]:
     return hit[:n]
 
 
-def _rank(pillar: Pillar) -> list[str]:
-    ls = lists()
-    seen: dict[str, _Seen] = defaultdict(_Seen)
-    forms: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
-    lowered: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)  # sentences per lower-case form
-    for s in pillar.sentences:
-        in_sentence: set[str] = set()
-        in_sentence_forms: set[tuple[str, tuple[str, ...]]] = set()
-        for chunk in _CHUNKS.finditer(_clean(s.text)):
+_WORD: dict[str, tuple[bool, str, str]] = {}  # word -> (can sit in a phrase, lower case, singular)
+_MODALS = frozenset("to can will would should must could may might i we you they not".split())
+_OBJECTS = frozenset("the a an your their our my his her its them it this these those".split())
+
+# one run of content words: (sentence index, opens its sentence, words, [(start, end, phrase key), ...])
+_Run = tuple[int, bool, list[str], list[tuple[int, int, str]]]
+
+
+def _runs(pillar: Pillar, ls: Lists) -> tuple[list[_Run], set[str]]:
+    """Every run of content words with the key of each phrase in it (lower case, the last word singular),
+    and the words used as verbs somewhere: after "to", a modal or a pronoun ("you send"), or before an
+    object ("open the")."""
+    out: list[_Run] = []
+    verbs: set[str] = set()
+    known = _WORD
+    if len(known) > 50_000:
+        known.clear()
+    for si, s in enumerate(pillar.sentences):
+        text = _clean(s.text)
+        for chunk in _CHUNKS.finditer(text):
             words = chunk.group(0).split(" ")
-            sentence_start = chunk.start() == 0 or not s.text[:chunk.start()].strip(" \"“'‘(*-•")
-            runs: list[tuple[int, int]] = []
+            opens = chunk.start() == 0 or not text[:chunk.start()].strip(" \"“'‘(*-•|")
             start = None
             for i, w in enumerate([*words, ""]):
-                if w and _word_ok(w, ls):
+                info = known.get(w) if w else None
+                if w and info is None:
+                    low = w.lower()
+                    info = known[w] = (_word_ok(w, ls), low, _singular(low))
+                if info is not None and info[0]:
                     start = i if start is None else start
                 elif start is not None:
-                    runs.append((start, i))
+                    run = words[start:i]
+                    infos = [known[x] for x in run]
+                    if start and words[start - 1].lower() in _MODALS:
+                        verbs.add(infos[0][1])
+                    if w and w.lower() in _OBJECTS:
+                        verbs.add(infos[-1][1])
+                    b = len(run)
+                    grams = [(x, y, " ".join([f[1] for f in infos[x:y - 1]] + [infos[y - 1][2]]))
+                             for x in range(b) for y in range(x + 1, min(b, x + MAX_WORDS) + 1)]
+                    out.append((si, opens and start == 0, run, grams))
                     start = None
-            for a, b in runs:
-                for i in range(a, b):
-                    for j in range(i + 1, min(b, i + MAX_WORDS) + 1):
-                        gram = tuple(words[i:j])
-                        key = _key(gram)
-                        st = seen[key]
-                        if key not in in_sentence:
-                            in_sentence.add(key)
-                            st.mentions += 1
-                        st.head = st.head or j == b
-                        if not (sentence_start and i == 0):
-                            st.mid += 1
-                            st.capitalised += all(w[:1].isupper() for w in gram)
-                        forms[key][gram] += 1
-                        if (key, gram) not in in_sentence_forms:
-                            in_sentence_forms.add((key, gram))
-                            lowered[key][tuple(w.lower() for w in gram)] += 1
-    verbs = {m.group(1) or m.group(2) for s in pillar.sentences for m in _VERB_AFTER.finditer(s.text.lower())}
+    return out, verbs
+
+
+def _rank(pillar: Pillar) -> list[str]:
+    ls = lists()
+    runs, verbs = _runs(pillar, ls)
+    # pass 1, cheap: in how many sentences each phrase appears, and whether it ever ends a run (its head)
+    mentions: Counter[str] = Counter()
+    heads: set[str] = set()
+    last_sentence: dict[str, int] = {}
+    for si, _, run, grams in runs:
+        b = len(run)
+        for _, j, key in grams:
+            if last_sentence.get(key) != si:
+                last_sentence[key] = si
+                mentions[key] += 1
+            if j == b:
+                heads.add(key)
+    wanted = {k for k, c in mentions.items() if c >= MIN_MENTIONS and k in heads}
+    # pass 2, for those phrases only: how they are written, and whether mid-sentence they are capitalised
+    seen: dict[str, _Seen] = {k: _Seen(mentions=mentions[k], head=True) for k in wanted}
+    forms: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    lowered: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)  # sentences per lower-case form
+    counted: set[tuple[int, tuple[str, ...]]] = set()
+    for si, opens, run, grams in runs:
+        for i, j, key in grams:
+            if key not in wanted:
+                continue
+            gram = tuple(run[i:j])
+            forms[key][gram] += 1
+            form = tuple(w.lower() for w in gram)
+            if (si, form) not in counted:
+                counted.add((si, form))
+                lowered[key][form] += 1
+            if not (opens and i == 0):
+                st = seen[key]
+                st.mid += 1
+                st.capitalised += all(w[:1].isupper() for w in gram)
     title_words = {_singular(w.lower()) for w in re.findall(r"[A-Za-z]+", pillar.title)}
     headings = " " + " ".join(_key(tuple(re.findall(r"[A-Za-z]+", sec.heading or ""))) for sec in pillar.sections
                               if sec.heading)
     scored: list[tuple[float, str]] = []
     shown: dict[str, str] = {}
     for key, st in seen.items():
-        if st.mentions < MIN_MENTIONS or not st.head:
-            continue
         form = forms[key].most_common(1)[0][0]
         if not topic_shape(list(form)):
             continue
