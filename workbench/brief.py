@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .keyphrases import key_phrases
 from .pillar import Pillar, Sentence
 from .text import find_numbers, word_count
 
@@ -200,23 +201,7 @@ def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
 
 
 def _keywords(pillar: Pillar, freq: Counter[str]) -> list[str]:
-    """Phrases for hashtags: recurring two-word phrases ("social media"), then the title's own words."""
-    pairs: Counter[str] = Counter()
-    for s in pillar.sentences:
-        if addressed_to_model(s.text):
-            continue
-        words = [w.lower() for w in WORD.findall(s.text)]
-        for a, b in zip(words, words[1:], strict=False):
-            if a not in STOPWORDS and b not in STOPWORDS and len(a) > 2 and len(b) > 2:
-                pairs[f"{a} {b}"] += 1
-    phrases: list[str] = []
-    for phrase, n in pairs.most_common(12):
-        # "professional social media management" yields three pairs: keep the first, not its overlaps
-        if n >= 3 and not set(phrase.split()) & {w for p in phrases for w in p.split()}:
-            phrases.append(phrase)
-    title_terms = sorted(dict.fromkeys(_terms(pillar.title)), key=lambda t: -freq[t])  # ties in title order
-    frequent = [w for w, _ in freq.most_common(20) if len(w) > 3]
-    ordered = list(dict.fromkeys(phrases + [t for t in title_terms if len(t) > 3 and freq[t] >= 2] + frequent))
-    # drop single words already inside a chosen phrase
-    inside = {w for p in phrases for w in p.split()}
-    return [k for k in ordered if " " in k or k not in inside][:10]
+    """Phrases for hashtags and topic slots: the pillar's recurring noun phrases (`keyphrases.key_phrases`),
+    best first; `freq` is kept for callers and unused (the phrases are counted per sentence there)."""
+    del freq
+    return key_phrases(pillar, 10)
