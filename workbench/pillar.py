@@ -46,7 +46,9 @@ from .errors import (
     TranscriptError,
     UnsupportedFormatError,
 )
+from . import speech
 from .plugins import Group, Registry
+from .speech import Cue
 from .text import PILLAR_BUDGET, SentenceSplitter, find_numbers, find_urls
 from .userfiles import safe_load, yaml_problem
 
@@ -313,6 +315,25 @@ class PillarBuilder:
                 elif ids:
                     holder = _sentence_with(text, link[1], spans, starts, ids)
                 self.links.append(Link(link[0], link[1], holder))
+        self.sections[-1].blocks.append(block)
+
+    def spoken(self, kind: str, sentences: Sequence[speech.SpokenSentence]) -> None:
+        """One turn of a transcript whose sentences are already cut, cleaned and timed (speech.transcribe)."""
+        if not sentences:
+            return
+        if not self.sections:
+            self.section(None, 0)
+        section_index = len(self.sections) - 1
+        block = Block(kind=kind, text=" ".join(s.text for s in sentences))
+        block_index = len(self.sections[-1].blocks)
+        for s in sentences:
+            sid = self._id(s.text)
+            self.sentences.append(Sentence(sid, s.text, section_index, block_index, kind, s.start, s.end, s.speaker))
+            block.sentence_ids.append(sid)
+            if "http" in s.text or "www." in s.text:
+                for url_start, url_end in find_urls(s.text):
+                    url = s.text[url_start:url_end]
+                    self.links.append(Link(url, url, sid))
         self.sections[-1].blocks.append(block)
 
     def numbers(self) -> list[Statistic]:
@@ -673,7 +694,6 @@ def _load_html(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dic
 
 _SRT_TIME = r"\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}"
 _VTT_TIME = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
-_SPEAKER = regex.compile(r"^(?:>>\s*)?([\p{Lu}][\p{L}\p{N} .'-]{0,30}?):\s+")
 
 
 # cue markup (WebVTT <b> <i> <u> <c.x> <v Name> <lang> <ruby> <00:01.000>, SubRip <font>, {\an8}): the tags go,
@@ -688,14 +708,6 @@ def _strip_markup(text: str) -> str:
     if "<" in text or "{" in text:
         text = _TAG.sub("", _DROPPED.sub("", text))
     return html.unescape(text) if "&" in text else text
-
-
-@dataclass
-class _Cue:
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None
 
 
 def _check_timestamps(path: Path, text: str, pattern: str) -> None:
@@ -716,13 +728,13 @@ def _check_timestamps(path: Path, text: str, pattern: str) -> None:
                                       "00:01:02.500 --> 00:01:04.000 (WebVTT).")
 
 
-def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
-    cues: list[_Cue] = []
+def _read_cues(path: Path, text: str, fmt: str) -> list[Cue]:
+    cues: list[Cue] = []
     if fmt == "srt":
         _check_timestamps(path, text, _SRT_TIME)
         try:
             for sub in srt.parse(text, ignore_errors=False):
-                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
+                cues.append(Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
         except srt.SRTParseError as exc:
             line = text.count("\n", 0, exc.expected_start) + 1
             raise TranscriptError(f"not valid SubRip near line {line}: {exc.unmatched_content.strip()[:60]!r}.",
@@ -739,7 +751,7 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
                                   ) from None
         for c in captions.captions:
             voice = _VOICE.search(c.raw_text)
-            cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
+            cues.append(Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
                              c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, _strip_markup(c.raw_text),
                              _strip_markup(voice.group(1)).strip() or None if voice else None))
     if not cues:
@@ -753,52 +765,37 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
             raise TranscriptError(
                 f"cue {i} starts at {cue.start:.3f} s, before cue {i - 1} ({cues[i - 2].start:.3f} s).",
                 path=path, field=f"cue {i}", fix="cues must be in time order; re-export the transcript.")
-    _split_speakers(cues)
     return cues
 
 
-def _split_speakers(cues: list[_Cue]) -> None:
-    """'ALICE: ...' or 'Alice: ...' at a cue's start names the speaker, when the name is in capitals or
-    recurs (so a one-off 'Note: ...' is not taken for a speaker)."""
-    found = [(_SPEAKER.match(" ".join(c.text.split())), c) for c in cues]
-    names = Counter(m.group(1) for m, _ in found if m)
-    current: str | None = None
-    for m, cue in found:
-        cue.text = " ".join(cue.text.split())
-        if m and (m.group(1).isupper() or names[m.group(1)] > 1) and len(m.group(1).split()) <= 3:
-            current = m.group(1).title() if m.group(1).isupper() else m.group(1)
-            cue.text = cue.text[m.end():]
-        if cue.speaker is None:
-            cue.speaker = current
-        else:
-            current = cue.speaker
-
-
-def _load_transcript(path: Path, text: str, fmt: str, b: PillarBuilder) -> float:
+def _load_transcript(path: Path, text: str, fmt: str, b: PillarBuilder) -> tuple[float, dict[str, Any]]:
+    """Cues to clean, timed sentences (speech.transcribe) in topic sections; returns the duration and what
+    the pass did, for `meta`."""
     cues = _read_cues(path, text, fmt)
-    b.section(None, 0)
-    turn: list[_Cue] = []
-
-    def flush() -> None:
-        if not turn:
-            return
-        pieces, times, pos = [], [], 0
-        for cue in turn:
-            pieces.append(cue.text)
-            times.append((pos, pos + len(cue.text) + 1, cue.start, cue.end))
-            pos += len(cue.text) + 1
-        b.block("cue", " ".join(pieces), times=times, speaker=turn[0].speaker)
-        turn.clear()
-
-    for cue in cues:
-        if turn and (cue.speaker != turn[-1].speaker or cue.start - turn[-1].end >= 2.0):
-            flush()
-        if cue.text.strip():
-            turn.append(cue)
-    flush()
-    if not b.sentences:
+    talk = speech.transcribe(cues)
+    if not talk.sentences:
         raise TranscriptError("the transcript's cues hold no words.", path=path, fix="check the export.")
-    return cues[-1].end
+    bounds = [*talk.section_starts, len(talk.sentences)]
+    topics: list[dict[str, Any]] = []
+    for k, (first, stop) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        b.section(None, 1)
+        turn: list[speech.SpokenSentence] = []
+        for s in talk.sentences[first:stop]:
+            if turn and s.turn != turn[-1].turn:
+                b.spoken("cue", turn)
+                turn = []
+            turn.append(s)
+        b.spoken("cue", turn)
+        part = talk.sentences[first:stop]
+        topics.append({"start": part[0].start, "end": part[-1].end,
+                       "phrase": talk.topics[k] if k < len(talk.topics) else None})
+    meta: dict[str, Any] = {"punctuated": talk.punctuated, "sections": topics, "headings_generated": False}
+    if talk.dropped:
+        meta["dropped"] = dict(sorted(talk.dropped.items()))
+    cleaned = {k: v for k, v in sorted(talk.cleaned.items()) if v}
+    if cleaned:
+        meta["cleaned"] = cleaned
+    return cues[-1].end, meta
 
 
 # ---------------------------------------------------------------------------------------------
@@ -848,7 +845,10 @@ def _plain(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
 
 
 def _transcript(fmt: str) -> Callable[[Path, str, PillarBuilder], ReadResult]:
-    return lambda path, text, builder: ReadResult(duration=_load_transcript(path, text, fmt, builder))
+    def read(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        duration, meta = _load_transcript(path, text, fmt, builder)
+        return ReadResult(meta=meta, duration=duration)
+    return read
 
 
 MARKDOWN = _BuiltinReader("markdown", (".md", ".markdown"), _markdown)
