@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import regex
 import yaml
@@ -38,7 +39,7 @@ TILING_UNITS = 2000  # TextTiling runs over at most this many units (groups of s
 
 
 @lru_cache(maxsize=1)
-def word_lists() -> dict[str, dict[str, list[str]]]:
+def word_lists() -> dict[str, dict[str, Any]]:
     """The ingest word lists (workbench/data/ingest.yaml), read once. Every value is a string (BaseLoader):
     'no' and 'yes' are words here, not booleans."""
     loaded = yaml.load(DATA.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader is safe)
@@ -46,7 +47,8 @@ def word_lists() -> dict[str, dict[str, list[str]]]:
 
 
 def _speech(name: str) -> list[str]:
-    return word_lists().get("speech", {}).get(name, [])
+    words = word_lists().get("speech", {}).get(name, [])
+    return [str(w) for w in words] if isinstance(words, list) else []
 
 
 @dataclass(slots=True)
@@ -277,10 +279,9 @@ def repair_casing(cues: list[Cue], cleaned: Counter[str]) -> None:
     capital mid-sentence)."""
     text = "\n".join(c.text for c in cues)
     lower = set(re.findall(r"(?<![\w'’])[a-z][a-z'’]*", text))
-    if not lower:
-        return
     named = set(re.findall(r"(?<=[a-z,;] )[A-Z][a-z'’]+", text))
     keep = frozenset(w.title() for w in _speech("i_words")) | {"I"}
+    stop = patterns().stopwords
     ended = True
     for cue in cues:
         if cue.turn:
@@ -290,7 +291,7 @@ def repair_casing(cues: list[Cue], cleaned: Counter[str]) -> None:
             m = _FIRST_WORD.match(line)
             if m and not ended and not m.group(1).strip("("):  # a capital after an opening quote starts a quote
                 word = m.group(2)
-                if word not in keep and word.lower() in lower and word not in named:
+                if word not in keep and (word.lower() in lower or word.lower() in stop) and word not in named:
                     lines[k] = m.group(1) + word.lower() + line[m.end():]
                     cleaned["casing"] += 1
             if line.strip():
@@ -409,9 +410,9 @@ def tidy(text: str, cleaned: Counter[str] | None = None) -> str:
         text = re.sub(r"\s*(?:--+|—|–)\s*(?=\S)", " — ", text)
         text = re.sub(r"\s*(?:--+|—|–)\s*$", "", text)
     if p.quick.search(text):
-        text, n = p.fillers.subn(lambda m: _mend(m, text, p.no_end), text)
+        text, n = p.fillers.subn(lambda m: _mend(m, text), text)
         counts["fillers"] += n
-        text, n = p.comma_fillers.subn(lambda m: _mend(m, text, p.no_end), text)
+        text, n = p.comma_fillers.subn(lambda m: _mend(m, text), text)
         counts["fillers"] += n
         text, n = p.leading_fillers.subn("", text)
         counts["fillers"] += n
@@ -452,17 +453,20 @@ _HEDGE_OBJECT = frozenset("what that how why who whom where when if whether abou
 _HEDGE_VERB = frozenset("do don't did didn't let if as all what will would ll you to".split())
 
 
-def _mend(m: re.Match[str], text: str, no_end: frozenset[str]) -> str:
+def _mend(m: re.Match[str], text: str) -> str:
     """What a removed filler leaves: the comma that set it off stays (once) unless the word before it cannot
     end a phrase ("at the, uh, department" reads "at the department"); a full stop or an ellipsis after it stays
     as a full stop when the sentence ends there."""
     before, after = m.group(1), m.group(2)
-    prev = _LAST_WORD.search(text, 0, m.start())
-    weak = prev is None or prev.group(1).lower() in no_end
     if after and ("." in after or "…" in after) and not text[m.end():].strip():
         return "."
-    if (before or (after and "," in after)) and not weak and prev is not None and m.end() < len(text.rstrip()):
-        return ", "
+    if not (before or (after and "," in after)) or m.end() >= len(text.rstrip()):
+        return " "
+    p = patterns()
+    prev = _LAST_WORD.search(text, 0, m.start())
+    nxt = _NEXT_WORD.match(text, m.end())
+    if (prev is not None and prev.group(1).lower() in p.backchannel) or (nxt and nxt.group(1).lower() in p.markers):
+        return ", "  # "Okay, uh, so": the comma belongs to the sentence, not to the filler
     return " "
 
 
