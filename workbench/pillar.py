@@ -743,8 +743,11 @@ class _MarkdownReader:
             self.seo_pending = False
             self.b.drop(Dropped.SEO)
             return
-        dropped, author = screen(text, links or ())
-        if dropped is not None and (kind != "bullet" or dropped is Dropped.LINKS):
+        if kind == "bullet":  # a bullet is furniture only as a bare link (a list of links goes in flush_list)
+            dropped, author = (Dropped.LINKS, None) if _BARE_URL.match(text) else (None, None)
+        else:
+            dropped, author = screen(text, links or ())
+        if dropped is not None:
             self.b.drop(dropped)
             if dropped is Dropped.SEO:
                 self.seo_pending = seo_wants_value(text)
