@@ -743,8 +743,11 @@ class _MarkdownReader:
             self.seo_pending = False
             self.b.drop(Dropped.SEO)
             return
+        dropped: Dropped | None = None
+        author: str | None = None
         if kind == "bullet":  # a bullet is furniture only as a bare link (a list of links goes in flush_list)
-            dropped, author = (Dropped.LINKS, None) if _BARE_URL.match(text) else (None, None)
+            if _BARE_URL.match(text):
+                dropped = Dropped.LINKS
         else:
             dropped, author = screen(text, links or ())
         if dropped is not None:
