@@ -10,7 +10,13 @@ over each set of drafts that one run would have made (same id family and brand).
 
 Prints Spearman (score vs rating), AUC for postable (rating >= 3), pair accuracy (`Pnn-good` scored
 above `Pnn-broken`), the share of drafts rated <= 2 that are "ready", how many rated 1 are "ready", and
-per-code precision and recall. The last line is one JSON object.
+per-code precision and recall.
+
+It then runs `repurpose` (offline engine, two variants) on every pillar and transcript in
+`../shared/corpus/` with both brands and prints, per platform, the scorer's distribution (mean, quartiles,
+share "ready"), the platforms skipped for want of content, and the defect codes found; per article, the share
+of drafts whose hook another platform's draft shares (SAME_HOOK). `--no-corpus` skips this part, `--corpus
+DIR` points elsewhere. The last line is one JSON object with both parts.
 """
 
 from __future__ import annotations
@@ -160,11 +166,90 @@ def evaluate(rows: list[dict[str, Any]], use_source: bool = True, verbose: bool 
     return report
 
 
+CORPUS_CODES = ("EMPTY", "FRAGMENT", "DANGLING", "SAME_HOOK", "VARIANT_CLONE", "HASHTAG_JUNK")
+
+
+def _quartiles(values: list[int]) -> tuple[int, int, int]:
+    ordered = sorted(values)
+    at = [ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in (0.25, 0.5, 0.75)]
+    return at[0], at[1], at[2]
+
+
+def corpus_eval(corpus: Path, variants: int = 2) -> dict[str, Any]:
+    """What the offline engine makes of every corpus input, as the scorer sees it."""
+    from workbench.engines import get_engine
+    from workbench.platforms import DEFAULT_PLATFORMS
+    from workbench.repurpose import DEFAULT_RUN_PLATFORMS, repurpose
+
+    files = sorted(p for sub in ("pillars", "transcripts") for p in (corpus / sub).glob("*")
+                   if p.suffix in (".md", ".txt", ".srt", ".vtt", ".html") and not p.name.startswith("LICENSE"))
+    specs = [DEFAULT_PLATFORMS[name] for name in DEFAULT_RUN_PLATFORMS]
+    engine = get_engine("extractive")
+    per_platform: dict[str, dict[str, Any]] = {s.name: {"scores": [], "ready": 0, "skipped": 0,
+                                                        "codes": defaultdict(int)} for s in specs}
+    same_hook: dict[str, float] = {}
+    for path in files:
+        pillar = load_pillar(path)
+        for brand_name, profile in BRANDS.items():
+            brand = load_brand(profile)
+            drafts = repurpose(pillar, brand, specs, engine, variants=variants)
+            made = {d.platform for d in drafts}
+            for spec in specs:
+                if spec.name not in made:
+                    per_platform[spec.name]["skipped"] += 1
+            hooked = 0
+            for d in drafts:
+                row = per_platform[d.platform]
+                sc = d.score or {}
+                row["scores"].append(int(sc.get("overall", 0)))
+                row["ready"] += sc.get("verdict") == Verdict.READY.value
+                codes = set(sc.get("defects", []))
+                for code in codes:
+                    if code in Defect.__members__:
+                        row["codes"][code] += 1
+                hooked += "SAME_HOOK" in codes
+            same_hook[f"{path.name} ({brand_name})"] = round(hooked / len(drafts), 2) if drafts else 0.0
+    report: dict[str, Any] = {"inputs": len(files), "platforms": {}, "same_hook_share": same_hook}
+    for name, row in per_platform.items():
+        scores = row["scores"]
+        report["platforms"][name] = {
+            "drafts": len(scores), "skipped": row["skipped"],
+            "mean": round(sum(scores) / len(scores), 1) if scores else None,
+            "quartiles": _quartiles(scores) if scores else None,
+            "ready_share": round(row["ready"] / len(scores), 2) if scores else None,
+            "codes": dict(sorted(row["codes"].items(), key=lambda kv: -kv[1])),
+        }
+    totals: dict[str, int] = defaultdict(int)
+    for row in report["platforms"].values():
+        for code, n in row["codes"].items():
+            totals[code] += n
+    report["totals"] = {code: totals.get(code, 0) for code in CORPUS_CODES}
+    report["drafts"] = sum(r["drafts"] for r in report["platforms"].values())
+    report["max_same_hook_share"] = max(same_hook.values(), default=0.0)
+    return report
+
+
+def print_corpus(report: dict[str, Any]) -> None:
+    print(f"\ncorpus: {report['inputs']} inputs x {len(BRANDS)} brands, {report['drafts']} drafts (offline engine)")
+    print(f"{'platform':<16}{'drafts':>7}{'skipped':>8}{'mean':>7}{'quartiles':>14}{'ready':>7}  defects")
+    for name, row in report["platforms"].items():
+        q = "/".join(str(x) for x in row["quartiles"]) if row["quartiles"] else "-"
+        codes = ", ".join(f"{c} {n}" for c, n in row["codes"].items()) or "-"
+        print(f"{name:<16}{row['drafts']:>7}{row['skipped']:>8}{str(row['mean']):>7}{q:>14}"
+              f"{str(row['ready_share']):>7}  {codes}")
+    print("totals: " + ", ".join(f"{c} {n}" for c, n in report["totals"].items()))
+    worst = sorted(report["same_hook_share"].items(), key=lambda kv: -kv[1])[:3]
+    print("SAME_HOOK share, worst inputs: " + ", ".join(f"{k} {v}" for k, v in worst))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED / "eval" / "editor-ratings.jsonl")
     parser.add_argument("--no-source", action="store_true", help="score without the pillars (text-only checks)")
     parser.add_argument("--verbose", action="store_true", help="one line per draft: missed and extra codes")
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus",
+                        help="run repurpose on every input here with both brands (default ../shared/corpus)")
+    parser.add_argument("--no-corpus", action="store_true", help="only the ratings file")
     args = parser.parse_args()
     if not args.data.is_file():
         sys.exit(f"error: {args.data} not found. Fix: pass --data with the path of editor-ratings.jsonl.")
@@ -176,6 +261,12 @@ def main() -> None:
     print(f"{'code':<14}{'labelled':>9}{'found':>7}{'precision':>11}{'recall':>8}")
     for code, c in report["codes"].items():
         print(f"{code:<14}{c['labelled']:>9}{c['found']:>7}{str(c['precision']):>11}{str(c['recall']):>8}")
+    if not args.no_corpus:
+        if (args.corpus / "pillars").is_dir():
+            report["corpus"] = corpus_eval(args.corpus)
+            print_corpus(report["corpus"])
+        else:
+            print(f"corpus: {args.corpus} not found; skipped (pass --corpus DIR)")
     print(json.dumps(report))
 
 

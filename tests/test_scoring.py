@@ -221,3 +221,9 @@ def test_short_plain_sentences_are_not_asked_for_substance() -> None:
     text = ("Plan the month in one afternoon. Write each post once. Check it against the limits. Schedule it. "
             "Then measure shares and saves, not likes. Start with one week.")
     assert "reading_grade" not in codes(text, FORMAL, "linkedin")
+
+
+def test_a_quotation_keeps_its_speakers_contractions_in_the_formal_voice() -> None:
+    quoted = 'As the agency\'s editor puts it: "We\'re not sending an email to everyone at 9 am."'
+    assert "contractions" not in codes(quoted)
+    assert "contractions" in codes(quoted.replace('"', ""))

@@ -92,6 +92,25 @@ class XCount:
     valid_prefix_chars: int = field(default=0)  # length (Python str) of the longest valid prefix
 
 
+@lru_cache(maxsize=1)
+def _emoji_starts() -> frozenset[str]:
+    """Every character an emoji can begin with, except ASCII (a keycap "#️⃣" begins with "#" but always holds
+    U+20E3, which is in the set): a text with none of them holds no emoji."""
+    starts = {e[0] for e in emoji.EMOJI_DATA if not e[0].isascii()}
+    return frozenset(starts | {"\u20e3"})
+
+
+def may_hold_emoji(text: str) -> bool:
+    """False when `text` certainly holds no emoji; the emoji tokenizer walks every character, so counting and
+    scoring ask this first (most posts have curly quotes but no emoji)."""
+    return not text.isascii() and not _emoji_starts().isdisjoint(text)
+
+
+def emoji_list(text: str) -> list[dict[str, Any]]:
+    """`emoji.emoji_list`, without the walk when the text cannot hold one."""
+    return [dict(e) for e in emoji.emoji_list(text)] if may_hold_emoji(text) else []
+
+
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -101,10 +120,12 @@ def x_count(text: str, config: XTextConfig = X_V3) -> XCount:
     normalized = unicodedata.normalize("NFC", text)
     normalized = regex.sub(r"\r\n|\r", "\n", normalized)
     urls = {u["indices"][0]: u["indices"][1] for u in extract_urls_with_indices(normalized)}
-    emojis = ({e["match_start"]: e["match_end"] for e in emoji.emoji_list(normalized)}
+    emojis = ({e["match_start"]: e["match_end"] for e in emoji_list(normalized)}
               if config.emoji_parsing_enabled else {})
     max_scaled = config.max_weighted_tweet_length * config.scale
 
+    bad = invalid_chars.search(normalized)  # a single-character class: the first one makes the rest invalid
+    first_bad = bad.start() if bad else len(normalized)
     weighted = 0
     valid = True
     valid_end = 0  # exclusive end (Python index into `normalized`) of the longest valid prefix
@@ -120,7 +141,7 @@ def x_count(text: str, config: XTextConfig = X_V3) -> XCount:
         else:
             nxt = i + 1
             weighted += config.weight(normalized[i])
-        if valid and invalid_chars.search(normalized, i, nxt):
+        if valid and i <= first_bad < nxt:
             valid = False
         if valid and weighted <= max_scaled:
             valid_end = nxt
@@ -157,7 +178,7 @@ def threads_length(text: str) -> int:
     """Threads: characters, except that an emoji counts as its UTF-8 bytes (Threads API docs)."""
     total = 0
     pos = 0
-    for e in emoji.emoji_list(text):
+    for e in emoji_list(text):
         total += len(text[pos:e["match_start"]])
         total += utf8_bytes(e["emoji"])
         pos = e["match_end"]

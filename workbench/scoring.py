@@ -19,11 +19,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import emoji as emoji_lib
 import pyphen
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .brand import BrandVoice, EmojiPolicy
+from .counting import emoji_list
 from .defects import Context, Finding, SourceIndex, detect
 from .defects.cross import cross_check
 from .drafts import CTAKind, Draft, Problem
@@ -72,6 +72,8 @@ CTA_PATTERNS: dict[str, re.Pattern[str]] = {k: re.compile(p, re.IGNORECASE) for 
 IMPERATIVE = re.compile(r"^(\W*)(read|download|grab|get|watch|visit|click|tap|save|share|send|repost|tag|follow|"
                         r"subscribe|join|register|sign|book|comment|tell|let|drop|vote|dm|message|reply|try|"
                         r"start|learn|check|see)\b", re.IGNORECASE)
+# a quotation of three words or more, in straight or curly double quotes
+QUOTATION = re.compile(r'"[^"\n]{12,}?"|“[^”\n]{12,}?”')
 # "n't 're 've 'll 'd 'm", and "'s" only after pronouns ("month's" is a possessive, not a contraction)
 CONTRACTION = re.compile(r"\b(\w+n['’]t|\w+['’](re|ve|ll|d|m)|(it|that|there|here|what|who|he|she|let|where|how)"
                          r"['’]s)\b", re.IGNORECASE)
@@ -165,7 +167,7 @@ def _find(words: tuple[str, ...], text: str) -> list[str]:
 
 
 def _emoji_count(text: str) -> int:
-    return 0 if text.isascii() else int(emoji_lib.emoji_count(text))
+    return len(emoji_list(text))
 
 
 def _span_of(word: str, text: str) -> tuple[int, int] | None:
@@ -175,7 +177,7 @@ def _span_of(word: str, text: str) -> tuple[int, int] | None:
 
 
 def _emoji_span(text: str) -> tuple[int, int] | None:
-    found = [] if text.isascii() else emoji_lib.emoji_list(text)
+    found = emoji_list(text)
     return (found[0]["match_start"], found[-1]["match_end"]) if found else None
 
 
@@ -279,9 +281,11 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if len(shout) >= 1 and (len(shout) >= 2 or len(shout[0]) >= 6):
         card.take(25, "shouting", f"'{' '.join(shout[:3])}' in capitals reads as shouting.", voice=True,
                   span=_span_of(shout[0], text), fix="use normal case.")
-    contractions = CONTRACTION.findall(text)
+    # a quotation keeps its speaker's words: its contractions are theirs, not the brand's
+    unquoted = QUOTATION.sub(lambda m: " " * len(m.group(0)), text)
+    contractions = CONTRACTION.findall(unquoted)
     if formal and contractions:
-        first = CONTRACTION.search(text)
+        first = CONTRACTION.search(unquoted)
         card.take(min(6 * len(contractions), 18), "contractions",
                   f"{len(contractions)} contraction(s); this voice writes them out.", voice=True,
                   span=first.span() if first else None, fix="write them out ('we will', not 'we'll').")

@@ -83,6 +83,7 @@ class SourceIndex:
                           for i, s in enumerate(pillar.sentences)]
         self.headings = [h for h in headings if h]
         self.title = pillar.title
+        self.memo: dict[tuple[str, str], object] = {}  # a detector's per-pillar answers (see `remember`)
 
     @classmethod
     def of(cls, pillar: Pillar) -> SourceIndex:

@@ -621,6 +621,13 @@ def _recurring(phrase: str, source: SourceIndex | None) -> bool:
     """The tag's words are a subject the pillar keeps coming back to: in a heading or in 3+ sentences."""
     if source is None or len(phrase) < 3:
         return False
+    key = ("recurring", phrase)
+    if key not in source.memo:
+        source.memo[key] = _recurs(phrase, source)
+    return bool(source.memo[key])
+
+
+def _recurs(phrase: str, source: SourceIndex) -> bool:
     pattern = re.compile(r"\b" + re.escape(phrase) + r"(?:s|es)?\b")
     if any(pattern.search(h.lower()) for h in source.headings):
         return True
