@@ -47,9 +47,10 @@ A calendar for one week is enough to feel the difference. Once a week feels easy
 sitting.
 """
 
-NOTHING = """# Notes
+NOTHING = """# What they said
 
-This is it. They said so. That was that. Also this.
+This is what they said about it last week. That was the part they kept coming back to, again and again.
+Also this, which they mentioned twice. It helped them more than those did.
 """
 
 

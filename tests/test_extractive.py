@@ -16,6 +16,7 @@ from workbench.pillar import Pillar, load_pillar
 from workbench.platforms import get_platform
 from workbench.repurpose import DEFAULT_RUN_PLATFORMS, repurpose
 from workbench.text import find_numbers, hashtags, split_sentences
+from workbench.voice import apply_voice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "media/samples/batch-your-content.md"
@@ -34,17 +35,23 @@ def assert_nothing_invented(draft, pillar: Pillar, brand: BrandVoice) -> None:
     """Every line is source text (a sentence, a list item), brand material, or a fixed connective around the
     pillar's own words ("Make messages memorable, in six points:")."""
     source = {s.text for s in pillar.sentences}
-    rewritten = {brand.rewrite(t) for t in source}
+    # a source sentence as the brand says it: its vocabulary, contractions (or none), long ones split in two
+    rewritten = {brand.rewrite(t) for t in source} | {apply_voice(t, brand, draft.platform, max_emoji=0)
+                                                     for t in source}
     joined = "\n".join(rewritten)
+    own_emoji = tuple(brand.emoji.set)
     pillar_words = {w.lower() for t in [*source, pillar.title, *(s.heading or "" for s in pillar.sections)]
                     for w in re.findall(r"[A-Za-z]+", brand.rewrite(t))}
     cta_texts = {t for option in brand.ctas.values() for t in option.texts}
     for part in draft.parts:
         for line in COUNTER.sub("", part).split("\n"):
             line = LIST_MARK.sub("", line.strip())
+            if own_emoji and line.startswith(own_emoji):  # the brand's emoji, in place of a bullet
+                line = line.split(" ", 1)[1] if " " in line else ""
             if not line or all(w.startswith("#") for w in line.split()):
                 continue
-            if any(line == t or line.startswith(t + " http") for t in cta_texts):
+            if any(re.fullmatch(re.escape(t).replace(re.escape("{topic}"), r"[\w' -]+") + r"(?: http\S+)?", line)
+                   for t in cta_texts):
                 continue
             if line in joined:
                 continue

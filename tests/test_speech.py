@@ -141,3 +141,10 @@ def test_the_corpus_talks_read_like_writing(shared: Path) -> None:
             assert not re.search(r"(?<![\w-])(um|uh)(?![\w-])", s.text, re.IGNORECASE), (f.name, s.text)
             assert not re.match(r"^(?:>>|\[|[A-Z][\w-]+:\s)", s.text), (f.name, s.text)
             assert s.start is not None and s.end is not None and s.start <= s.end
+
+
+def test_a_tag_after_a_statement_goes_and_a_real_question_stays() -> None:
+    assert tidy("it is nowhere near five cars, right?") == "It is nowhere near five cars."
+    assert tidy("so the experts work on the code they know, okay?").endswith("code they know.")
+    assert tidy("Is that right?") == "Is that right?"
+    assert tidy("Right?") == "Right?"

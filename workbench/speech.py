@@ -99,6 +99,7 @@ class _Patterns:
     prefix_restart: re.Pattern[str]
     leading_fillers: re.Pattern[str]
     trailing_fillers: re.Pattern[str]
+    tag_question: re.Pattern[str]
     like: re.Pattern[str]
     repeat1: re.Pattern[str]
     repeat2: re.Pattern[str]
@@ -135,6 +136,9 @@ def patterns() -> _Patterns:
         prefix_restart=re.compile(r"(?<![\w'’-])([A-Za-z]{1,8})(?:--+|—|–)\s*(\1[A-Za-z]+)", re.IGNORECASE),
         leading_fillers=re.compile(rf"^(?:{comma}|like)\s*,\s*", re.IGNORECASE),
         trailing_fillers=re.compile(rf",\s*(?:{comma})(?=\s*[.?!]?\s*$)", re.IGNORECASE),
+        # "…faster, right?" after a statement of five words or more: the tag goes, the statement stays
+        tag_question=re.compile(rf"^((?:\S+\s+){{4,}}\S+?),\s*(?:{_alternation(_speech('tag_questions'))})\?\s*$",
+                                re.IGNORECASE),
         # "we had like, ten people": 'like' set off by a comma after it, not after a verb that takes it
         like=re.compile(r"(?<!\bwas)(?<!\bis)(?<!\bwere)(?<!\bam)(?<!\bare)(?<!'s)(?<!’s)(?<!\bfeel)(?<!\bfeels)"
                         r"(?<!\blooks)(?<!\blook)(?<!\bseems)(?<!\bsounds)(?<!\bjust)\s+like\s*,\s+", re.IGNORECASE),
@@ -421,6 +425,9 @@ def tidy(text: str, cleaned: Counter[str] | None = None) -> str:
         text, n = p.like.subn(" ", text)
         counts["fillers"] += n
         text = _drop_hedges(text, counts)
+    if text.endswith("?"):
+        text, n = p.tag_question.subn(r"\1.", text)
+        counts["fillers"] += n
     text, n = p.repeat2.subn(lambda m: m.group(1), text)
     counts["repeats"] += n
     text = p.repeat1.sub(lambda m: _one(m, p.double_ok, counts), text)

@@ -260,6 +260,12 @@ def apply_voice(text: str, brand: BrandVoice, platform: str, *, max_emoji: int |
     return _add_emoji(text, brand, budget - have)
 
 
+def add_emoji(text: str, brand: BrandVoice, budget: int) -> str:
+    """Up to `budget` of the brand's own emoji, placed as `apply_voice` places them, and nothing else
+    changed (for a finished post whose CTA and tags must stay as the brand wrote them)."""
+    return _add_emoji(text, brand, budget - _emoji_count(text))
+
+
 def connectives(brand: BrandVoice, kind: ConnectiveKind | str) -> list[str]:
     """Short fixed connectives for `kind` in the brand's voice (the profile's own first, else the reviewed
     list for its voice): no fact in any of them, so an engine may put them between source sentences."""

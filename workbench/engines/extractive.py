@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import emoji as emoji_lib
-
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..defects import STOPWORDS, words
 from ..defects.topics import CTA_WORDS, RELATED
 from ..drafts import CTA, CTAKind, Draft, Provenance
+from ..keyphrases import is_topic_phrase
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
+from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
 from .offline.units import HookKind, Pool, Unit, data
 
@@ -34,15 +34,12 @@ KINDS = (HookKind.STATISTIC, HookKind.LIST, HookKind.CONTRARIAN, HookKind.QUESTI
 _PICK_ONE = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
 
 
-def _apply_voice(text: str, brand: BrandVoice, no_emoji: bool) -> str | None:
+def _apply_voice(text: str, brand: BrandVoice, platform: str) -> str | None:
+    """One source unit in the brand's voice (`voice.apply_voice`: contractions or none, no hype, no banned
+    word); the brand's emoji are added once per post (`_with_emoji`), never per sentence."""
     if not brand.usable(text):
         return None
-    text = brand.rewrite(text)
-    if no_emoji and any(ord(c) >= 0x2190 for c in text):  # arrows, symbols, emoji; not curly quotes
-        text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
-    if text.count("!") > brand.tone.exclamations:
-        text = text.replace("!", ".")
-    return text
+    return apply_voice(text, brand, platform, max_emoji=0).strip() or None
 
 
 @dataclass
@@ -53,6 +50,8 @@ class _Run:
     platforms: list[str] = field(default_factory=list)
     ideas: dict[str, list[tuple[int, HookKind]]] = field(default_factory=dict)
     sentences: dict[str, set[str]] = field(default_factory=dict)  # source ids each platform's variants used
+    keywords: list[str] = field(default_factory=list)  # the brief's key phrases, for a CTA's {topic}
+    ctas: set[str] = field(default_factory=set)  # CTA texts used, so platforms close in different ways
 
 
 class ExtractiveEngine:
@@ -60,7 +59,7 @@ class ExtractiveEngine:
 
     def __init__(self) -> None:
         # the same sentences are voiced for every platform: remember them (emoji scanning is the cost)
-        self._voiced: dict[tuple[str, str, bool, int, str], str | None] = {}
+        self._voiced: dict[tuple[str, str, str, str], str | None] = {}
         self._runs: dict[tuple[str, str], _Run] = {}
         self._narrowed: dict[tuple[int, frozenset[CTAKind]], PlatformSpec] = {}
 
@@ -82,19 +81,36 @@ class ExtractiveEngine:
     # -- voice and CTA: the one place each is decided ------------------------------------------------
 
     def _voice(self, text: str, brand: BrandVoice, platform: str) -> str | None:
-        no_emoji = brand.emoji_for(platform).max_per_post == 0
-        key = (brand.name, brand.source_path or "", no_emoji, brand.tone.exclamations, text)
+        key = (brand.name, brand.source_path or "", platform, text)
         if key not in self._voiced:
             if len(self._voiced) > 20000:
                 self._voiced.clear()
-            self._voiced[key] = _apply_voice(text, brand, no_emoji)
+            self._voiced[key] = _apply_voice(text, brand, platform)
         return self._voiced[key]
 
+    @staticmethod
+    def _with_emoji(draft: Draft, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar) -> None:
+        """The brand's emoji where its voice welcomes them (`voice.add_emoji` places them: list lines, else
+        later paragraphs), kept only if the post still fits every rule."""
+        budget = brand.emoji_for(spec.name).max_per_post
+        if budget <= 0 or not brand.emoji.set:
+            return
+        before = list(draft.parts)
+        i = 0 if len(draft.parts) == 1 else len(draft.parts) - 1
+        draft.parts[i] = add_emoji(draft.parts[i], brand, min(budget, 2))
+        finish(draft, pillar, spec)
+        if draft.problems:
+            draft.parts = before
+            finish(draft, pillar, spec)
+
     def _cta(self, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar, promotional: bool, variant: int,
-             offers_list: bool, body: str) -> CTA | None:
+             offers_list: bool, body: str, keywords: list[str], used: set[str]) -> CTA | None:
         """The brand's CTA for this platform that fits the body: no "which one" after a single point, no CTA
         about a topic the post never mentions; none at all rather than one that does not fit."""
         avoid: set[CTAKind] = set()
+        low = body.lower()
+        # a {topic} slot takes a key phrase the post itself mentions, lower case as in running text
+        topic = next((k.lower() for k in keywords if k.lower() in low and is_topic_phrase(k)), None)
         body_words = frozenset(words(body))
         brand_words = frozenset(words(brand.name))
         for _ in range(len(spec.cta_preference)):
@@ -105,7 +121,8 @@ class ExtractiveEngine:
                     self._narrowed.clear()
                 narrowed = self._narrowed[key] = spec.model_copy(update={"cta_preference": tuple(
                     k for k in spec.cta_preference if k not in avoid)})
-            cta = choose_cta(brand, narrowed, pillar.stem, promotional, variant)
+            cta = choose_cta(brand, narrowed, pillar.stem, promotional, variant, topic=topic,
+                             offers_list=offers_list, avoid=used)
             if cta is None:
                 return None
             topical = [w for w in words(cta.text) if w not in STOPWORDS and w not in CTA_WORDS and len(w) > 2
@@ -130,16 +147,19 @@ class ExtractiveEngine:
         if spec.name not in run.platforms:
             run.platforms.append(spec.name)
         scope = frozenset(brief.scope) if brief.scope else None
+        run.keywords = brief.keywords
         tags = choose_hashtags(brief.keywords, brand, spec)
         made = self._thread(pool, run, pillar, brand, spec, variant, promotional, tags) if spec.is_thread \
             else self._post(pool, run, pillar, brand, spec, variant, promotional, tags, scope)
         if made is None:
             raise NoDraft(self._why_none(pool, spec))
         shaped, option, cta = made
-        if variant and opening_key(shaped.parts[0]) in run.openings:
-            raise NoDraft("no other opening left for another variant")
+        if opening_key(shaped.parts[0]) in run.openings:
+            raise NoDraft("every opening that stands alone is taken by another draft of this run")
         run.sentences.setdefault(spec.name, set()).update(shaped.used)
         run.openings.add(opening_key(shaped.parts[0]))
+        if cta is not None:
+            run.ctas.add(cta.text)
         run.ideas.setdefault(spec.name, []).append((option.group, option.kind))
         draft = Draft(platform=spec.name, parts=shaped.parts, hashtags=tags, cta=cta, variant=variant,
                       provenance=Provenance(source_sentence_ids=list(dict.fromkeys(shaped.used)), engine=self.name,
@@ -147,6 +167,8 @@ class ExtractiveEngine:
         if spec.title_limit:
             draft.title = self._title(pillar, option, brand, spec)
         finish(draft, pillar, spec)
+        if not draft.problems:
+            self._with_emoji(draft, brand, spec, pillar)
         return draft
 
     def _why_none(self, pool: Pool, spec: PlatformSpec) -> str:
@@ -177,15 +199,18 @@ class ExtractiveEngine:
         fallback: tuple[Shaped, Option, CTA | None] | None = None
         for option in self._ordered(options(pool, scope), run, spec, variant):
             said = voice(option.hook)
-            if not said or (fallback is not None and opening_key(said) in run.openings):
-                continue  # cheap: the opening is taken, and a fallback is already in hand
+            if not said or opening_key(said) in run.openings:
+                continue  # cheap: another platform of this run opens with it
             body_text = " ".join([option.hook, *option.items, *(u.text for u in option.body)])
-            cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text)
+            cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text,
+                           run.keywords, run.ctas)
             shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
             if shaped is None:
                 continue
             thin = len(shaped.used) < 2 and not shaped.has_list and len(option.hook.split()) <= 14
-            if opening_key(shaped.parts[0]) in run.openings or thin:
+            if opening_key(shaped.parts[0]) in run.openings:
+                continue  # another platform opens with it: a second copy of a hook is worse than none
+            if thin:
                 fallback = fallback or (shaped, option, cta)
                 continue
             return shaped, option, cta
@@ -206,13 +231,12 @@ class ExtractiveEngine:
         # list-shaped openings first: a thread is a promise and its steps
         opts = [o for _, o in sorted(enumerate(opts), key=lambda x: (
             x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
-        fallback = None
         for option in opts:
             if not option.hook_ids and not option.items:
                 continue  # a heading alone as post 1 reads as a pasted heading
             said = voice(option.hook)
-            if not said or (fallback is not None and opening_key(said) in run.openings):
-                continue  # cheap: the opening is taken, and a fallback is already in hand
+            if not said or opening_key(said) in run.openings:
+                continue  # cheap: another platform of this run opens with it
             if option.items:
                 promise = voice(option.hook) or ""
                 if not promise:
@@ -231,16 +255,15 @@ class ExtractiveEngine:
                 if len(posts) >= 3:
                     closing = posts.pop()
             body = " ".join([promise, *(t for t, _ in posts), closing[0] if closing else ""])
-            cta = self._cta(brand, spec, pillar, promotional, variant, False, body)
+            cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
             shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags)
             if shaped is None:
                 continue
             shaped.used = [*option.hook_ids, *shaped.used]
             if opening_key(shaped.parts[0]) in run.openings:
-                fallback = fallback or (shaped, option, cta)
                 continue
             return shaped, option, cta
-        return fallback
+        return None
 
     @staticmethod
     def _steps(pool: Pool, option: Option, voice: object, used: set[str]) -> list[tuple[str, tuple[str, ...]]]:
