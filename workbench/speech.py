@@ -173,6 +173,9 @@ _TURN_MARK = re.compile(r"^(?:>>+|-\s+|–\s+)\s*")
 _SPACES = re.compile(r"\s+")
 
 
+_ROLES = frozenset("host interviewer interviewee moderator presenter narrator announcer speaker".split())
+
+
 def _looks_like_name(label: str) -> bool:
     words = label.split()
     return 0 < len(words) <= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
@@ -186,7 +189,9 @@ def _label(line: str, counts: Counter[str]) -> tuple[bool, str | None, str]:
         name = m.group(1).strip()
         low = name.lower()
         if low in p.generic or low.rstrip(" 0123456789") in p.generic:
-            return True, (name.title() if low.startswith("speaker") and low != "speaker" else None), line[m.end():]
+            # a role names a voice ("Host", "Speaker 2"); "Man", "Audience" or "Both" name nobody
+            role = low.rstrip(" 0123456789") in _ROLES and low != "speaker"
+            return True, (name.title() if role else None), line[m.end():]
         if name[:1].isupper() and len(name.split()) <= 3 and (name.isupper() or counts[m.group(1)] > 1):
             return True, (name.title() if name.isupper() else name), line[m.end():]
         return False, None, line

@@ -927,11 +927,37 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
         if s < 0:
             continue
         found = _dangling(text[s:e])
+        if found is None and _part == min(firsts):
+            found = _connective_start(text[s:e])  # inside a thread, a later post may go on from the last
         if found is None:
             continue
         (a, b), rule, rating, msg, fix = found
         yield Finding(Defect.DANGLING, msg, fix, span=(s + a, s + b), rating=rating, blocking=True, rule=rule,
                       where=_where(ctx, s))
+
+
+# words that go on from a sentence before them: a post that opens with one starts in the middle
+_CONNECTIVE_START = re.compile(
+    r"(?P<word>(?:first|second|third|then|next|finally),?\s+by\b|first\s+of\s+all\b|secondly\b|thirdly\b|"
+    r"in\s+other\s+words\b|likewise\b|similarly\b|in\s+addition\b|additionally\b|moreover\b|furthermore\b|"
+    r"that\s+said\b|on\s+the\s+other\s+hand\b|as\s+a\s+result\b|therefore\b|thus(?!\s+far)\b|hence\b|"
+    r"in\s+contrast\b|conversely\b|even\s+so\b|as\s+such\b|for\s+this\s+reason\b|because\s+of\s+this\b|"
+    r"in\s+that\s+case\b|on\s+top\s+of\s+that\b|besides(?=,)|also(?=,)|otherwise(?=,)|instead(?=,)|"
+    r"again(?=,)|still(?=,)|and\s+so\b|and\s+then\b|and(?=\s)|or(?=\s))",
+    re.IGNORECASE)
+
+
+def _connective_start(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
+    """'In other words, …', 'First by …', 'And …' as a post's first words: it goes on from a sentence the
+    reader never saw."""
+    lead = len(sentence) - len(sentence.lstrip(" \t\"“'‘*-•→"))
+    m = _CONNECTIVE_START.match(sentence[lead:])
+    if m is None:
+        return None
+    word = m.group("word")
+    return ((lead, lead + m.end("word")), "start_connective", 3,
+            f"the post opens on '{word}', which goes on from a sentence the reader has not seen.",
+            f"Delete '{word}' and make the sentence stand on its own, or open with the point it follows.")
 
 
 _QUESTION_PRONOUN = re.compile(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...brief import DANGLING, addressed_to_model, sentence_scores
-from ...defects.wording import _dangling, _unbalanced
+from ...defects.wording import _connective_start, _dangling, _unbalanced
 from ...pillar import Pillar, Sentence
 from ...text import find_numbers
 
@@ -186,7 +186,7 @@ def complete(text: str) -> bool:
 
 def points_back(text: str) -> bool:
     """Does the sentence lean on the one before it (an opening 'this', 'these tools', an unnamed 'they')?"""
-    if _dangling(text) is not None or DANGLING.match(text.strip()):
+    if _dangling(text) is not None or _connective_start(text) is not None or DANGLING.match(text.strip()):
         return True
     if _NOT_STANDALONE_INSIDE.search(text) or _OPENING_REF.match(text) or _POINTS_AWAY.search(text):
         return True
