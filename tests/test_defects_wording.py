@@ -409,3 +409,26 @@ def test_a_line_that_promises_what_never_comes_is_a_fragment() -> None:
     thread = ["Quarterly reviews catch problems early. A thread: 1/3", "1. Compare channels every quarter. 2/3",
               "2. Move budget before a weak channel costs a year. 3/3"]
     assert Defect.FRAGMENT not in codes("", platform="x_thread", parts=thread)
+
+
+def test_a_post_that_opens_on_a_connective_starts_in_the_middle() -> None:
+    text = ("In other words, a calendar set a month ahead keeps every platform fed.\n\n"
+            "Plan the month in one afternoon.")
+    f = one(Defect.DANGLING, text)
+    assert f.rule == "start_connective" and spanned(f, text) == "In other words" and f.blocking
+    assert Defect.DANGLING not in codes("A calendar set a month ahead keeps every platform fed.\n\n"
+                                        "In other words, plan the month in one afternoon.")
+    assert Defect.DANGLING not in codes("Thus far, three teams have tried the monthly calendar and kept it.")
+    # inside a thread a later post may go on from the one before it
+    thread = ["A calendar set a month ahead keeps every platform fed. 1/2",
+              "In other words, plan the month in one afternoon. 2/2"]
+    assert Defect.DANGLING not in codes("", platform="x_thread", parts=thread)
+
+
+def test_a_marketing_cta_under_a_post_on_another_subject_does_not_fit() -> None:
+    cta = "Follow for more tiny marketing wins."
+    off = f"Drupal 7 ships with a new installer and a faster cache.\n\nUpgrade a test site first.\n\n{cta}"
+    f = one(Defect.CTA_MISMATCH, off, brand="playful")
+    assert f.rule == "cta_other_subject" and spanned(f, off) == cta
+    on = f"Schedule a month of social posts in one afternoon.\n\nThe feed stays full while you work.\n\n{cta}"
+    assert Defect.CTA_MISMATCH not in codes(on, brand="playful")

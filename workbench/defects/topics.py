@@ -16,6 +16,9 @@ What belongs here is data, not rules:
   strategy, tips) are not here: #SocialMedia and #Marketing fit any post of a marketing brand.
 - `RELATED`: for the topical words of a brand's library CTA ("measure", "planning", "2am"), the stems
   that show the body is about the same thing ("measure" fits a post about metrics).
+- `CTA_SUBJECTS`: the subject a brand's library CTA is about even when its words are mechanics ("tiny
+  marketing wins", "the free planner", "posts at 2am"), with the stems a body on that subject contains. A
+  marketing brand's CTA closes a post about AI policy or a Drupal release as badly as a wrong question.
 - `CTA_WORDS`: the mechanics of a call to action (follow, save, comment, link, guide, weekly): words
   that say nothing about a topic and are ignored when a library CTA is matched to a body.
 """
@@ -117,3 +120,14 @@ SET_NOUNS: frozenset[str] = frozenset("""
 steps tips ways ideas options things questions metrics numbers stages jobs habits mistakes tools rules
 signs lessons reasons examples hacks platforms formats apps types kinds myths
 """.split())
+
+# a subject word of a library CTA -> stems that show the body is on that subject
+_SOCIAL = ("post", "social", "market", "brand", "content", "audience", "campaign", "follower", "caption", "hashtag",
+           "linkedin", "instagram", "tiktok", "newsletter", "engag", "creator", "influenc", "publish", "schedul")
+CTA_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "marketing": _SOCIAL,
+    "posts": _SOCIAL,
+    "post": _SOCIAL,
+    "planner": ("plan", "batch", "schedul", "calendar", *_SOCIAL),
+    "2am": RELATED["2am"] + _SOCIAL,
+}

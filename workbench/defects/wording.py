@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..rubric import Defect
 from ..text import find_urls
 from . import STOPWORDS, Context, Finding, SourceIndex, detector, words
-from .topics import CTA_WORDS, RELATED, SET_NOUNS, SPECIFIC, TOPIC_TAGS, TOPIC_WORDS
+from .topics import CTA_SUBJECTS, CTA_WORDS, RELATED, SET_NOUNS, SPECIFIC, TOPIC_TAGS, TOPIC_WORDS
 
 # -- patterns -----------------------------------------------------------------------------------------
 
@@ -737,15 +737,27 @@ def cta_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         topical = [w for w in words(lib) if w not in STOPWORDS and w not in CTA_WORDS and len(w) > 2
                    and w not in brand_words]
-        if not topical:
-            continue
         stems = tuple(st for w in topical for st in RELATED.get(w, (w[:5],)))
-        if not _stems_in(stems, body):
+        if topical and not _stems_in(stems, body):
             flagged.add((s, e))
             yield Finding(Defect.CTA_MISMATCH, f"the CTA '{_span_text(text, (s, e))}' is about "
                                                f"{', '.join(repr(w) for w in topical)}, which the post never mentions.",
                           "Pick a CTA that follows from the post's point, or rewrite this one to ask about it.",
                           span=(s, e), rating=3, rule="cta_off_topic", where=_where(ctx, s))
+            continue
+        subjects = [w for w in words(lib) if w in CTA_SUBJECTS]
+        # on the subject: the post says so, or the pillar's title does (a post on metrics from a piece
+        # about social media management is still about marketing)
+        on_subject = tuple(st for w in subjects for st in CTA_SUBJECTS[w])
+        if subjects and not _stems_in(on_subject, body) and not (
+                ctx.source is not None and _stems_in(on_subject, frozenset(words(ctx.source.title)))):
+            flagged.add((s, e))
+            yield Finding(Defect.CTA_MISMATCH, f"the CTA '{_span_text(text, (s, e))}' is about "
+                                               f"{', '.join(repr(w) for w in subjects)}; this post is on another "
+                                               f"subject.",
+                          "Close with a CTA about the post's own subject (a question about it, a follow, the "
+                          "full piece), or none.",
+                          span=(s, e), rating=3, rule="cta_other_subject", where=_where(ctx, s))
 
 
 # -- SPEECH ---------------------------------------------------------------------------------------------
