@@ -244,7 +244,8 @@ class ExtractiveEngine:
                 posts: list[tuple[str, tuple[str, ...]]] = [
                     (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
                          if (said := voice(item)) and len(item.split()) >= 4]
-                closing = self._closing(pool, after=max(option.position, 0), voice=voice)
+                closing = self._closing(pool, after=max(option.position, 0), voice=voice,
+                                        used=set(option.item_ids))
             else:
                 said = voice(option.hook)
                 if not said:
@@ -288,11 +289,14 @@ class ExtractiveEngine:
         return steps
 
     @staticmethod
-    def _closing(pool: Pool, after: int, voice: object) -> tuple[str, tuple[str, ...]] | None:
-        """The thread's payoff: the strongest standalone unit of the pillar's last ideas."""
+    def _closing(pool: Pool, after: int, voice: object, used: set[str] | None = None,
+                 ) -> tuple[str, tuple[str, ...]] | None:
+        """The thread's payoff: the strongest standalone unit of the pillar's last ideas that no step of
+        the thread already says."""
         assert callable(voice)
+        used = used or set()
         tail: list[Unit] = [u for g in pool.groups[-3:] for u in g.units if u.indices[0] > after
-                            and not u.first_person and not u.question]
+                            and not u.first_person and not u.question and not used & set(u.ids)]
         for u in sorted(tail, key=lambda u: (-u.score, u.indices)):
             said = voice(u.text)
             if said:

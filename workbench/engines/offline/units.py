@@ -184,8 +184,14 @@ def complete(text: str) -> bool:
     return not (n < 10 and not _VERBISH.search(t))
 
 
+_BARE_END = re.compile(r"\b(?:it|this|that|them|these|those)\W*$", re.IGNORECASE)
+
+
 def points_back(text: str) -> bool:
-    """Does the sentence lean on the one before it (an opening 'this', 'these tools', an unnamed 'they')?"""
+    """Does the sentence lean on the one before it (an opening 'this', 'these tools', an unnamed 'they', a
+    short one that ends on 'it' or 'them': "One planned afternoon replaces them.")?"""
+    if len(text.split()) <= 10 and _BARE_END.search(text):
+        return True
     if _dangling(text) is not None or _connective_start(text) is not None or DANGLING.match(text.strip()):
         return True
     if _NOT_STANDALONE_INSIDE.search(text) or _OPENING_REF.match(text) or _POINTS_AWAY.search(text):
@@ -276,11 +282,22 @@ def build_pool(pillar: Pillar) -> Pool:
     return Pool(pillar, groups, lists, how_to, questions, known)
 
 
+_PROMISES_SET = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|ways|tips|steps|reasons|"
+                           r"lessons|mistakes|rules|ideas|things|questions|examples|principles|habits|metrics|"
+                           r"stages|types|kinds)\b", re.IGNORECASE)
+
+
 def _item_text(s: Sentence, ok: bool, back: bool) -> str | None:
     """A list item's line: the bullet's sentence when it stands alone, else its label, else nothing."""
     m = _LABEL.match(s.text)
     if m:
         rest, label = m.group("rest"), m.group("label").strip()
+        # "Pick one pillar piece: a blog article, a talk or a report." is one sentence, not a label and a
+        # tail; "Strategy & Planning: …" (Title Case) is a label
+        titled = all(w[:1].isupper() for w in label.split() if w[:1].isalpha() and len(w) > 3)
+        if not titled and ok and not back and len(s.text.split()) <= 25 \
+                and not _patterns()["first_person"].search(s.text):
+            return s.text
         if complete(rest) and not points_back(rest) and not _patterns()["first_person"].search(rest) \
                 and len(rest.split()) <= 25:
             return rest
@@ -347,7 +364,9 @@ def _lists(pillar: Pillar, ok: list[bool], back: list[bool], scores: dict[str, f
                 break
             if pillar.sections[j].level == sec.level + 1:
                 children.append(j)
-        if len(children) >= 3:
+        # the children of a heading are items only when the heading promises a set ("Five ways to…",
+        # "Tips for…"); an article's sections under its title are not a list
+        if len(children) >= 3 and _PROMISES_SET.search(sec.heading):
             families.append(children)
     first_of: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
@@ -365,11 +384,12 @@ def _lists(pillar: Pillar, ok: list[bool], back: list[bool], scores: dict[str, f
             line = next((sentences[i].text for i in first_of.get(k, [])[:4]
                          if ok[i] and not back[i] and not _patterns()["first_person"].search(sentences[i].text)
                          and len(sentences[i].text.split()) <= 22), None)
+            at = next((i for i in first_of.get(k, [])[:4] if sentences[i].text == line), None)
             if line is None and m and rest and normalise(rest) != normalise(heading):
                 line = rest
             if line:
                 items.append(line)
-                ids.append(sentences[first_of[k][0]].id if first_of.get(k) else "")
+                ids.append(sentences[at].id if at is not None else "")
         if len(items) >= 3 and len(items) >= len(family) * 0.6:
             parent = None
             first = family[0]
