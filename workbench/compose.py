@@ -12,8 +12,9 @@ import re
 from collections.abc import Set
 
 from .brand import BrandVoice, CTANeed
+from .defects.topics import SPECIFIC
 from .drafts import CTA, Draft, Problem
-from .keyphrases import is_topic_phrase
+from .keyphrases import followed_topic
 from .pillar import Pillar
 from .platforms import PlatformSpec, validate
 from .text import number_values, unsupported_numbers
@@ -84,17 +85,22 @@ def camel_tag(word: str) -> str:
 
 def choose_hashtags(keywords: list[str], brand: BrandVoice, spec: PlatformSpec, *, post: str = "") -> list[str]:
     """The brand's tags first, then the pillar's key phrases that are topics people follow (no names,
-    verbs, contractions, generic words, headings or template tokens: `keyphrases.is_topic_phrase`), up to
+    verbs, contractions, generic words, headings or template tokens, and made of the words of followed tags:
+    `keyphrases.followed_topic`), up to
     the platform's target and the brand's and platform's caps. With `post`, phrases the post itself
     mentions come before the rest."""
     cap = brand.max_hashtags_for(spec.name, spec.max_hashtags)
     n = spec.hashtag_target if cap is None else min(spec.hashtag_target, cap)
     tags = list(dict.fromkeys(brand.hashtags_for(spec.name)))
     low = post.lower()
-    phrases = [k for k in keywords if is_topic_phrase(k) and brand.usable(k)]
+    phrases = [(k, f) for k in keywords if (f := followed_topic(k)) and brand.usable(k)]
     if low:
-        phrases.sort(key=lambda k: k.lower() not in low)  # stable: best first within each group
-    for phrase in phrases:
+        # a tag on one subject (#Email, #CustomerService) goes only on a post about it (the scorer's `SPECIFIC`)
+        said = frozenset(re.findall(r"[a-z0-9]+", low))
+        phrases = [(k, f) for k, f in phrases if all(
+            any(w.startswith(st) for st in SPECIFIC[p] for w in said) for p in f.lower().split() if p in SPECIFIC)]
+        phrases.sort(key=lambda kf: kf[0].lower() not in low)  # stable: best first within each group
+    for _, phrase in phrases:
         tag = camel_tag(phrase)
         if tag.lower() not in {t.lower() for t in tags}:
             tags.append(tag)

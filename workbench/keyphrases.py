@@ -105,6 +105,30 @@ def topic_shape(words: list[str]) -> bool:
                                     for w in (first, head))
 
 
+def _plural(word: str) -> str:
+    if word.endswith("s"):
+        return word
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def followed_topic(phrase: str) -> str | None:
+    """The phrase as a topic people follow (lower case but for acronyms), or None: one word must be a
+    followed tag itself (#Meetings for "meeting"), a compound must be made of topic words (#OpenSource,
+    #ContentStrategy). The vocabulary is the scorer's (`defects.topics`), so a tag the engine picks is one
+    the scorer accepts."""
+    if not is_topic_phrase(phrase):
+        return None
+    said = phrase.split()
+    # the phrase as written (an acronym stays "AI"), lower case where the pillar wrote it so
+    said = [w if _acronym(w) else w.lower() for w in said]
+    for form in (said, [*said[:-1], _plural(said[-1])]):
+        low = [w.lower() for w in form]
+        if len(low) == 1 and low[0] in TOPIC_TAGS or len(low) > 1 and all(
+                w in TOPIC_WORDS or w in TOPIC_TAGS for w in low):
+            return " ".join(form)
+    return None
+
+
 def is_topic_phrase(phrase: str) -> bool:
     """`topic_shape` of a phrase as text (a keyword from any engine's brief)."""
     if not phrase or any(c.isdigit() for c in phrase) or re.search(r"[^A-Za-z '’-]", phrase):

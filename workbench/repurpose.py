@@ -116,29 +116,40 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     start_run = getattr(engine, "start_run", None)
     if callable(start_run):
         start_run(pillar, brand)  # the openings a run has used start empty: the same input, the same drafts
-    drafts: list[Draft] = []
-    choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
-    for spec in specs:
+    made: dict[int, list[Draft]] = {}
+    skipped: dict[int, list[str]] = {}
+    count = 0
+    # an engine whose run claims openings (`threads_first`) drafts the thread first: it needs the pillar's
+    # one list or "how to" most; the drafts and notes still come out in the order of `specs`
+    first = bool(getattr(engine, "threads_first", False))
+    for k in sorted(range(len(specs)), key=lambda i: first and not specs[i].is_thread):
+        spec = specs[k]
         if progress is not None:
             progress(spec.name)
         if media_dir is not None and pillar.video_path is not None and spec.clips:
-            made = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
-            drafts.extend(made)
+            made[k] = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
+            count += len(made[k])
             continue
         options = []
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
-            promotional = is_promotional(len(drafts) + v, brand.mix.promotion)
+            promotional = is_promotional(count + v, brand.mix.promotion)
             try:
                 options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
             except NoDraft as skip:
-                if notes is not None:
-                    notes.append(f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
-                                 + f" ({skip.reason})")
+                skipped.setdefault(k, []).append(f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
+                                                 + f" ({skip.reason})")
                 break
-        if not options:
-            continue
-        choices.append((len(drafts), len(drafts) + len(options)))
+        made[k] = options
+        count += len(options)
+    drafts: list[Draft] = []
+    choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
+    for k in range(len(specs)):
+        if notes is not None:
+            notes.extend(skipped.get(k, []))
+        options = made.get(k, [])
+        if options and not (media_dir is not None and pillar.video_path is not None and specs[k].clips):
+            choices.append((len(drafts), len(drafts) + len(options)))
         drafts.extend(options)
     score_together(drafts, pillar, brand, {s.name: s for s in specs})
     for start, end in choices:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
-from ..defects import STOPWORDS, words
-from ..defects.topics import CTA_WORDS, RELATED
+from ..defects import words
+from ..defects.wording import cta_misfit, on_subject
 from ..drafts import CTA, CTAKind, Draft, Provenance
-from ..keyphrases import is_topic_phrase
+from ..keyphrases import followed_topic
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
 from ..voice import add_emoji, apply_voice
@@ -31,6 +31,21 @@ from .offline.units import HookKind, Pool, Unit, data
 # open in different ways and never on the same sentence
 KINDS = (HookKind.STATISTIC, HookKind.LIST, HookKind.CONTRARIAN, HookKind.QUESTION, HookKind.HOW_TO,
          HookKind.LEAD)
+PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain sentences first
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def _hard(text: str) -> bool:
+    """Reads above a plain brand's grade: long sentences or many words of three syllables or more."""
+    ws = re.findall(r"[A-Za-z]+", text)
+    if not ws:
+        return False
+    long_words = sum(len(_VOWEL_GROUPS.findall(w.lower().removesuffix("es").removesuffix("ed"))) >= 3
+                     for w in ws)
+    sentences = max(1, len(re.findall(r"[.!?](?:\s|$)", text)))
+    return long_words / len(ws) > 0.2 or len(ws) / sentences > 22
+
+
 _PICK_ONE = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
 
 
@@ -56,6 +71,7 @@ class _Run:
 
 class ExtractiveEngine:
     name = "extractive"
+    threads_first = True  # a run claims openings: the thread drafts first, for the pillar's list (repurpose)
 
     def __init__(self) -> None:
         # the same sentences are voiced for every platform: remember them (emoji scanning is the cost)
@@ -110,9 +126,16 @@ class ExtractiveEngine:
         avoid: set[CTAKind] = set()
         low = body.lower()
         # a {topic} slot takes a key phrase the post itself mentions, lower case as in running text
-        topic = next((k.lower() for k in keywords if k.lower() in low and is_topic_phrase(k)), None)
+        # a {topic} slot takes a followed topic the post mentions, as running text says it: "approach to
+        # meetings", "handle open source"; a singular count noun ("approach to product manager") is left out
+        mass = set(data()["mass_nouns"])
+        topic = next((f for k in keywords if k.lower() in low and (f := followed_topic(k))
+                      and (f.endswith("s") or f.split()[-1].lower() in mass)), None)
         body_words = frozenset(words(body))
-        brand_words = frozenset(words(brand.name))
+        title_words = frozenset(words(pillar.title))
+        # a CTA about a subject (marketing, posting at 2am, the planner) closes only a pillar on it: its title
+        # or its key phrases say so, not one passing word of the post ("the contents of a photograph")
+        subject_words = title_words | frozenset(w for k in keywords[:8] for w in words(k))
         for _ in range(len(spec.cta_preference)):
             key = (id(spec), frozenset(avoid))
             narrowed = self._narrowed.get(key) if avoid else spec
@@ -125,12 +148,10 @@ class ExtractiveEngine:
                              offers_list=offers_list, avoid=used)
             if cta is None:
                 return None
-            topical = [w for w in words(cta.text) if w not in STOPWORDS and w not in CTA_WORDS and len(w) > 2
-                       and w not in brand_words]
-            stems = tuple(st for w in topical for st in RELATED.get(w, (w[:5],)))
-            off_topic = bool(topical) and not any(w.startswith(st) for st in stems for w in body_words)
             bio = spec.links_clickable and "link in bio" in cta.text.lower()  # the link is right there
-            if (_PICK_ONE.search(cta.text) and not offers_list) or off_topic or bio:
+            if (_PICK_ONE.search(cta.text) and not offers_list) or bio \
+                    or cta_misfit(cta.text, body_words, title_words, brand.name) is not None \
+                    or not on_subject(cta.text, subject_words):
                 avoid.add(CTAKind(cta.kind))
                 continue
             return cta
@@ -148,9 +169,8 @@ class ExtractiveEngine:
             run.platforms.append(spec.name)
         scope = frozenset(brief.scope) if brief.scope else None
         run.keywords = brief.keywords
-        tags = choose_hashtags(brief.keywords, brand, spec)
-        made = self._thread(pool, run, pillar, brand, spec, variant, promotional, tags) if spec.is_thread \
-            else self._post(pool, run, pillar, brand, spec, variant, promotional, tags, scope)
+        made = self._thread(pool, run, pillar, brand, spec, variant, promotional) if spec.is_thread \
+            else self._post(pool, run, pillar, brand, spec, variant, promotional, scope)
         if made is None:
             raise NoDraft(self._why_none(pool, spec))
         shaped, option, cta = made
@@ -161,7 +181,7 @@ class ExtractiveEngine:
         if cta is not None:
             run.ctas.add(cta.text)
         run.ideas.setdefault(spec.name, []).append((option.group, option.kind))
-        draft = Draft(platform=spec.name, parts=shaped.parts, hashtags=tags, cta=cta, variant=variant,
+        draft = Draft(platform=spec.name, parts=shaped.parts, hashtags=shaped.tags, cta=cta, variant=variant,
                       provenance=Provenance(source_sentence_ids=list(dict.fromkeys(shaped.used)), engine=self.name,
                                             pillar_hash=pillar.content_hash))
         if spec.title_limit:
@@ -178,35 +198,53 @@ class ExtractiveEngine:
             return f"no standalone sentence under {spec.hook_window} characters"
         return f"nothing left that fits {spec.limit} characters"
 
-    def _ordered(self, opts: list[Option], run: _Run, spec: PlatformSpec, variant: int) -> list[Option]:
-        """Options in the order this platform tries them: its turn's hook kind first, then by strength;
-        a later variant avoids the ideas and kinds its earlier variants used."""
+    def _ordered(self, opts: list[Option], run: _Run, spec: PlatformSpec, variant: int,
+                 brand: BrandVoice) -> list[Option]:
+        """Options in the order this platform tries them: openings that name the pillar's subject and (for a
+        brand that writes plainly) read plainly, then its turn's hook kind first, then by strength; a later
+        variant avoids the ideas and kinds its earlier variants used."""
         turn = run.platforms.index(spec.name) if spec.name in run.platforms else 0
         kinds = KINDS[turn % len(KINDS):] + KINDS[:turn % len(KINDS)]
         rank = {k: i for i, k in enumerate(kinds)}
         used = run.ideas.get(spec.name, []) if variant else []
         used_groups = {g for g, _ in used}
         used_kinds = {k for _, k in used}
-        return sorted(opts, key=lambda o: (o.group in used_groups, o.kind in used_kinds, rank[o.kind],
-                                           -o.score, o.position))
+        subject = [k.lower() for k in run.keywords[:8]]
+        plain = brand.reading_grade <= PLAIN_GRADE
+
+        def names_subject(o: Option) -> bool:
+            low = o.hook.lower()
+            return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
+
+        return sorted(opts, key=lambda o: (o.group in used_groups, o.kind in used_kinds, not names_subject(o),
+                                           plain and _hard(o.hook), rank[o.kind], -o.score, o.position))
 
     def _post(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
-              promotional: bool, tags: list[str], scope: frozenset[str] | None,
+              promotional: bool, scope: frozenset[str] | None,
               ) -> tuple[Shaped, Option, CTA | None] | None:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
         fallback: tuple[Shaped, Option, CTA | None] | None = None
-        for option in self._ordered(options(pool, scope), run, spec, variant):
+        for option in self._ordered(options(pool, scope), run, spec, variant, brand):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
-            body_text = " ".join([option.hook, *option.items, *(u.text for u in option.body)])
+            # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
+            body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
+                                  *(u.text for u in option.body[:spec.points])])
             cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text,
                            run.keywords, run.ctas)
+            # tags from the key phrases this post is about (a specific one, #Email, only on a post about it)
+            tags = choose_hashtags(run.keywords, brand, spec, post=body_text)
             shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
+            if shaped is not None:
+                shaped.tags = tags
             if shaped is None:
                 continue
+            if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
+                    and not shaped.has_list:
+                continue  # a question with no answer is a bare question
             thin = len(shaped.used) < 2 and not shaped.has_list and len(option.hook.split()) <= 14
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
@@ -223,17 +261,17 @@ class ExtractiveEngine:
         return f"{cta.text} {cta.url}" if cta.url else cta.text
 
     def _thread(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
-                promotional: bool, tags: list[str]) -> tuple[Shaped, Option, CTA | None] | None:
+                promotional: bool) -> tuple[Shaped, Option, CTA | None] | None:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
-        opts = self._ordered(options(pool), run, spec, variant)
+        opts = self._ordered(options(pool), run, spec, variant, brand)
         # list-shaped openings first: a thread is a promise and its steps
         opts = [o for _, o in sorted(enumerate(opts), key=lambda x: (
             x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
         for option in opts:
-            if not option.hook_ids and not option.items:
-                continue  # a heading alone as post 1 reads as a pasted heading
+            if not option.items and option.kind is not HookKind.HOW_TO:
+                continue  # a thread is a promise and its steps: a list, or a "how to" and its points
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
@@ -251,13 +289,16 @@ class ExtractiveEngine:
                 if not said:
                     continue
                 promise = said
-                posts = self._steps(pool, option, voice, run.sentences.get(spec.name, set()))
+                posts = [(s, u.ids) for u in option.body if (s := voice(u.text))]
                 closing = None
                 if len(posts) >= 3:
                     closing = posts.pop()
             body = " ".join([promise, *(t for t, _ in posts), closing[0] if closing else ""])
             cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
+            tags = choose_hashtags(run.keywords, brand, spec, post=body)
             shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags)
+            if shaped is not None:
+                shaped.tags = tags
             if shaped is None:
                 continue
             shaped.used = [*option.hook_ids, *shaped.used]
@@ -265,28 +306,6 @@ class ExtractiveEngine:
                 continue
             return shaped, option, cta
         return None
-
-    @staticmethod
-    def _steps(pool: Pool, option: Option, voice: object, used: set[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """One post per idea after the hook, in source order: each idea's strongest unit (one an earlier
-        variant did not use, where there is one)."""
-        assert callable(voice)
-        steps: list[tuple[str, tuple[str, ...]]] = []
-        after = option.position
-        hook_ids = set(option.hook_ids)
-        for group in pool.groups[option.group:]:
-            later = [u for u in group.units if u.indices[0] > after and not u.first_person
-                     and not hook_ids & set(u.ids)]
-            if not later:
-                continue
-            best = max(later, key=lambda u: (not used & set(u.ids), u.score, -u.indices[0]))
-            said = voice(best.text)
-            if said:
-                steps.append((said, best.ids))
-                after = best.indices[-1]
-            if len(steps) >= 5:
-                break
-        return steps
 
     @staticmethod
     def _closing(pool: Pool, after: int, voice: object, used: set[str] | None = None,

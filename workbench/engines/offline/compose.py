@@ -165,6 +165,7 @@ class Shaped:
     parts: list[str]
     used: list[str]  # source sentence ids
     has_list: bool
+    tags: list[str] = field(default_factory=list)  # the hashtags chosen for this post's words
 
 
 def _tail(cta: str | None, tags: list[str]) -> list[str]:

@@ -50,6 +50,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "contrarian": _words_re(d["contrarian"]),
         "filler": _words_re(d["fillers"]),
+        "spoken": _words_re(d["spoken"]),
+        "intensifier": re.compile(r",?\s*" + _words_re(d["intensifiers"]).pattern + r",?(?=\s)", re.IGNORECASE),
+        "spoken_opener": re.compile(r"^\W*(?:" + "|".join(map(re.escape, d["spoken_openers"])) + r")(?:['’]\w+)?\b",
+                                    re.IGNORECASE),
+        "subordinate": re.compile("^[\\W]*" + _words_re(d["subordinators"]).pattern, re.IGNORECASE),
         # "I" only as a capital: "i.e." and list markers are not the author speaking
         "first_person": re.compile("(?i:" + _words_re(first).pattern + ")"
                                    + r"|(?<![\w'’])I(?![\w.])(?:['’](?:m|ve|ll|d))?"),
@@ -179,11 +184,51 @@ def complete(text: str) -> bool:
         return False
     if _STARTS_BADLY.match(t) or _patterns()["filler"].search(t) or "--" in t or "..." in t or "…" in t:
         return False
-    if _SPEAKER.match(t) or t.startswith(("(", "[")):
+    if _SPEAKER.match(t) or t.startswith(("(", "[")) or _LOWER_START.match(t):
+        return False  # "b) you can restore it" is the tail of a list inside a sentence
+    if n < 10 and not _VERBISH.search(t):
         return False
-    return not (n < 10 and not _VERBISH.search(t))
+    return not _subordinate_only(t)
 
 
+_RELATIVE = re.compile(r"^\W*(?:whether|which|where|who|whom|whose|when|that|while|as|if|because|and|or|but)\b",
+                       re.IGNORECASE)
+# spoken sentences are often verbless ("Big social change for a small technological trick."): a written one has
+# an auxiliary or modal, or a subject pronoun before its verb
+_FINITE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|should|must|"
+                     r"may|might|shall)\b|['’](?:s|re|ve|ll|d)\b|n['’]t\b|"
+                     r"\b(?:you|we|they|i|people|teams?|it)\s+(?:\w+ly\s+)?[a-z]{2,}", re.IGNORECASE)
+_UNNAMED_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE)
+
+
+def _subordinate_only(text: str) -> bool:
+    """A sentence that opens on "If", "When", "Although"… and never reaches its main clause: "If you are
+    working on a project, whether it is open source or within a company." """
+    if not _patterns()["subordinate"].match(text):
+        return False
+    rest = text.split(",")[1:]
+    return not any(part.strip() and not _RELATIVE.match(part) and _VERBISH.search(part) for part in rest)
+
+
+def without_intensifiers(text: str) -> str:
+    """A spoken sentence without its "really", "actually", "just": words that carry no claim."""
+    out = _patterns()["intensifier"].sub("", text).strip()
+    return out[:1].upper() + out[1:] if out != text else text
+
+
+def reads_as_writing(text: str) -> bool:
+    """A transcript's sentence that can stand in a written post: no marker of talk, no opening that leans on
+    what was said before, no question to the room, no unnamed "he" or "she" (`data/offline_engine.json`)."""
+    t = text.strip()
+    pats = _patterns()
+    if t.rstrip("\"”’') ").endswith("?") or "'" in t[:1]:
+        return False
+    if pats["spoken"].search(t) or pats["spoken_opener"].match(t) or _UNNAMED_PERSON.search(t):
+        return False
+    return bool(_FINITE.search(t))
+
+
+_LOWER_START = re.compile(r"^[\W\d]*[a-z]\)|^[\"“‘']?[a-z](?![A-Z])")
 _BARE_END = re.compile(r"\b(?:it|this|that|them|these|those)\W*$", re.IGNORECASE)
 
 
@@ -209,7 +254,8 @@ def is_fact_number(text: str) -> bool:
 
 
 def _unit(sentences: list[Sentence], at: list[int], group: int, scores: dict[str, float]) -> Unit:
-    text = " ".join(sentences[i].text for i in at)
+    text = " ".join(without_intensifiers(sentences[i].text) if sentences[i].kind == "cue" else sentences[i].text
+                    for i in at)
     pats = _patterns()
     last = sentences[at[-1]].text
     return Unit(tuple(at), tuple(sentences[i].id for i in at), text, group,
@@ -228,7 +274,8 @@ def _clean_heading(heading: str | None) -> str | None:
 def build_pool(pillar: Pillar) -> Pool:
     sentences = pillar.sentences
     scores = sentence_scores(pillar)
-    ok = [complete(s.text) and not addressed_to_model(s.text) and s.kind != "quote" for s in sentences]
+    ok = [complete(s.text) and not addressed_to_model(s.text) and s.kind != "quote"
+          and (s.kind != "cue" or reads_as_writing(without_intensifiers(s.text))) for s in sentences]
     # only sentences that may be used are read for references (the check is the costly part)
     back = [(ok[i] or s.kind == "bullet" or (i + 1 < len(sentences) and ok[i + 1])) and points_back(s.text)
             for i, s in enumerate(sentences)]
