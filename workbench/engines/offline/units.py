@@ -186,8 +186,8 @@ def complete(text: str) -> bool:
         return False
     if _SPEAKER.match(t) or t.startswith(("(", "[")) or _LOWER_START.match(t):
         return False  # "b) you can restore it" is the tail of a list inside a sentence
-    if n < 10 and not _VERBISH.search(t):
-        return False
+    if n < 10 and (not _VERBISH.search(t) or _GERUND_ONLY.match(t) and not _FINITE.search(t)):
+        return False  # "Going beyond the happy path." is a label, not a sentence
     return not _subordinate_only(t)
 
 
@@ -225,9 +225,13 @@ def reads_as_writing(text: str) -> bool:
         return False
     if pats["spoken"].search(t) or pats["spoken_opener"].match(t) or _UNNAMED_PERSON.search(t):
         return False
+    if len(t.split()) < 8 and _SHORT_PRONOUN.search(t):
+        return False  # "You had to wind it up.": a short spoken line leans on what was on the screen
     return bool(_FINITE.search(t))
 
 
+_GERUND_ONLY = re.compile(r"^\W*[A-Z][a-z]+ing\b")
+_SHORT_PRONOUN = re.compile(r"\b(?:it|them|they|this|that|these|those)\b", re.IGNORECASE)
 _LOWER_START = re.compile(r"^[\W\d]*[a-z]\)|^[\"“‘']?[a-z](?![A-Z])")
 _BARE_END = re.compile(r"\b(?:it|this|that|them|these|those)\W*$", re.IGNORECASE)
 
