@@ -12,7 +12,7 @@ the contract, not the hope. A platform with nothing that stands on its own is sk
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
@@ -46,6 +46,8 @@ def _hard(text: str) -> bool:
     return long_words / len(ws) > 0.2 or len(ws) / sentences > 22
 
 
+# a capitalised word inside a sentence (not its first word, not an acronym such as AI or SEO): a name
+_NAMES = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][a-z]+[A-Za-z]*|\d+[A-Z][a-z]+)\b")
 _PICK_ONE = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
 
 
@@ -199,7 +201,7 @@ class ExtractiveEngine:
         return f"nothing left that fits {spec.limit} characters"
 
     def _ordered(self, opts: list[Option], run: _Run, spec: PlatformSpec, variant: int,
-                 brand: BrandVoice) -> list[Option]:
+                 brand: BrandVoice, title: str) -> list[Option]:
         """Options in the order this platform tries them: openings that name the pillar's subject and (for a
         brand that writes plainly) read plainly, then its turn's hook kind first, then by strength; a later
         variant avoids the ideas and kinds its earlier variants used."""
@@ -211,13 +213,20 @@ class ExtractiveEngine:
         used_kinds = {k for _, k in used}
         subject = [k.lower() for k in run.keywords[:8]]
         plain = brand.reading_grade <= PLAIN_GRADE
+        known = frozenset(w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", title))
+
+        def strangers(o: Option) -> bool:
+            """The opening names someone or something the reader has not met ("Fresh Empire", "18Fers"):
+            a capitalised word inside it that the pillar's title does not carry."""
+            return any(w.lower() not in known for w in _NAMES.findall(o.hook))
 
         def names_subject(o: Option) -> bool:
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
         return sorted(opts, key=lambda o: (o.group in used_groups, o.kind in used_kinds, not names_subject(o),
-                                           plain and _hard(o.hook), rank[o.kind], -o.score, o.position))
+                                           strangers(o), plain and _hard(o.hook), rank[o.kind], -o.score,
+                                           o.position))
 
     def _post(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
               promotional: bool, scope: frozenset[str] | None,
@@ -226,10 +235,13 @@ class ExtractiveEngine:
             return self._voice(text, brand, spec.name)
 
         fallback: tuple[Shaped, Option, CTA | None] | None = None
-        for option in self._ordered(options(pool, scope), run, spec, variant, brand):
+        plain = brand.reading_grade <= PLAIN_GRADE
+        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
+            if plain and option.body:
+                option = replace(option, body=[u for u in option.body if not _hard(u.text)])
             # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
             body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
                                   *(u.text for u in option.body[:spec.points])])
@@ -265,7 +277,7 @@ class ExtractiveEngine:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
-        opts = self._ordered(options(pool), run, spec, variant, brand)
+        opts = self._ordered(options(pool), run, spec, variant, brand, pillar.title)
         # list-shaped openings first: a thread is a promise and its steps
         opts = [o for _, o in sorted(enumerate(opts), key=lambda x: (
             x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
@@ -282,7 +294,9 @@ class ExtractiveEngine:
                 posts: list[tuple[str, tuple[str, ...]]] = [
                     (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
                          if (said := voice(item)) and len(item.split()) >= 4]
-                closing = self._closing(pool, after=max(option.position, 0), voice=voice,
+                if len(posts) < len(option.items):
+                    continue  # the promise counts the items: a thread that drops one breaks it
+                closing = self._closing(pool, option.group, after=max(option.position, 0), voice=voice,
                                         used=set(option.item_ids))
             else:
                 said = voice(option.hook)
@@ -296,7 +310,8 @@ class ExtractiveEngine:
             body = " ".join([promise, *(t for t, _ in posts), closing[0] if closing else ""])
             cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
             tags = choose_hashtags(run.keywords, brand, spec, post=body)
-            shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags)
+            shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags,
+                                  whole=bool(option.items) or option.kind is HookKind.HOW_TO)
             if shaped is not None:
                 shaped.tags = tags
             if shaped is None:
@@ -308,13 +323,13 @@ class ExtractiveEngine:
         return None
 
     @staticmethod
-    def _closing(pool: Pool, after: int, voice: object, used: set[str] | None = None,
+    def _closing(pool: Pool, group: int, after: int, voice: object, used: set[str] | None = None,
                  ) -> tuple[str, tuple[str, ...]] | None:
-        """The thread's payoff: the strongest standalone unit of the pillar's last ideas that no step of
-        the thread already says."""
+        """The thread's payoff: the strongest standalone unit after the list in the list's own idea that no
+        step already says; none (the last step carries the CTA) rather than a line from another idea."""
         assert callable(voice)
         used = used or set()
-        tail: list[Unit] = [u for g in pool.groups[-3:] for u in g.units if u.indices[0] > after
+        tail: list[Unit] = [u for g in pool.groups[group:group + 1] for u in g.units if u.indices[0] > after
                             and not u.first_person and not u.question and not used & set(u.ids)]
         for u in sorted(tail, key=lambda u: (-u.score, u.indices)):
             said = voice(u.text)

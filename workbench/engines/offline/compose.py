@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...platforms import PlatformSpec
-from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, data, normalise
+from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, _patterns, data, normalise
 
 Voice = Callable[[str], str | None]  # a source sentence in the brand's voice, or None when the brand cannot say it
 
@@ -115,14 +115,19 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
                               position=u.indices[0]))
     if scope is not None:
         return out
+    first_person = _patterns()["first_person"]
     for lst in pool.lists:
-        count = min(len(lst.items), 7)
+        count = len(lst.items)
+        if count > 7:
+            continue  # a list too long for a post is not shown in part
         intro = list_intro(lst, count, pool)
-        if intro:
+        if intro and not first_person.search(intro):  # "…made me a better PM" is the author, not the brand
             at = next((g.index for g in pool.groups if g.heading == lst.heading), 0)
             out.append(Option(HookKind.LIST, intro, (), at, items=lst.items, item_ids=lst.ids,
                               score=1.0 + 0.2 * count, position=lst.position))
     for topic, gi in pool.how_to:
+        if first_person.search(topic):
+            continue
         home = pool.groups[gi] if gi < len(pool.groups) else None
         found = next((x for x in pool.lists if x.heading and normalise(x.heading) == normalise(topic)), None)
         if found is None and pool.lists and normalise(topic) == normalise(pool.pillar.title):
@@ -191,11 +196,11 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
         mark = "→ " if arrows else "- "  # not "1.": a list number would be a number the pillar never states
         for item in option.items:
             said = voice(item)
-            if said:
-                lines.append(f"{mark}{said}")
-        if len(lines) < 2:
+            if not said:
+                return None  # a list with an item missing says "four stages" and shows three
+            lines.append(f"{mark}{said}")
+        if len(lines) < 2 or len(lines) > max(points, 3):
             return None
-        lines = lines[:max(points, 3)]
     body_units: list[tuple[str, tuple[str, ...]]] = []
     for u in option.body:
         said = voice(u.text)
@@ -228,10 +233,13 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
 
 
 def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing: tuple[str, tuple[str, ...]] | None,
-                 spec: PlatformSpec, cta: str | None, tags: list[str]) -> Shaped | None:
+                 spec: PlatformSpec, cta: str | None, tags: list[str], whole: bool = False) -> Shaped | None:
     """A thread: the promise, one point per post (source order), the closing point with the CTA; numbered n/N.
-    A post that does not fit is left out, never cut."""
+    A post that does not fit is left out, never cut; with `whole` (the promise counts the steps) the thread
+    is all of them or nothing."""
     max_mid = max(1, min(spec.points, spec.max_parts - 2, 5))
+    if whole and len(posts) > max_mid:
+        return None  # the promise counts the steps: every one is posted, or none
     body = posts[:max_mid]
     n = len(body) + 2
     suffix = f" {n}/{n}"
@@ -242,6 +250,8 @@ def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing
     if not fits(promise):
         return None
     mid = [(t, i) for t, i in body if fits(t)]
+    if whole and len(mid) < len(body):
+        return None
     last_text, last_ids = closing if closing else ("", ())
     tail = "\n\n".join(_tail(cta, tags))
     last = None

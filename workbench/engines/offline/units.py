@@ -51,6 +51,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "contrarian": _words_re(d["contrarian"]),
         "filler": _words_re(d["fillers"]),
         "spoken": _words_re(d["spoken"]),
+        "promotion": _words_re(d["promotion"]),
         "intensifier": re.compile(r",?\s*" + _words_re(d["intensifiers"]).pattern + r",?(?=\s)", re.IGNORECASE),
         "spoken_opener": re.compile(r"^\W*(?:" + "|".join(map(re.escape, d["spoken_openers"])) + r")(?:['’]\w+)?\b",
                                     re.IGNORECASE),
@@ -184,6 +185,8 @@ def complete(text: str) -> bool:
         return False
     if _STARTS_BADLY.match(t) or _patterns()["filler"].search(t) or "--" in t or "..." in t or "…" in t:
         return False
+    if _patterns()["promotion"].search(t):
+        return False  # the source's own plug: another organisation's call to action
     if _SPEAKER.match(t) or t.startswith(("(", "[")) or _LOWER_START.match(t):
         return False  # "b) you can restore it" is the tail of a list inside a sentence
     if n < 10 and (not _VERBISH.search(t) or _GERUND_ONLY.match(t) and not _FINITE.search(t)):
@@ -333,6 +336,12 @@ def build_pool(pillar: Pillar) -> Pool:
     return Pool(pillar, groups, lists, how_to, questions, known)
 
 
+# an item's text that starts on its verb or an adjective: its subject is the label before it
+_SUBJECTLESS = re.compile(r"^\W*(?:Measures|Tracks|Shows|Indicates|Reflects|Helps|Provides|Gives|Reveals|Captures|"
+                          r"Counts|Calculates|Compares|Determines|Identifies|Represents|Means|Refers|Describes|"
+                          r"Includes|Involves|Requires|Ensures|Allows|Lets|Makes|Keeps|Builds|Drives|Creates|"
+                          r"Supports|Focuses|Uses|Essential|Important|Critical|Key|Useful|Vital|Crucial|Ideal|Used|"
+                          r"Great|Best|Helpful|Necessary|Required|Often|Typically|Usually|Also)\b")
 _PROMISES_SET = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|ways|tips|steps|reasons|"
                            r"lessons|mistakes|rules|ideas|things|questions|examples|principles|habits|metrics|"
                            r"stages|types|kinds)\b", re.IGNORECASE)
@@ -351,7 +360,8 @@ def _item_text(s: Sentence, ok: bool, back: bool) -> str | None:
             return s.text
         if complete(rest) and not points_back(rest) and not _patterns()["first_person"].search(rest) \
                 and len(rest.split()) <= 25:
-            return rest
+            # "CTR: Measures the effectiveness of…" has its subject in the label: keep it
+            return f"{label}: {rest}" if _SUBJECTLESS.match(rest) else rest
         return label if 1 <= len(label.split()) <= 8 else None
     words = len(s.text.split())
     if _patterns()["first_person"].search(s.text) or back or _MARKUP.search(s.text) or _unbalanced(s.text):
