@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -51,6 +51,8 @@ class EmojiPolicy(StrEnum):
 class Emoji(_Strict):
     policy: EmojiPolicy = EmojiPolicy.SPARING
     max_per_post: int = Field(default=2, ge=0)
+    # the brand's own emoji, the only ones `voice.apply_voice` adds (none: it adds none)
+    set: list[Annotated[str, Field(min_length=1, max_length=16)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _none_means_zero(self) -> Emoji:
@@ -64,9 +66,75 @@ class Hashtags(_Strict):
     max_per_platform: dict[PlatformName, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
 
 
+class ConnectiveKind(StrEnum):
+    """Where a short fixed connective goes in a post (`voice.connectives`)."""
+
+    LIST_TEASER = "list_teaser"  # before a list: "Here is what stands out:"
+    HOW_TO = "how_to"  # before steps: "In practice:"
+    TAKEAWAY = "takeaway"  # before the point: "The short version:"
+    THREAD_OPENER = "thread_opener"  # after a thread's hook: "A thread:"
+
+
+class CTANeed(StrEnum):
+    """What a CTA text needs from the post it closes, or it does not fit (CTA_MISMATCH, LINK_PHRASE)."""
+
+    LIST = "list"  # "Which of these...?": the post must list options to pick from
+    TOPIC = "topic"  # has a {topic} slot: the post's topic fills it
+    URL = "url"  # ends on a colon before its link ("Read the full guide:"): only where the link is in the post
+    BIO = "bio"  # "link in bio": only where the platform has a bio link and no URL is in the post
+    LINK_BELOW = "link_below"  # "at the link below": an engine puts the link on the same line, so never used
+
+
+_NEEDS_FOUND = (
+    (CTANeed.TOPIC, re.compile(r"\{topic\}")),
+    (CTANeed.LIST, re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)),
+    (CTANeed.BIO, re.compile(r"\blink\s+in\s+(?:my\s+|our\s+|the\s+)?(?:bio|profile)\b", re.IGNORECASE)),
+    (CTANeed.LINK_BELOW, re.compile(r"\blink\s+(?:below|beneath|underneath)\b", re.IGNORECASE)),
+    (CTANeed.URL, re.compile(r":\s*$")),
+)
+
+
 class CTAOption(_Strict):
+    """A kind of call to action: its texts, what each text needs from the post, and the link.
+
+    In YAML a text is a string or `{text: ..., needs: [list, topic, url, bio]}`; what a text needs is also
+    read from the text itself ({topic} slot, "which of these", "link in bio", a closing colon), so a plain
+    string is marked too. `texts` stays a list of strings for every reader of the library."""
+
     texts: list[str] = Field(min_length=1)
     url: HttpUrl | None = None
+    needs: dict[str, list[CTANeed]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _marked_texts(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("texts"), list):
+            return data
+        texts: list[Any] = []
+        needs = dict(data.get("needs") or {})
+        for entry in data["texts"]:
+            if isinstance(entry, dict) and "text" in entry:
+                extra = sorted(set(entry) - {"text", "needs"})
+                if extra:
+                    raise ValueError(f"a CTA text takes 'text' and 'needs' only, not {extra}")
+                texts.append(entry["text"])
+                if entry.get("needs"):
+                    needs[entry["text"]] = entry["needs"]
+            else:
+                texts.append(entry)
+        return {**data, "texts": texts, "needs": needs}
+
+    @model_validator(mode="after")
+    def _needs_name_texts(self) -> CTAOption:
+        unknown = [t for t in self.needs if t not in self.texts]
+        if unknown:
+            raise ValueError(f"needs: {unknown[0]!r} is not one of the texts")
+        return self
+
+    def needs_of(self, text: str) -> frozenset[CTANeed]:
+        """What the text needs: as marked, and as the text itself shows."""
+        found = {need for need, pattern in _NEEDS_FOUND if pattern.search(text)}
+        return frozenset(found | set(self.needs.get(text, ())))
 
 
 class UTM(_Strict):
@@ -183,6 +251,9 @@ class BrandVoice(_Strict):
     utm: UTM = Field(default_factory=UTM)
     mix: Mix = Field(default_factory=Mix)
     examples: dict[PlatformName, list[str]] = Field(default_factory=dict)
+    # fixed connectives in the brand's words, by kind; a kind left out uses workbench/data/voice.yaml's
+    connectives: dict[ConnectiveKind, list[Annotated[str, Field(min_length=1, max_length=60)]]] = Field(
+        default_factory=dict)
     overrides: dict[PlatformName, PlatformVoice] = Field(default_factory=dict)
     scoring: Scoring = Field(default_factory=Scoring)
     visual: Visual = Field(default_factory=Visual)

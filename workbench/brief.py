@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .keyphrases import key_phrases
 from .pillar import Pillar, Sentence
 from .text import find_numbers, word_count
 
@@ -72,6 +73,7 @@ class Brief:
     questions: list[BriefItem] = field(default_factory=list)
     hooks: list[BriefItem] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # sentence ids a draft must stay within (a clip's); empty: all
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +83,7 @@ class Brief:
         items = {k: [BriefItem(**i) for i in data.get(k, [])]
                  for k in ("key_points", "quotes", "statistics", "questions", "hooks")}
         return cls(pillar_hash=data["pillar_hash"], headline=data["headline"], keywords=data.get("keywords", []),
-                   **items)
+                   scope=data.get("scope", []), **items)
 
 
 def _terms(text: str) -> list[str]:
@@ -103,7 +105,22 @@ def standalone(text: str) -> bool:
     return not DANGLING.match(text.strip()) and not text.rstrip().endswith(":")
 
 
-def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
+class NoDraft(Exception):  # noqa: N818 (a reason, not an error: the platform is skipped and the run goes on)
+    """The engine has nothing worth posting for this platform: the run skips it and says why (`reason`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_SCORES: dict[str, tuple[Counter[str], dict[str, float]]] = {}
+
+
+def _score_sentences(pillar: Pillar) -> tuple[Counter[str], dict[str, float]]:
+    """Term frequencies and each sentence's score (centrality by frequent terms), once per pillar."""
+    hit = _SCORES.get(pillar.content_hash)
+    if hit is not None:
+        return hit
     sentences = [s for s in pillar.sentences if word_count(s.text) >= 4 and not addressed_to_model(s.text)]
     freq = Counter(t for s in sentences for t in _terms(s.text))
     for section in pillar.sections:
@@ -129,6 +146,25 @@ def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
         if s.text.rstrip().endswith(":"):
             base *= 0.2
         return round(base * (1.0 + 0.15 * (1 - s.section / n_sections)), 4)
+
+    result = (freq, {s.id: score(s) for s in sentences})
+    if len(_SCORES) > 64:
+        _SCORES.clear()
+    _SCORES[pillar.content_hash] = result
+    return result
+
+
+def sentence_scores(pillar: Pillar) -> dict[str, float]:
+    """How central each sentence is to the pillar (by sentence id; short and model-addressed ones left out)."""
+    return _score_sentences(pillar)[1]
+
+
+def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
+    sentences = [s for s in pillar.sentences if word_count(s.text) >= 4 and not addressed_to_model(s.text)]
+    freq, scores = _score_sentences(pillar)
+
+    def score(s: Sentence) -> float:
+        return scores[s.id]
 
     scored = sorted(((score(s), i, s) for i, s in enumerate(sentences)), key=lambda x: (-x[0], x[1]))
 
@@ -165,23 +201,7 @@ def extract_brief(pillar: Pillar, max_points: int = 8) -> Brief:
 
 
 def _keywords(pillar: Pillar, freq: Counter[str]) -> list[str]:
-    """Phrases for hashtags: recurring two-word phrases ("social media"), then the title's own words."""
-    pairs: Counter[str] = Counter()
-    for s in pillar.sentences:
-        if addressed_to_model(s.text):
-            continue
-        words = [w.lower() for w in WORD.findall(s.text)]
-        for a, b in zip(words, words[1:], strict=False):
-            if a not in STOPWORDS and b not in STOPWORDS and len(a) > 2 and len(b) > 2:
-                pairs[f"{a} {b}"] += 1
-    phrases: list[str] = []
-    for phrase, n in pairs.most_common(12):
-        # "professional social media management" yields three pairs: keep the first, not its overlaps
-        if n >= 3 and not set(phrase.split()) & {w for p in phrases for w in p.split()}:
-            phrases.append(phrase)
-    title_terms = sorted(dict.fromkeys(_terms(pillar.title)), key=lambda t: -freq[t])  # ties in title order
-    frequent = [w for w, _ in freq.most_common(20) if len(w) > 3]
-    ordered = list(dict.fromkeys(phrases + [t for t in title_terms if len(t) > 3 and freq[t] >= 2] + frequent))
-    # drop single words already inside a chosen phrase
-    inside = {w for p in phrases for w in p.split()}
-    return [k for k in ordered if " " in k or k not in inside][:10]
+    """Phrases for hashtags and topic slots: the pillar's recurring noun phrases (`keyphrases.key_phrases`),
+    best first; `freq` is kept for callers and unused (the phrases are counted per sentence there)."""
+    del freq
+    return key_phrases(pillar, 10)

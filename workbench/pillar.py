@@ -24,11 +24,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import frontmatter
-import regex
 import srt
 import trafilatura
 import webvtt
@@ -37,6 +38,7 @@ from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from . import speech
 from .errors import (
     BinaryFileError,
     DecodeError,
@@ -47,6 +49,7 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .plugins import Group, Registry
+from .speech import Cue
 from .text import PILLAR_BUDGET, SentenceSplitter, find_numbers, find_urls
 from .userfiles import safe_load, yaml_problem
 
@@ -248,6 +251,180 @@ def _looks_binary(sample: bytes) -> bool:
 _HAS_WORD = re.compile(r"[^\W_]")  # a letter or a digit
 
 
+class Dropped(StrEnum):
+    """What ingest leaves out of `sentences` (counted in `pillar.meta["dropped"]`): none of it is the author's
+    text to post."""
+
+    SEO = "seo"  # "Meta Description (150 characters): ...", "Slug: ..."
+    TEMPLATE = "template"  # Jekyll/Hugo/Liquid syntax: {{ site.baseurl }}, {% ... %}, {{< ... >}}
+    IMAGE = "image"  # an image (tag, shortcode, Markdown) and its caption
+    CODE = "code"  # a code block
+    LINKS = "links"  # a block that is mostly links, a bare URL
+    RELATED = "related"  # "Related posts", "Read next"
+    SHARE = "share"  # "Share this", "Subscribe"
+    TOC = "toc"  # a table of contents
+    REFERENCES = "references"  # a references or footnotes box
+    BYLINE = "byline"  # "By Jane Doe", "Posted on", "Last updated"
+    DISCLAIMER = "disclaimer"
+    HTML = "html"  # a raw HTML block (a footnote list, a layout div)
+    TABLE = "table"  # an HTML table
+    FOOTNOTE = "footnote"  # a footnote mark: <sup>[1]</sup>
+    SOUND = "sound"  # transcripts: [applause], (laughter)
+    FILLER = "filler"  # transcripts: a sentence that was only "Okay." or "Um, yeah."
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _ArticleRules:
+    seo: re.Pattern[str]
+    char_note: re.Pattern[str]
+    headings: dict[str, Dropped]
+    starts: list[tuple[re.Pattern[str], Dropped]]
+    byline: re.Pattern[str]
+    references: re.Pattern[str]
+    template_link: re.Pattern[str]
+    image_template: re.Pattern[str]
+    template: re.Pattern[str]
+    sup: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _ArticleRules:
+    """The article word lists (workbench/data/ingest.yaml) as patterns, compiled once."""
+    data = speech.word_lists().get("article", {})
+    labels = _alternation(data.get("seo_labels", []))
+    headings = {h: Dropped(kind) for kind, words in data.get("boilerplate_headings", {}).items() for h in words}
+    starts = [(re.compile(rf"^[\W_]{{0,3}}(?:{_alternation(words)})(?![\w])", re.IGNORECASE), Dropped(kind))
+              for kind, words in data.get("boilerplate_starts", {}).items()]
+    refs = _alternation(data.get("reference_shortcodes", []))
+    images = _alternation(data.get("image_shortcodes", []))
+    note = r"\(\s*\d+\s*(?:characters?|chars?|words?)(?:\s+max(?:imum)?)?\s*\)"
+    return _ArticleRules(
+        seo=re.compile(rf"^[\s*_#>]*(?:{labels})\s*(?:{note})?\s*[*_]*\s*(?:(?::|–|—)\s*[*_]*\s*(?P<value>.*)|$)",
+                       re.IGNORECASE | re.DOTALL),
+        char_note=re.compile(rf"^\s*{note}\s*:?\s*$", re.IGNORECASE),
+        headings=headings,
+        starts=starts,
+        byline=re.compile(r"^[\s*_]*(?i:by|written by|posted by|author:)\s+[*_]*"
+                          r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})[*_]*\s*"
+                          r"(?:$|[|,·•—–(]|\s-\s|\s(?i:on|in)\s)"),
+        references=re.compile(rf"\{{\{{[<%]\s*(?P<tag>[\w-]+)[^{{}}\n]{{0,200}}?title=\"(?i:{refs})\""
+                              rf"[^{{}}\n]{{0,200}}?[>%]\}}\}}.{{0,20000}}?"
+                              rf"\{{\{{[<%]\s*/(?P=tag)\s*[>%]\}}\}}", re.DOTALL),
+        template_link=re.compile(r"\[([^\[\]]{0,500})\]\(\s*(?:\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\})[^()\s]{0,200}\s*\)"),
+        image_template=re.compile(rf"\{{\{{[<%]\s*(?:{images})\b[^{{}}]{{0,2000}}?[>%]\}}\}}"
+                                  rf"|\{{%-?\s*(?:{images})\b[^{{}}]{{0,2000}}?-?%\}}", re.IGNORECASE),
+        template=re.compile(r"\{\{[<%][^{}]{0,2000}?[>%]\}\}|\{%[^{}]{0,2000}?%\}|\{\{[^{}]{0,2000}?\}\}"),
+        sup=re.compile(r"<sup\b[^>]{0,200}>.{0,300}?</sup>", re.IGNORECASE | re.DOTALL),
+    )
+
+
+IMAGE_MARK = "![](#image)"  # where a template placed an image: the reader drops it, and the caption under it
+
+
+def clean_templates(text: str, dropped: Counter[str]) -> str:
+    """Site-template syntax out of an article before it is parsed: a link whose target is a template keeps its
+    words; an image shortcode becomes an image mark; a references box goes whole; every other tag or
+    expression ({{ site.baseurl }}, {% raw %}, {{< ring >}}) goes; footnote marks (<sup>[1]</sup>) go."""
+    r = _rules()
+    if "{{" in text or "{%" in text:
+        text, n = r.references.subn("\n\n", text)
+        dropped[Dropped.REFERENCES] += n
+        text, n = r.template_link.subn(r"\1", text)
+        dropped[Dropped.TEMPLATE] += n
+        text, n = r.image_template.subn(IMAGE_MARK, text)
+        dropped[Dropped.IMAGE] += n
+        text, n = r.template.subn("", text)
+        dropped[Dropped.TEMPLATE] += n
+    if "[^" in text:
+        text, n = _FOOTNOTE_DEFINITION.subn("", text)
+        dropped[Dropped.FOOTNOTE] += n
+        text, n = _FOOTNOTE_MARK.subn("", text)
+        dropped[Dropped.FOOTNOTE] += n
+    if "<sup" in text or "<SUP" in text:
+        text, n = r.sup.subn("", text)
+        dropped[Dropped.FOOTNOTE] += n
+    return text
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]\s]{1,30}\]:[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", re.MULTILINE)
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]{1,30}\]")
+_LETTERS = re.compile(r"[^\W\d_]")
+_BARE_URL = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$", re.IGNORECASE)
+_TERMINAL_PUNCT = tuple(".!?;")
+
+
+def _heading_kind(text: str) -> Dropped | None:
+    key = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return _rules().headings.get(key)
+
+
+def _tidy_heading(text: str) -> str:
+    return " ".join(text.split()).rstrip(":").rstrip()
+
+
+def screen(text: str, links: Sequence[tuple[str, str] | LinkAt] = ()) -> tuple[Dropped | None, str | None]:
+    """Whether a paragraph is site furniture, and which (None: it is article text); and, for a byline, the
+    author it names."""
+    r = _rules()
+    s = text.strip()
+    if r.char_note.match(s):
+        return Dropped.SEO, None
+    m = r.seo.match(s)
+    if m and len(s) < 400:
+        return Dropped.SEO, None
+    m = r.byline.match(s)
+    if m and len(s.split()) <= 16:
+        return Dropped.BYLINE, m.group("name")
+    for pattern, kind in r.starts:
+        if len(s) < 300 and pattern.match(s):
+            return kind, None
+    if _BARE_URL.match(s):
+        return Dropped.LINKS, None
+    if len(links) >= 2:
+        label = sum(len(_LETTERS.findall(link[1])) for link in links)
+        if label >= 0.7 * max(len(_LETTERS.findall(s)), 1):
+            return Dropped.LINKS, None
+    return None, None
+
+
+def seo_wants_value(text: str) -> bool:
+    """'Meta Description (150 characters):' with its value on the next line."""
+    m = _rules().seo.match(text.strip())
+    return m is not None and not (m.group("value") or "").strip()
+
+
+def looks_like_title(line: str) -> bool:
+    """A first line that reads like a title: short, one phrase, not a finished sentence (a question may be)."""
+    s = line.strip()
+    words = s.split()
+    if not s or len(words) > 20 or len(s) > 160 or _BULLET.match(line):
+        return False
+    if s.endswith((".", ";", ",")) and not s.endswith("..."):
+        return False
+    return not re.search(r"[.!?]\s+[A-Z]", s)  # two sentences are a paragraph
+
+
+def _deslug(name: str) -> str:
+    name = " ".join(name.split())
+    if " " not in name and name == name.lower() and re.fullmatch(r"[a-z][a-z0-9_.-]*", name):
+        return " ".join(part.capitalize() for part in re.split(r"[-_.]+", name) if part)
+    return name
+
+
+def author_from(data: dict[str, Any]) -> str | None:
+    """The author a post names in its front matter (`author:`, or `authors:` as names or slugs), as a name."""
+    raw = data.get("author") or data.get("authors")
+    names = [raw] if isinstance(raw, str) else [n for n in raw if isinstance(n, str)] if isinstance(raw, list) else []
+    names = [_deslug(n) for n in names if n.strip()]
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class PillarBuilder:
     """What a reader fills: accumulates blocks, gives each sentence a stable id (a hash of its text), collects links."""
 
@@ -256,11 +433,16 @@ class PillarBuilder:
         self.sentences: list[Sentence] = []
         self.links: list[Link] = []
         self._seen: dict[str, int] = {}
+        self.dropped: Counter[str] = Counter()  # Dropped -> how many blocks (or marks) were left out
+        self.author: str | None = None  # a byline's name
         # one pysbd budget for the whole pillar: past it, sentences are cut by plain rules (see text.py)
         self.splitter = SentenceSplitter(budget=PILLAR_BUDGET)
 
     def section(self, heading: str | None, level: int) -> None:
         self.sections.append(Section(heading=heading, level=level))
+
+    def drop(self, kind: Dropped, n: int = 1) -> None:
+        self.dropped[kind] += n
 
     def _id(self, text: str) -> str:
         key = text.lower()  # `block` has already made every run of whitespace one space
@@ -313,6 +495,25 @@ class PillarBuilder:
                 elif ids:
                     holder = _sentence_with(text, link[1], spans, starts, ids)
                 self.links.append(Link(link[0], link[1], holder))
+        self.sections[-1].blocks.append(block)
+
+    def spoken(self, kind: str, sentences: Sequence[speech.SpokenSentence]) -> None:
+        """One turn of a transcript whose sentences are already cut, cleaned and timed (speech.transcribe)."""
+        if not sentences:
+            return
+        if not self.sections:
+            self.section(None, 0)
+        section_index = len(self.sections) - 1
+        block = Block(kind=kind, text=" ".join(s.text for s in sentences))
+        block_index = len(self.sections[-1].blocks)
+        for s in sentences:
+            sid = self._id(s.text)
+            self.sentences.append(Sentence(sid, s.text, section_index, block_index, kind, s.start, s.end, s.speaker))
+            block.sentence_ids.append(sid)
+            if "http" in s.text or "www." in s.text:
+                for url_start, url_end in find_urls(s.text):
+                    url = s.text[url_start:url_end]
+                    self.links.append(Link(url, url, sid))
         self.sections[-1].blocks.append(block)
 
     def numbers(self) -> list[Statistic]:
@@ -376,7 +577,7 @@ def _inline(token: Any) -> tuple[str, list[LinkAt]]:
             if href is not None:
                 label.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
-            piece = " "
+            piece = "\n"  # kept as a line break: a paragraph of short lines after a colon is a list
         elif child.type == "link_open":
             href = str(child.attrs.get("href", ""))
             label, label_at = [], length
@@ -457,7 +658,7 @@ def _plain_block(block: str) -> list[tuple[str, str]] | None:
     """What markdown-it would make of a block with no markup in it, without asking it (a 10 MiB pillar of
     one-line paragraphs is 1.4 million blocks): [(kind, text)], or None when the block needs the parser."""
     if _PLAIN_PARAGRAPH.fullmatch(block):
-        return [("paragraph", block.replace("\n", " "))]
+        return [("paragraph", block.rstrip("\n"))]  # line breaks kept: `paragraph` reads a list typed without bullets
     if _PLAIN_BULLETS.fullmatch(block):
         return [("bullet", line[1:].lstrip()) for line in block.rstrip("\n").split("\n")]
     heading = _PLAIN_HEADING.fullmatch(block.rstrip())
@@ -466,24 +667,143 @@ def _plain_block(block: str) -> list[tuple[str, str]] | None:
     return None
 
 
+@dataclass(slots=True)
+class _Item:
+    kind: str
+    text: str
+    links: list[LinkAt]
+
+
+def _shape(token: Any) -> tuple[int, int, bool]:
+    """An inline token's images, letters outside emphasis (a caption is all italic), and whether all its text
+    is bold (a bold line standing alone is a heading)."""
+    images = outside = inside_strong = 0
+    depth = strong = 0
+    for child in token.children or []:
+        t = child.type
+        if t == "image":
+            images += 1
+        elif t in ("em_open", "strong_open"):
+            depth += 1
+            strong += t == "strong_open"
+        elif t in ("em_close", "strong_close"):
+            depth -= 1
+            strong -= t == "strong_close"
+        elif t in ("text", "code_inline"):
+            letters = len(_LETTERS.findall(child.content))
+            if depth:
+                inside_strong += letters if strong else 0
+            else:
+                outside += letters
+    return images, outside, inside_strong > 0 and outside == 0
+
+
 class _MarkdownReader:
-    """Fills the builder from markdown-it's tokens, chunk by chunk, and from plain blocks directly."""
+    """Fills the builder from markdown-it's tokens, chunk by chunk, and from plain blocks directly; site
+    furniture (images and captions, code, link lists, boilerplate sections, SEO lines, bylines) is counted in
+    `builder.dropped`, not read."""
 
     def __init__(self, b: PillarBuilder, env: dict[str, Any]) -> None:
         self.b, self.env = b, env
         self.first_h1: str | None = None
+        self.skipping: tuple[int, Dropped] | None = None  # a boilerplate section: its level and kind
+        self.after_image = False
+        self.last_text = ""
+        self.seo_pending = False
+        self.items: list[_Item] | None = None  # the outermost list being read
+        self.ordered = False
+
+    def level(self) -> int:
+        return min((self.b.sections[-1].level if self.b.sections else 1) + 1, 6)
 
     def heading(self, text: str, level: int) -> None:
+        text = _tidy_heading(text)
+        if self.skipping is not None:
+            if level > self.skipping[0]:
+                self.b.drop(self.skipping[1])
+                return
+            self.skipping = None
+        kind = _heading_kind(text)
+        if kind is not None:
+            self.skipping = (level, kind)
+            self.b.drop(kind)
+            return
         if level == 1 and self.first_h1 is None:
             self.first_h1 = text
-        self.b.section(text, level)
+        self.after_image = False
+        self.seo_pending = False
+        if text:
+            self.b.section(text, level)
+
+    def emit(self, kind: str, text: str, links: Sequence[tuple[str, str] | LinkAt] | None = None) -> None:
+        if self.skipping is not None:
+            self.b.drop(self.skipping[1])
+            return
+        if self.seo_pending:
+            self.seo_pending = False
+            self.b.drop(Dropped.SEO)
+            return
+        dropped: Dropped | None = None
+        author: str | None = None
+        if kind == "bullet":  # a bullet is furniture only as a bare link (a list of links goes in flush_list)
+            if _BARE_URL.match(text):
+                dropped = Dropped.LINKS
+        else:
+            dropped, author = screen(text, links or ())
+        if dropped is not None:
+            self.b.drop(dropped)
+            if dropped is Dropped.SEO:
+                self.seo_pending = seo_wants_value(text)
+            if author and self.b.author is None:
+                self.b.author = author
+            return
+        self.last_text = text
+        self.b.block(kind, text, links)
+
+    def paragraph(self, text: str, links: Sequence[tuple[str, str] | LinkAt] | None = None) -> None:
+        """A paragraph; one of short lines with no full stops, after a line that ends in a colon, is a list
+        typed without bullets ("You can do this by:" then one idea a line)."""
+        if "\n" in text and self.last_text.rstrip().endswith(":") and not links:
+            lines = [line.strip() for line in text.split("\n") if line.strip()]
+            if len(lines) > 1 and all(len(line.split()) <= 15 and not line.endswith(_TERMINAL_PUNCT)
+                                      for line in lines):
+                for line in lines:
+                    self.emit("bullet", line)
+                return
+        self.emit("paragraph", text, links)
 
     def plain(self, found: list[tuple[str, str]]) -> None:
         for kind, text in found:
             if kind.startswith("h"):
                 self.heading(text, int(kind[1]))
             else:
-                self.b.block(kind, text)
+                self.after_image = False
+                if kind == "paragraph":
+                    self.paragraph(text)
+                else:
+                    self.emit(kind, text)
+
+    def flush_list(self) -> None:
+        """A list read whole: a list of links goes; a numbered list of one short title ('1. Plan') is a
+        heading; any other list is bullets."""
+        items, self.items = self.items or [], None
+        if not items:
+            return
+        if self.skipping is not None:
+            self.b.drop(self.skipping[1], len(items))
+            return
+        linkish = sum(1 for it in items if _BARE_URL.match(it.text) or (it.links and sum(
+            len(_LETTERS.findall(link[1])) for link in it.links) >= 0.7 * max(len(_LETTERS.findall(it.text)), 1)))
+        if len(items) >= 2 and linkish >= 0.6 * len(items):
+            self.b.drop(Dropped.LINKS, len(items))
+            return
+        only = items[0]
+        if (self.ordered and len(items) == 1 and len(only.text.split()) <= 10
+                and not only.text.rstrip().endswith(_TERMINAL_PUNCT)):
+            self.heading(only.text, self.level())
+            return
+        for it in items:
+            self.emit(it.kind, it.text, it.links)
 
     def parse(self, chunk: str) -> None:
         context: list[str] = []
@@ -492,18 +812,51 @@ class _MarkdownReader:
             if tok.type == "heading_open":
                 heading_level = int(tok.tag[1])
             elif tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+                if tok.type != "blockquote_open" and not any(c.endswith("list_open") for c in context):
+                    self.items, self.ordered = [], tok.type == "ordered_list_open"
                 context.append(tok.type)
             elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
                 context.pop()
+                if tok.type != "blockquote_close" and not any(c.endswith("list_open") for c in context):
+                    self.flush_list()
+            elif tok.type in ("fence", "code_block"):
+                self.b.drop(Dropped.CODE)
+            elif tok.type == "html_block":
+                content = tok.content
+                if "<img" in content.lower():
+                    self.b.drop(Dropped.IMAGE)
+                    self.after_image = True
+                elif "<table" in content.lower():
+                    self.b.drop(Dropped.TABLE)
+                elif _LETTERS.search(re.sub(r"<[^>]*>", "", content)):
+                    self.b.drop(Dropped.HTML)
             elif tok.type == "inline":
                 text, links = _inline(tok)
                 if heading_level:
                     self.heading(text.strip(), heading_level)
                     heading_level = 0
+                    continue
+                kind = ("quote" if "blockquote_open" in context else
+                        "bullet" if any(c.endswith("list_open") for c in context) else "paragraph")
+                images, outside, bold = _shape(tok)
+                if images and not outside:  # an image, and its caption with it
+                    self.b.drop(Dropped.IMAGE)
+                    self.after_image = True
+                    continue
+                if self.after_image and not outside and kind == "paragraph":  # the caption under an image
+                    self.b.drop(Dropped.IMAGE)
+                    self.after_image = False
+                    continue
+                self.after_image = False
+                if self.items is not None and kind != "quote":
+                    self.items.append(_Item(kind, text, links))
+                elif (kind == "paragraph" and bold and len(text.split()) <= 12
+                      and not text.rstrip().endswith(_TERMINAL_PUNCT + (":",))):
+                    self.heading(text, self.level())
+                elif kind == "paragraph":
+                    self.paragraph(text, links)
                 else:
-                    kind = ("quote" if "blockquote_open" in context else
-                            "bullet" if any(c.endswith("list_open") for c in context) else "paragraph")
-                    self.b.block(kind, text, links)
+                    self.emit(kind, text, links)
             elif tok.type == "heading_close":
                 heading_level = 0
 
@@ -594,11 +947,15 @@ def _load_markdown(path: Path, text: str, b: PillarBuilder) -> tuple[str | None,
         field_name = ".".join(str(p) for p in err["loc"])
         raise PillarError(f"front matter field '{field_name}': {err['msg']}.", path=path, field=field_name,
                           fix="correct that value in the front matter.") from None
-    h1 = _parse_markdown(content, b)
+    h1 = _parse_markdown(clean_templates(content, b.dropped), b)
     data = meta.model_dump(exclude_none=True)
     if isinstance(data.get("tags"), str):
         data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
-    return meta.title or h1, data
+    author = author_from(data)
+    if author:
+        data["author"] = author
+    title = " ".join(meta.title.split()) if meta.title else None
+    return title or h1, data
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
@@ -617,40 +974,84 @@ def _is_heading(line: str, prev: str | None) -> bool:
     return prev is None or not prev.strip() or prev.rstrip().endswith(_TERMINAL)
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+
 def _load_plain(text: str, b: PillarBuilder) -> str | None:
+    """Plain text: a short first line is the title; bare short lines are headings, '- ' lines bullets, a
+    numbered line standing alone ('1. Plan', then prose) a heading; SEO lines, bylines and boilerplate lines
+    are dropped (counted in `b.dropped`)."""
+    if "{{" in text or "{%" in text:
+        text = clean_templates(text, b.dropped)
     lines = io.StringIO(text, newline="\n")  # one line at a time: ten million empty lines are not a list
     title = None
+    started = False
     paragraph: list[str] = []
     prev: str | None = None
+    held: str | None = None  # a numbered line: a heading if prose follows, a bullet if another item does
+    seo_pending = False
 
     def flush() -> None:
         if paragraph:
             b.block("paragraph", " ".join(paragraph))
             paragraph.clear()
 
+    def release(as_heading: bool) -> None:
+        nonlocal held
+        if held is not None:
+            if as_heading:
+                b.section(_tidy_heading(held), 2)
+            else:
+                b.block("bullet", _BULLET.sub("", held, count=1))
+            held = None
+
     for line in lines:
         line = line.removesuffix("\n")
         s = line.strip()
-        if title is None:
-            if s:
+        if not s:
+            flush()
+            prev = line
+            continue
+        if not paragraph:  # a line that starts a paragraph may be furniture
+            if seo_pending:
+                seo_pending = False
+                b.drop(Dropped.SEO)
+                continue
+            dropped, author = screen(s)
+            if dropped is not None and dropped is not Dropped.LINKS:
+                b.drop(dropped)
+                seo_pending = dropped is Dropped.SEO and seo_wants_value(s)
+                if author and b.author is None:
+                    b.author = author
+                continue
+        if not started:
+            started = True
+            if looks_like_title(s):
                 title = s
                 b.section(title, 1)
                 prev = line
-            continue
-        if not s or s in ("-", "*", "•"):
+                continue
+        if held is not None:
+            release(as_heading=not (_BULLET.match(line) or _NUMBERED.match(line)))
+        if s in ("-", "*", "•"):
             flush()
+        elif _NUMBERED.match(line) and not paragraph and len(s.split()) <= 10 and not s.endswith(_TERMINAL_PUNCT) \
+                and (prev is None or not prev.strip() or prev.rstrip().endswith(_TERMINAL)):
+            flush()
+            held = s
         elif _BULLET.match(line):
             flush()
             b.block("bullet", _BULLET.sub("", line, count=1))
         elif _is_heading(line, prev):
             flush()
-            b.section(s, 2)
+            b.section(_tidy_heading(s), 2)
         else:
             # a line that ends a sentence closes its paragraph; a wrapped line continues it
             paragraph.append(s)
             if s.endswith(_TERMINAL):
                 flush()
         prev = line
+    release(as_heading=False)
     flush()
     return title
 
@@ -662,7 +1063,7 @@ def _load_html(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dic
         raise PillarError("no article text found in this HTML page (only navigation or scripts).", path=path,
                           fix="save the article page itself, or paste its text into a .md file.")
     meta = trafilatura.extract_metadata(text)
-    h1 = _parse_markdown(body, b)
+    h1 = _parse_markdown(clean_templates(body, b.dropped), b)
     data = {}
     if meta is not None:
         data = {k: v for k, v in {"title": meta.title, "author": meta.author, "url": meta.url}.items() if v}
@@ -673,7 +1074,6 @@ def _load_html(path: Path, text: str, b: PillarBuilder) -> tuple[str | None, dic
 
 _SRT_TIME = r"\d{1,2}:[0-5]\d:[0-5]\d[,.]\d{1,3}"
 _VTT_TIME = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
-_SPEAKER = regex.compile(r"^(?:>>\s*)?([\p{Lu}][\p{L}\p{N} .'-]{0,30}?):\s+")
 
 
 # cue markup (WebVTT <b> <i> <u> <c.x> <v Name> <lang> <ruby> <00:01.000>, SubRip <font>, {\an8}): the tags go,
@@ -688,14 +1088,6 @@ def _strip_markup(text: str) -> str:
     if "<" in text or "{" in text:
         text = _TAG.sub("", _DROPPED.sub("", text))
     return html.unescape(text) if "&" in text else text
-
-
-@dataclass
-class _Cue:
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None
 
 
 def _check_timestamps(path: Path, text: str, pattern: str) -> None:
@@ -716,13 +1108,13 @@ def _check_timestamps(path: Path, text: str, pattern: str) -> None:
                                       "00:01:02.500 --> 00:01:04.000 (WebVTT).")
 
 
-def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
-    cues: list[_Cue] = []
+def _read_cues(path: Path, text: str, fmt: str) -> list[Cue]:
+    cues: list[Cue] = []
     if fmt == "srt":
         _check_timestamps(path, text, _SRT_TIME)
         try:
             for sub in srt.parse(text, ignore_errors=False):
-                cues.append(_Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
+                cues.append(Cue(sub.start.total_seconds(), sub.end.total_seconds(), _strip_markup(sub.content)))
         except srt.SRTParseError as exc:
             line = text.count("\n", 0, exc.expected_start) + 1
             raise TranscriptError(f"not valid SubRip near line {line}: {exc.unmatched_content.strip()[:60]!r}.",
@@ -739,7 +1131,7 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
                                   ) from None
         for c in captions.captions:
             voice = _VOICE.search(c.raw_text)
-            cues.append(_Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
+            cues.append(Cue(c.start_in_seconds + int(c.start.split(".")[-1]) / 1000,
                              c.end_in_seconds + int(c.end.split(".")[-1]) / 1000, _strip_markup(c.raw_text),
                              _strip_markup(voice.group(1)).strip() or None if voice else None))
     if not cues:
@@ -753,52 +1145,37 @@ def _read_cues(path: Path, text: str, fmt: str) -> list[_Cue]:
             raise TranscriptError(
                 f"cue {i} starts at {cue.start:.3f} s, before cue {i - 1} ({cues[i - 2].start:.3f} s).",
                 path=path, field=f"cue {i}", fix="cues must be in time order; re-export the transcript.")
-    _split_speakers(cues)
     return cues
 
 
-def _split_speakers(cues: list[_Cue]) -> None:
-    """'ALICE: ...' or 'Alice: ...' at a cue's start names the speaker, when the name is in capitals or
-    recurs (so a one-off 'Note: ...' is not taken for a speaker)."""
-    found = [(_SPEAKER.match(" ".join(c.text.split())), c) for c in cues]
-    names = Counter(m.group(1) for m, _ in found if m)
-    current: str | None = None
-    for m, cue in found:
-        cue.text = " ".join(cue.text.split())
-        if m and (m.group(1).isupper() or names[m.group(1)] > 1) and len(m.group(1).split()) <= 3:
-            current = m.group(1).title() if m.group(1).isupper() else m.group(1)
-            cue.text = cue.text[m.end():]
-        if cue.speaker is None:
-            cue.speaker = current
-        else:
-            current = cue.speaker
-
-
-def _load_transcript(path: Path, text: str, fmt: str, b: PillarBuilder) -> float:
+def _load_transcript(path: Path, text: str, fmt: str, b: PillarBuilder) -> tuple[float, dict[str, Any]]:
+    """Cues to clean, timed sentences (speech.transcribe) in topic sections; returns the duration and what
+    the pass did, for `meta`."""
     cues = _read_cues(path, text, fmt)
-    b.section(None, 0)
-    turn: list[_Cue] = []
-
-    def flush() -> None:
-        if not turn:
-            return
-        pieces, times, pos = [], [], 0
-        for cue in turn:
-            pieces.append(cue.text)
-            times.append((pos, pos + len(cue.text) + 1, cue.start, cue.end))
-            pos += len(cue.text) + 1
-        b.block("cue", " ".join(pieces), times=times, speaker=turn[0].speaker)
-        turn.clear()
-
-    for cue in cues:
-        if turn and (cue.speaker != turn[-1].speaker or cue.start - turn[-1].end >= 2.0):
-            flush()
-        if cue.text.strip():
-            turn.append(cue)
-    flush()
-    if not b.sentences:
+    talk = speech.transcribe(cues)
+    if not talk.sentences:
         raise TranscriptError("the transcript's cues hold no words.", path=path, fix="check the export.")
-    return cues[-1].end
+    bounds = [*talk.section_starts, len(talk.sentences)]
+    topics: list[dict[str, Any]] = []
+    for k, (first, stop) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        b.section(None, 1)
+        turn: list[speech.SpokenSentence] = []
+        for s in talk.sentences[first:stop]:
+            if turn and s.turn != turn[-1].turn:
+                b.spoken("cue", turn)
+                turn = []
+            turn.append(s)
+        b.spoken("cue", turn)
+        part = talk.sentences[first:stop]
+        topics.append({"start": part[0].start, "end": part[-1].end,
+                       "phrase": talk.topics[k] if k < len(talk.topics) else None})
+    meta: dict[str, Any] = {"punctuated": talk.punctuated, "sections": topics}
+    for kind, n in talk.dropped.items():
+        b.drop(Dropped(kind), n)
+    cleaned = {k: v for k, v in sorted(talk.cleaned.items()) if v}
+    if cleaned:
+        meta["cleaned"] = cleaned
+    return cues[-1].end, meta
 
 
 # ---------------------------------------------------------------------------------------------
@@ -848,7 +1225,10 @@ def _plain(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
 
 
 def _transcript(fmt: str) -> Callable[[Path, str, PillarBuilder], ReadResult]:
-    return lambda path, text, builder: ReadResult(duration=_load_transcript(path, text, fmt, builder))
+    def read(path: Path, text: str, builder: PillarBuilder) -> ReadResult:
+        duration, meta = _load_transcript(path, text, fmt, builder)
+        return ReadResult(meta=meta, duration=duration)
+    return read
 
 
 MARKDOWN = _BuiltinReader("markdown", (".md", ".markdown"), _markdown)
@@ -931,8 +1311,16 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
     if not b.sentences:
         raise EmptyFileError("no sentences found (only headings or markup).", path=source,
                              fix="a pillar needs body text to repurpose.")
+    meta = dict(meta)
+    if b.author and not meta.get("author"):
+        meta["author"] = b.author
+    dropped = {str(k): v for k, v in sorted(b.dropped.items()) if v}
+    if dropped:
+        meta["dropped"] = dropped
     if not title:
-        title = " ".join(path.stem.replace("_", " ").replace("-", " ").split()).capitalize()
+        title, how = derive_title(b)
+        notes.append(f"{source}: the file states no title; '{title}' is {how}. Give it one (front matter "
+                     "'title:', a '# ' heading, or a short first line).")
     if b.splitter.lite_used:
         notes.append(f"{source}: so long that past its first {PILLAR_BUDGET // 1000:,} KB of punctuated text, "
                      "sentences were split by plain rules (a period, then a capital) rather than pysbd.")
@@ -943,6 +1331,19 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
         duration=duration, video_path=video_path,
         transcript_path=source if reader.timed else None, warnings=notes,
     )
+
+
+def derive_title(b: PillarBuilder) -> tuple[str, str]:
+    """A title from the content, for a file that states none: its first heading, else its leading key phrase
+    in Title Case, else its opening words. Never the file name. Returns (title, how it was made)."""
+    for section in b.sections:
+        if section.heading:
+            return section.heading, "its first heading"
+    phrase = speech.key_phrase((s.text for s in b.sentences), limit=300)
+    if phrase:
+        return phrase, "its leading key phrase"
+    words = b.sentences[0].text.split()[:8]
+    return speech.title_case(" ".join(words).rstrip(".,;:!?")), "its opening words"
 
 
 def iter_pillar_files(paths: list[str | Path]) -> list[Path]:

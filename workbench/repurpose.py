@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any
 
 from .brand import BrandVoice, load_brand
+from .brief import NoDraft
 from .compose import is_promotional
 from .config import Settings
 from .drafts import Draft, Problem
@@ -36,6 +37,8 @@ from .pillar import Pillar, iter_pillar_files, load_pillar
 from .platforms import DEFAULT_PLATFORMS, PlatformSpec
 from .redact import redact, redact_url, url_secrets
 from .scoring import deductions, headline, score_set
+
+SKIPPED_NOTE = "skipped:"  # a note that a platform got no draft, and why ("skipped: tiktok (no standalone ...)")
 
 # what `repurpose` writes when no --platforms is given (`PlatformSpec.default`; reels need a video)
 DEFAULT_RUN_PLATFORMS = tuple(name for name, spec in DEFAULT_PLATFORMS.items() if spec.default)
@@ -75,6 +78,15 @@ class PillarResult:
     warnings: list[str] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=dict)
     items: list[Draft] = field(default_factory=list)  # the drafts themselves, in memory
+    skipped: list[str] = field(default_factory=list)  # "tiktok (no standalone sentence under 100 characters)"
+
+    @property
+    def summary(self) -> str:
+        """The status as the summary prints it: 'ok, 2 platforms skipped: tiktok (…), x (…)'."""
+        if not self.skipped or not self.ok:
+            return str(self.status)
+        n = len(self.skipped)
+        return f"{self.status}, {n} platform{'s' if n > 1 else ''} skipped: {', '.join(self.skipped)}"
 
     @property
     def ok(self) -> bool:
@@ -101,21 +113,43 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     clip as its media), and with `images` the text drafts get quote cards and LinkedIn a carousel.
     """
     brief = engine.brief(pillar)
-    drafts: list[Draft] = []
-    choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
-    for spec in specs:
+    start_run = getattr(engine, "start_run", None)
+    if callable(start_run):
+        start_run(pillar, brand)  # the openings a run has used start empty: the same input, the same drafts
+    made: dict[int, list[Draft]] = {}
+    skipped: dict[int, list[str]] = {}
+    count = 0
+    # an engine whose run claims openings (`threads_first`) drafts the thread first: it needs the pillar's
+    # one list or "how to" most; the drafts and notes still come out in the order of `specs`
+    first = bool(getattr(engine, "threads_first", False))
+    for k in sorted(range(len(specs)), key=lambda i: first and not specs[i].is_thread):
+        spec = specs[k]
         if progress is not None:
             progress(spec.name)
         if media_dir is not None and pillar.video_path is not None and spec.clips:
-            made = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
-            drafts.extend(made)
+            made[k] = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
+            count += len(made[k])
             continue
         options = []
         for v in range(variants):
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
-            promotional = is_promotional(len(drafts) + v, brand.mix.promotion)
-            options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
-        choices.append((len(drafts), len(drafts) + len(options)))
+            promotional = is_promotional(count + v, brand.mix.promotion)
+            try:
+                options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+            except NoDraft as skip:
+                skipped.setdefault(k, []).append(f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
+                                                 + f" ({skip.reason})")
+                break
+        made[k] = options
+        count += len(options)
+    drafts: list[Draft] = []
+    choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
+    for k in range(len(specs)):
+        if notes is not None:
+            notes.extend(skipped.get(k, []))
+        options = made.get(k, [])
+        if options and not (media_dir is not None and pillar.video_path is not None and specs[k].clips):
+            choices.append((len(drafts), len(drafts) + len(options)))
         drafts.extend(options)
     score_together(drafts, pillar, brand, {s.name: s for s in specs})
     for start, end in choices:
@@ -157,8 +191,13 @@ def _reel_drafts(pillar: Pillar, brief: Any, brand: BrandVoice, spec: PlatformSp
             continue
         items = [BriefItem(s.text, s.id) for s in reel.clip.sentences]
         clip_brief = Brief(pillar.content_hash, brief.headline, key_points=items[1:], hooks=items[:1],
-                           keywords=brief.keywords)
-        draft = engine.draft(pillar, clip_brief, brand, spec, variant=n, promotional=False)
+                           keywords=brief.keywords, scope=list(reel.clip.sentence_ids))
+        try:
+            draft = engine.draft(pillar, clip_brief, brand, spec, variant=n, promotional=False)
+        except NoDraft as skip:
+            if notes is not None:
+                notes.append(f"{spec.label} clip {n + 1} skipped: {skip.reason}")
+            continue
         duration = reel.clip.end - reel.clip.start
         draft.media = [MediaAsset("reel", str(reel.video), alt_text=f"Vertical clip, {duration:.0f} s, captioned: "
                                   f"{reel.clip.text[:300]}", width=spec.video.width if spec.video else None,
@@ -213,11 +252,19 @@ def _fingerprint(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], o
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
-def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice) -> str:
+def skipped_platforms(notes: list[str]) -> list[str]:
+    """The notes that say a platform got no draft, as 'tiktok (why)'."""
+    return [n[len(SKIPPED_NOTE):].strip() for n in notes if n.startswith(SKIPPED_NOTE)]
+
+
+def review_sheet(pillar: Pillar, drafts: list[Draft], specs: dict[str, PlatformSpec], brand: BrandVoice,
+                 skipped: list[str] | None = None) -> str:
     """drafts.md: every draft with its counts against the limits and its problems, for a person to read."""
     lines = [f"# {pillar.title}", "", f"Source: `{pillar.path}` · brand: {brand.name} · "
              f"engine: {drafts[0].provenance.engine if drafts else '-'} · {len(drafts)} drafts", "",
              f"Defects (drafts per code): {format_counts(count_codes(d.score for d in drafts))}", ""]
+    if skipped:
+        lines.extend([f"Skipped (no draft): {', '.join(skipped)}", ""])
     across = across_drafts(drafts)
     if across:
         lines.extend([*(f"- across drafts: {line}" for line in across), ""])
@@ -288,7 +335,7 @@ def draft_pillar(path: Path, options: RunOptions, settings: Settings, target: Pa
     drafts = repurpose(pillar, brand, specs, engine, options.variants, media_dir=target / "media",
                        images=options.images, reel_layout=options.reel_layout, notes=notes)
     usage = engine.usage.to_dict() if hasattr(engine, "usage") else {}
-    sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand)
+    sheet = review_sheet(pillar, drafts, {s.name: s for s in specs}, brand, skipped_platforms(notes))
     return PillarDrafts(path, target, PillarStatus.OK, drafts, fingerprint, sheet, notes, usage)
 
 
@@ -333,9 +380,11 @@ def write_outputs(made: PillarDrafts) -> PillarResult:
                      json.dumps({"fingerprint": made.fingerprint, "pillar": str(made.path), "drafts": len(made.drafts),
                                  "problems": problems, "usage": made.usage,
                                  "defects": dict(count_codes(d.score for d in made.drafts)),
+                                 "skipped": skipped_platforms(made.notes),
                                  "across_drafts": across_drafts(made.drafts)}, indent=2))
     return PillarResult(made.path, made.status, made.target, drafts=len(made.drafts), problems=problems,
-                        warnings=made.notes, usage=made.usage, items=made.drafts)
+                        warnings=made.notes, usage=made.usage, items=made.drafts,
+                        skipped=skipped_platforms(made.notes))
 
 
 def run_one(path: Path, options: RunOptions, settings: Settings, target: Path | None = None) -> PillarResult:

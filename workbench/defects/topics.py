@@ -41,6 +41,8 @@ influencermarketing digitalmarketing growth growthmarketing b2b b2bmarketing b2c
 batching planning scheduling automation nonprofit philanthropy art music culture sports gaming
 govtech civictech publicsector responsibleai ethicalai genai generativeai opendata accessibility a11y
 shorts reels fyp tiktok youtube instagram linkedin smm socialmediamarketing socialmediamanagement
+meetings agile scrum productmanagement projectmanagement techdebt technicaldebt publichealth climatechange
+artificialintelligence computerscience carbonfootprint collaboration teamwork documentation
 """.split()
 
 TOPIC_TAGS: frozenset[str] = frozenset(_FIELDS)
@@ -61,6 +63,7 @@ sustainability climate energy travel food photography art music sports gaming ne
 podcast podcasting storytelling lead leads generation conversion conversions inbound outbound organic paid
 budget budgeting roi kpi kpis web website development developer developers coding programming software
 cloud security cybersecurity privacy open source hr hiring recruiting human resources life hacks
+artificial intelligence computer technical debt sprint agile carbon footprint emissions project meetings
 """.split()) - {"team", "plan", "batch"}
 
 # a tag word that narrows the tag to one subject -> stems that a post about it contains

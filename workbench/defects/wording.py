@@ -731,33 +731,55 @@ def cta_mismatch(ctx: Context) -> Iterator[Finding]:
     if not r.library:
         return
     body = _body_words(ctx, r)
-    brand_words = frozenset(words(ctx.brand.name))
+    title = frozenset(words(ctx.source.title)) if ctx.source is not None else frozenset()
     for lib, s, e in r.library:
         if any(fs <= s < fe for fs, fe in flagged):
             continue
-        topical = [w for w in words(lib) if w not in STOPWORDS and w not in CTA_WORDS and len(w) > 2
-                   and w not in brand_words]
-        stems = tuple(st for w in topical for st in RELATED.get(w, (w[:5],)))
-        if topical and not _stems_in(stems, body):
-            flagged.add((s, e))
-            yield Finding(Defect.CTA_MISMATCH, f"the CTA '{_span_text(text, (s, e))}' is about "
-                                               f"{', '.join(repr(w) for w in topical)}, which the post never mentions.",
-                          "Pick a CTA that follows from the post's point, or rewrite this one to ask about it.",
-                          span=(s, e), rating=3, rule="cta_off_topic", where=_where(ctx, s))
+        misfit = cta_misfit(lib, body, title, ctx.brand.name)
+        if misfit is None:
             continue
-        subjects = [w for w in words(lib) if w in CTA_SUBJECTS]
-        # on the subject: the post says so, or the pillar's title does (a post on metrics from a piece
-        # about social media management is still about marketing)
-        on_subject = tuple(st for w in subjects for st in CTA_SUBJECTS[w])
-        if subjects and not _stems_in(on_subject, body) and not (
-                ctx.source is not None and _stems_in(on_subject, frozenset(words(ctx.source.title)))):
-            flagged.add((s, e))
+        rule, about = misfit
+        flagged.add((s, e))
+        if rule == "cta_off_topic":
             yield Finding(Defect.CTA_MISMATCH, f"the CTA '{_span_text(text, (s, e))}' is about "
-                                               f"{', '.join(repr(w) for w in subjects)}; this post is on another "
+                                               f"{', '.join(repr(w) for w in about)}, which the post never mentions.",
+                          "Pick a CTA that follows from the post's point, or rewrite this one to ask about it.",
+                          span=(s, e), rating=3, rule=rule, where=_where(ctx, s))
+        else:
+            yield Finding(Defect.CTA_MISMATCH, f"the CTA '{_span_text(text, (s, e))}' is about "
+                                               f"{', '.join(repr(w) for w in about)}; this post is on another "
                                                f"subject.",
                           "Close with a CTA about the post's own subject (a question about it, a follow, the "
                           "full piece), or none.",
-                          span=(s, e), rating=3, rule="cta_other_subject", where=_where(ctx, s))
+                          span=(s, e), rating=3, rule=rule, where=_where(ctx, s))
+
+
+def on_subject(cta: str, subject: frozenset[str]) -> bool:
+    """Is a CTA about a subject (`CTA_SUBJECTS`: marketing, posts, the planner) on one of these words? A CTA
+    about no subject is."""
+    subjects = [w for w in words(cta) if w in CTA_SUBJECTS]
+    return not subjects or _stems_in(tuple(st for w in subjects for st in CTA_SUBJECTS[w]), subject)
+
+
+def cta_misfit(cta: str, body: frozenset[str], title: frozenset[str], brand_name: str,
+               ) -> tuple[str, list[str]] | None:
+    """Why a brand's library CTA does not close this body, or None: it names a topic the post never
+    mentions ("cta_off_topic"), or it is about a subject (marketing, posts, the planner) that neither the
+    post nor the pillar's title is on ("cta_other_subject"). The offline engine asks the same question
+    before it closes a post, so it never writes what the scorer flags."""
+    brand_words = frozenset(words(brand_name))
+    topical = [w for w in words(cta) if w not in STOPWORDS and w not in CTA_WORDS and len(w) > 2
+               and w not in brand_words]
+    stems = tuple(st for w in topical for st in RELATED.get(w, (w[:5],)))
+    if topical and not _stems_in(stems, body):
+        return "cta_off_topic", topical
+    subjects = [w for w in words(cta) if w in CTA_SUBJECTS]
+    # on the subject: the post says so, or the pillar's title does (a post on metrics from a piece
+    # about social media management is still about marketing)
+    on_subject = tuple(st for w in subjects for st in CTA_SUBJECTS[w])
+    if subjects and not _stems_in(on_subject, body) and not _stems_in(on_subject, title):
+        return "cta_other_subject", subjects
+    return None
 
 
 # -- SPEECH ---------------------------------------------------------------------------------------------

@@ -1,181 +1,374 @@
-"""The offline engine: rearranges and trims the pillar's own sentences and the brand's own material.
+"""The offline engine: composes posts from the pillar's own sentences and the brand's own material.
 
-Every sentence in a draft is a source sentence (possibly cut at a clause), a CTA or hashtag from the brand
-profile, or a short fixed connective. Numbers therefore always come from the pillar; `check_numbers`
-still verifies it, because the check is the contract, not the hope.
+It reads the pillar once (`offline.units.Pool`: the sentences that can stand in a post, grouped into ideas
+and lists), then for each platform picks an opening of a kind the run has not used yet (a statistic, a
+contrarian claim, a question the post answers, a "how to" promise, a list teaser, the idea's lead) and the
+body that follows from it in source order, shaped to the platform (`offline.compose`). Every sentence is a
+source sentence, a CTA or hashtag from the brand profile, or a fixed connective around the pillar's words
+(`workbench/data/offline_engine.json`); `check_numbers` still verifies the numbers, because the check is
+the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
-import emoji as emoji_lib
+from dataclasses import dataclass, field, replace
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
+from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
-from ..drafts import CTA, Draft, Provenance
+from ..defects import words
+from ..defects.wording import cta_misfit, on_subject
+from ..drafts import CTA, CTAKind, Draft, Provenance
+from ..keyphrases import followed_topic
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
+from ..voice import add_emoji, apply_voice
+from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
+from .offline.units import HookKind, Pool, Unit, data
 
-CONNECTIVE_THREAD = "A thread:"
-
-
-def trim_to(text: str, fits: Callable[[str], bool]) -> str | None:
-    """The sentence, or its longest leading run of clauses that fits, closed with a full stop."""
-    if fits(text):
-        return text
-    pieces = re.split(r"(?<=[,;:—–])\s+", text)
-    for n in range(len(pieces) - 1, 0, -1):
-        candidate = " ".join(pieces[:n]).rstrip(",;:—– ") + "."
-        if fits(candidate) and len(candidate.split()) >= 5:
-            return candidate
-    return None
+# the order hook kinds are tried in; each platform of a run starts one further along, so a run's platforms
+# open in different ways and never on the same sentence
+KINDS = (HookKind.STATISTIC, HookKind.LIST, HookKind.CONTRARIAN, HookKind.QUESTION, HookKind.HOW_TO,
+         HookKind.LEAD)
+PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain sentences first
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
-def _apply_voice(text: str, brand: BrandVoice, no_emoji: bool) -> str | None:
+def _hard(text: str) -> bool:
+    """Reads above a plain brand's grade: long sentences or many words of three syllables or more."""
+    ws = re.findall(r"[A-Za-z]+", text)
+    if not ws:
+        return False
+    long_words = sum(len(_VOWEL_GROUPS.findall(w.lower().removesuffix("es").removesuffix("ed"))) >= 3
+                     for w in ws)
+    sentences = max(1, len(re.findall(r"[.!?](?:\s|$)", text)))
+    return long_words / len(ws) > 0.2 or len(ws) / sentences > 22
+
+
+# a capitalised word inside a sentence (not its first word, not an acronym such as AI or SEO): a name
+_NAMES = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][a-z]+[A-Za-z]*|\d+[A-Z][a-z]+)\b")
+_PICK_ONE = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
+
+
+def _apply_voice(text: str, brand: BrandVoice, platform: str) -> str | None:
+    """One source unit in the brand's voice (`voice.apply_voice`: contractions or none, no hype, no banned
+    word); the brand's emoji are added once per post (`_with_emoji`), never per sentence."""
     if not brand.usable(text):
         return None
-    text = brand.rewrite(text)
-    if no_emoji and not text.isascii():
-        text = emoji_lib.replace_emoji(text, "").replace("  ", " ").strip()
-    if text.count("!") > brand.tone.exclamations:
-        text = text.replace("!", ".")
-    return text
+    return apply_voice(text, brand, platform, max_emoji=0).strip() or None
+
+
+@dataclass
+class _Run:
+    """What one run (one pillar, one brand) has used: openings across platforms, ideas per platform."""
+
+    openings: set[str] = field(default_factory=set)
+    platforms: list[str] = field(default_factory=list)
+    ideas: dict[str, list[tuple[int, HookKind]]] = field(default_factory=dict)
+    sentences: dict[str, set[str]] = field(default_factory=dict)  # source ids each platform's variants used
+    keywords: list[str] = field(default_factory=list)  # the brief's key phrases, for a CTA's {topic}
+    ctas: set[str] = field(default_factory=set)  # CTA texts used, so platforms close in different ways
 
 
 class ExtractiveEngine:
     name = "extractive"
+    threads_first = True  # a run claims openings: the thread drafts first, for the pillar's list (repurpose)
+
+    def __init__(self) -> None:
+        # the same sentences are voiced for every platform: remember them (emoji scanning is the cost)
+        self._voiced: dict[tuple[str, str, str, str], str | None] = {}
+        self._runs: dict[tuple[str, str], _Run] = {}
+        self._narrowed: dict[tuple[int, frozenset[CTAKind]], PlatformSpec] = {}
 
     def brief(self, pillar: Pillar) -> Brief:
         return extract_brief(pillar)
 
-    # -- pieces -----------------------------------------------------------------------------
+    def start_run(self, pillar: Pillar, brand: BrandVoice) -> None:
+        """Forget what an earlier run of this pillar and brand used: the same input gives the same drafts."""
+        self._runs.pop((pillar.content_hash, brand.name), None)
 
-    def __init__(self) -> None:
-        # the same brief items are voiced for every platform: remember them (emoji scanning is the cost)
-        self._voiced: dict[tuple[str, str, bool, int, str], str | None] = {}
+    def _run(self, pillar: Pillar, brand: BrandVoice) -> _Run:
+        key = (pillar.content_hash, brand.name)
+        if key not in self._runs:
+            if len(self._runs) > 32:
+                self._runs.clear()
+            self._runs[key] = _Run()
+        return self._runs[key]
+
+    # -- voice and CTA: the one place each is decided ------------------------------------------------
 
     def _voice(self, text: str, brand: BrandVoice, platform: str) -> str | None:
-        no_emoji = brand.emoji_for(platform).max_per_post == 0
-        key = (brand.name, brand.source_path or "", no_emoji, brand.tone.exclamations, text)
+        key = (brand.name, brand.source_path or "", platform, text)
         if key not in self._voiced:
-            self._voiced[key] = _apply_voice(text, brand, no_emoji)
+            if len(self._voiced) > 20000:
+                self._voiced.clear()
+            self._voiced[key] = _apply_voice(text, brand, platform)
         return self._voiced[key]
 
-    def _items(self, brief: Brief, brand: BrandVoice, platform: str, variant: int,
-               ) -> tuple[BriefItem | None, list[BriefItem]]:
-        def usable(items: list[BriefItem]) -> list[BriefItem]:
-            # a brief built elsewhere (a clip's sentences, another engine's) may hold a sentence to a model
-            return [BriefItem(t, i.sentence_id, i.score) for i in items
-                    if not addressed_to_model(i.text) and (t := self._voice(i.text, brand, platform))]
+    @staticmethod
+    def _with_emoji(draft: Draft, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar) -> None:
+        """The brand's emoji where its voice welcomes them (`voice.add_emoji` places them: list lines, else
+        later paragraphs), kept only if the post still fits every rule."""
+        budget = brand.emoji_for(spec.name).max_per_post
+        if budget <= 0 or not brand.emoji.set:
+            return
+        before = list(draft.parts)
+        i = 0 if len(draft.parts) == 1 else len(draft.parts) - 1
+        draft.parts[i] = add_emoji(draft.parts[i], brand, min(budget, 2))
+        finish(draft, pillar, spec)
+        if draft.problems:
+            draft.parts = before
+            finish(draft, pillar, spec)
 
-        hooks = usable(brief.hooks) or usable(brief.key_points)
-        hook = hooks[variant % len(hooks)] if hooks else None
-        points = [p for p in usable(brief.key_points) if not hook or p.sentence_id != hook.sentence_id]
-        if points and variant:
-            shift = variant % len(points)
-            points = points[shift:] + points[:shift]
-        return hook, points
+    def _cta(self, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar, promotional: bool, variant: int,
+             offers_list: bool, body: str, keywords: list[str], used: set[str]) -> CTA | None:
+        """The brand's CTA for this platform that fits the body: no "which one" after a single point, no CTA
+        about a topic the post never mentions; none at all rather than one that does not fit."""
+        avoid: set[CTAKind] = set()
+        low = body.lower()
+        # a {topic} slot takes a key phrase the post itself mentions, lower case as in running text
+        # a {topic} slot takes a followed topic the post mentions, as running text says it: "approach to
+        # meetings", "handle open source"; a singular count noun ("approach to product manager") is left out
+        mass = set(data()["mass_nouns"])
+        topic = next((f for k in keywords if k.lower() in low and (f := followed_topic(k))
+                      and (f.endswith("s") or f.split()[-1].lower() in mass)), None)
+        body_words = frozenset(words(body))
+        title_words = frozenset(words(pillar.title))
+        # a CTA about a subject (marketing, posting at 2am, the planner) closes only a pillar on it: its title
+        # or its key phrases say so, not one passing word of the post ("the contents of a photograph")
+        subject_words = title_words | frozenset(w for k in keywords[:8] for w in words(k))
+        for _ in range(len(spec.cta_preference)):
+            key = (id(spec), frozenset(avoid))
+            narrowed = self._narrowed.get(key) if avoid else spec
+            if narrowed is None:
+                if len(self._narrowed) > 256:
+                    self._narrowed.clear()
+                narrowed = self._narrowed[key] = spec.model_copy(update={"cta_preference": tuple(
+                    k for k in spec.cta_preference if k not in avoid)})
+            cta = choose_cta(brand, narrowed, pillar.stem, promotional, variant, topic=topic,
+                             offers_list=offers_list, avoid=used)
+            if cta is None:
+                return None
+            bio = spec.links_clickable and "link in bio" in cta.text.lower()  # the link is right there
+            if (_PICK_ONE.search(cta.text) and not offers_list) or bio \
+                    or cta_misfit(cta.text, body_words, title_words, brand.name) is not None \
+                    or not on_subject(cta.text, subject_words):
+                avoid.add(CTAKind(cta.kind))
+                continue
+            return cta
+        return None
 
-    # -- assembly ---------------------------------------------------------------------------
+    # -- assembly ---------------------------------------------------------------------------------------
 
     def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
               promotional: bool | None = None) -> Draft:
         if promotional is None:
             promotional = is_promotional(variant, brand.mix.promotion)
-        hook, points = self._items(brief, brand, spec.name, variant)
-        cta = choose_cta(brand, spec, pillar.stem, promotional, variant)
-        tags = choose_hashtags(brief.keywords, brand, spec)
-        if spec.is_thread:
-            parts, used = self._thread(hook, points, cta, tags, spec)
-        else:
-            parts, used = self._post(hook, points, cta, tags, spec)
-        draft = Draft(platform=spec.name, parts=parts, hashtags=tags, cta=cta, variant=variant,
-                      provenance=Provenance(source_sentence_ids=[i.sentence_id for i in used], engine=self.name,
+        pool = Pool.of(pillar)
+        run = self._run(pillar, brand)
+        if spec.name not in run.platforms:
+            run.platforms.append(spec.name)
+        scope = frozenset(brief.scope) if brief.scope else None
+        run.keywords = brief.keywords
+        made = self._thread(pool, run, pillar, brand, spec, variant, promotional) if spec.is_thread \
+            else self._post(pool, run, pillar, brand, spec, variant, promotional, scope)
+        if made is None:
+            raise NoDraft(self._why_none(pool, spec))
+        shaped, option, cta = made
+        if opening_key(shaped.parts[0]) in run.openings:
+            raise NoDraft("every opening that stands alone is taken by another draft of this run")
+        run.sentences.setdefault(spec.name, set()).update(shaped.used)
+        run.openings.add(opening_key(shaped.parts[0]))
+        if cta is not None:
+            run.ctas.add(cta.text)
+        run.ideas.setdefault(spec.name, []).append((option.group, option.kind))
+        draft = Draft(platform=spec.name, parts=shaped.parts, hashtags=shaped.tags, cta=cta, variant=variant,
+                      provenance=Provenance(source_sentence_ids=list(dict.fromkeys(shaped.used)), engine=self.name,
                                             pillar_hash=pillar.content_hash))
         if spec.title_limit:
-            draft.title = self._title(pillar.title, brand, spec)
+            draft.title = self._title(pillar, option, brand, spec)
         finish(draft, pillar, spec)
+        if not draft.problems:
+            self._with_emoji(draft, brand, spec, pillar)
         return draft
 
-    def _title(self, title: str, brand: BrandVoice, spec: PlatformSpec) -> str:
-        title = brand.rewrite(title).replace("<", "").replace(">", "")
-        limit = spec.title_limit or len(title)
-        if len(title) <= limit:
-            return title
-        head = re.split(r"[:|–—]", title)[0].strip()
-        if 0 < len(head) <= limit:
-            return head
-        return title[:limit].rsplit(" ", 1)[0]
+    def _why_none(self, pool: Pool, spec: PlatformSpec) -> str:
+        if not pool.units:
+            return "no sentence of the pillar stands on its own"
+        if spec.hook_window:
+            return f"no standalone sentence under {spec.hook_window} characters"
+        return f"nothing left that fits {spec.limit} characters"
 
-    def _post(self, hook: BriefItem | None, points: list[BriefItem], cta: CTA | None, tags: list[str],
-              spec: PlatformSpec) -> tuple[list[str], list[BriefItem]]:
-        tail = []
-        if cta:
-            tail.append(f"{cta.text} {cta.url}" if cta.url else cta.text)
-        if tags:
-            tail.append(" ".join(tags))
-        window = spec.hook_window
+    def _ordered(self, opts: list[Option], run: _Run, spec: PlatformSpec, variant: int,
+                 brand: BrandVoice, title: str) -> list[Option]:
+        """Options in the order this platform tries them: openings that name the pillar's subject and (for a
+        brand that writes plainly) read plainly, then its turn's hook kind first, then by strength; a later
+        variant avoids the ideas and kinds its earlier variants used."""
+        turn = run.platforms.index(spec.name) if spec.name in run.platforms else 0
+        kinds = KINDS[turn % len(KINDS):] + KINDS[:turn % len(KINDS)]
+        rank = {k: i for i, k in enumerate(kinds)}
+        used = run.ideas.get(spec.name, []) if variant else []
+        used_groups = {g for g, _ in used}
+        used_kinds = {k for _, k in used}
+        subject = [k.lower() for k in run.keywords[:8]]
+        plain = brand.reading_grade <= PLAIN_GRADE
+        known = frozenset(w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", title))
 
-        def compose(h: str | None, body: list[BriefItem]) -> str:
-            blocks = ([h] if h else []) + [p.text for p in body] + tail
-            return "\n\n".join(blocks)
+        def strangers(o: Option) -> bool:
+            """The opening names someone or something the reader has not met ("Fresh Empire", "18Fers"):
+            a capitalised word inside it that the pillar's title does not carry."""
+            return any(w.lower() not in known for w in _NAMES.findall(o.hook))
 
-        hook_text = hook.text if hook else None
-        if hook_text and window and len(hook_text) > window:
-            hook_text = trim_to(hook_text, lambda t: len(t) <= window) or hook_text
-        sweet = spec.sweet_spot[1] if spec.sweet_spot else spec.limit
-        best: tuple[str, list[BriefItem]] | None = None
-        for n in range(spec.points, -1, -1):
-            body = points[:n]
-            text = compose(hook_text, body)
-            if spec.fits(text) and (spec.length(text) <= sweet or n == 0 or best is None):
-                best = (text, body)
-                if spec.length(text) <= sweet:
-                    break
-        if best is None or not spec.fits(best[0]):
-            # even the hook alone is too long: cut it at a clause
-            rest = spec.limit - spec.length(compose(None, []))
-            cut = trim_to(hook_text or "", lambda t: spec.length(t) <= rest - 2) if hook_text else None
-            best = (compose(cut, []), [])
-            hook_text = cut
-        used = ([hook] if hook and hook_text else []) + best[1]
-        return [best[0]], used
+        def names_subject(o: Option) -> bool:
+            low = o.hook.lower()
+            return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
-    def _thread(self, hook: BriefItem | None, points: list[BriefItem], cta: CTA | None, tags: list[str],
-                spec: PlatformSpec) -> tuple[list[str], list[BriefItem]]:
-        bodies: list[str] = []
-        used: list[BriefItem] = []
-        max_points = min(spec.points, spec.max_parts - 2)
-        chosen = points[:max_points]
-        n = len(chosen) + (1 if hook else 0) + (1 if cta or tags else 0)
-        suffix = f" {n}/{n}"
+        return sorted(opts, key=lambda o: (o.group in used_groups, o.kind in used_kinds, not names_subject(o),
+                                           strangers(o), plain and _hard(o.hook), rank[o.kind], -o.score,
+                                           o.position))
 
-        def fits(t: str) -> bool:
-            return spec.fits(t + suffix)
+    def _post(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
+              promotional: bool, scope: frozenset[str] | None,
+              ) -> tuple[Shaped, Option, CTA | None] | None:
+        def voice(text: str) -> str | None:
+            return self._voice(text, brand, spec.name)
 
-        if hook:
-            first = f"{hook.text}\n\n{CONNECTIVE_THREAD}"
-            text = first if fits(first) else trim_to(hook.text, fits)
-            if text:
-                bodies.append(text)
-                used.append(hook)
-        for p in chosen:
-            text = trim_to(p.text, fits)
-            if text:
-                bodies.append(text)
-                used.append(p)
-        closing = []
-        if cta:
-            closing.append(f"{cta.text} {cta.url}" if cta.url else cta.text)
-        if tags:
-            closing.append(" ".join(tags))
-        if closing:
-            bodies.append("\n\n".join(closing))
-        total = len(bodies)
-        return [f"{b} {i}/{total}" for i, b in enumerate(bodies, 1)], used
+        fallback: tuple[Shaped, Option, CTA | None] | None = None
+        plain = brand.reading_grade <= PLAIN_GRADE
+        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title):
+            said = voice(option.hook)
+            if not said or opening_key(said) in run.openings:
+                continue  # cheap: another platform of this run opens with it
+            if plain and option.body:
+                option = replace(option, body=[u for u in option.body if not _hard(u.text)])
+            # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
+            body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
+                                  *(u.text for u in option.body[:spec.points])])
+            cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text,
+                           run.keywords, run.ctas)
+            # tags from the key phrases this post is about (a specific one, #Email, only on a post about it)
+            tags = choose_hashtags(run.keywords, brand, spec, post=body_text)
+            shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
+            if shaped is not None:
+                shaped.tags = tags
+            if shaped is None:
+                continue
+            if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
+                    and not shaped.has_list:
+                continue  # a question with no answer is a bare question
+            thin = len(shaped.used) < 2 and not shaped.has_list and len(option.hook.split()) <= 14
+            if opening_key(shaped.parts[0]) in run.openings:
+                continue  # another platform opens with it: a second copy of a hook is worse than none
+            if thin:
+                fallback = fallback or (shaped, option, cta)
+                continue
+            return shaped, option, cta
+        return fallback
+
+    @staticmethod
+    def _cta_line(cta: CTA | None) -> str | None:
+        if cta is None:
+            return None
+        return f"{cta.text} {cta.url}" if cta.url else cta.text
+
+    def _thread(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
+                promotional: bool) -> tuple[Shaped, Option, CTA | None] | None:
+        def voice(text: str) -> str | None:
+            return self._voice(text, brand, spec.name)
+
+        opts = self._ordered(options(pool), run, spec, variant, brand, pillar.title)
+        # list-shaped openings first: a thread is a promise and its steps
+        opts = [o for _, o in sorted(enumerate(opts), key=lambda x: (
+            x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
+        for option in opts:
+            if not option.items and option.kind is not HookKind.HOW_TO:
+                continue  # a thread is a promise and its steps: a list, or a "how to" and its points
+            said = voice(option.hook)
+            if not said or opening_key(said) in run.openings:
+                continue  # cheap: another platform of this run opens with it
+            if option.items:
+                promise = voice(option.hook) or ""
+                if not promise:
+                    continue
+                posts: list[tuple[str, tuple[str, ...]]] = [
+                    (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
+                         if (said := voice(item)) and len(item.split()) >= 4]
+                if len(posts) < len(option.items):
+                    continue  # the promise counts the items: a thread that drops one breaks it
+                closing = self._closing(pool, option.group, after=max(option.position, 0), voice=voice,
+                                        used=set(option.item_ids))
+            else:
+                said = voice(option.hook)
+                if not said:
+                    continue
+                promise = said
+                posts = [(s, u.ids) for u in option.body if (s := voice(u.text))]
+                closing = None
+                if len(posts) >= 3:
+                    closing = posts.pop()
+            body = " ".join([promise, *(t for t, _ in posts), closing[0] if closing else ""])
+            cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
+            tags = choose_hashtags(run.keywords, brand, spec, post=body)
+            shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags,
+                                  whole=bool(option.items) or option.kind is HookKind.HOW_TO)
+            if shaped is not None:
+                shaped.tags = tags
+            if shaped is None:
+                continue
+            shaped.used = [*option.hook_ids, *shaped.used]
+            if opening_key(shaped.parts[0]) in run.openings:
+                continue
+            return shaped, option, cta
+        return None
+
+    @staticmethod
+    def _closing(pool: Pool, group: int, after: int, voice: object, used: set[str] | None = None,
+                 ) -> tuple[str, tuple[str, ...]] | None:
+        """The thread's payoff: the strongest standalone unit after the list in the list's own idea that no
+        step already says; none (the last step carries the CTA) rather than a line from another idea."""
+        assert callable(voice)
+        used = used or set()
+        tail: list[Unit] = [u for g in pool.groups[group:group + 1] for u in g.units if u.indices[0] > after
+                            and not u.first_person and not u.question and not used & set(u.ids)]
+        for u in sorted(tail, key=lambda u: (-u.score, u.indices)):
+            said = voice(u.text)
+            if said:
+                return said, u.ids
+        return None
+
+    def _title(self, pillar: Pillar, option: Option, brand: BrandVoice, spec: PlatformSpec) -> str:
+        """The pillar's title, the idea's heading or, for a talk named after its file, the opening line."""
+        limit = spec.title_limit or 100
+        stem_words = re.sub(r"[-_.]+", " ", pillar.stem).strip().lower()
+        title = " ".join(pillar.title.split())
+        candidates = []
+        if title and title.lower() != stem_words:
+            candidates.append(title)
+        group = pool_group_heading(pillar, option.group)
+        if group:
+            candidates.append(group)
+        if option.hook and (option.hook_ids or option.kind in (HookKind.HOW_TO, HookKind.LIST)):
+            candidates.append(option.hook.rstrip(":"))
+        for c in candidates:
+            c = brand.rewrite(c).replace("<", "").replace(">", "").strip()
+            if 0 < len(c) <= limit:
+                return c
+            head = re.split(r"[:|–—]", c)[0].strip()
+            if len(head.split()) >= 3 and len(head) <= limit:
+                return head
+        return (title or pillar.stem)[:limit].rsplit(" ", 1)[0]
+
+
+def pool_group_heading(pillar: Pillar, group: int) -> str | None:
+    pool = Pool.of(pillar)
+    return pool.groups[group].heading if 0 <= group < len(pool.groups) else None
+
+
+def connectives() -> dict[str, str]:
+    """The fixed phrases the engine may add around the pillar's words (for tests and the docs)."""
+    found: dict[str, str] = data()["connectives"]
+    return found
 
 
 def create(**_: object) -> ExtractiveEngine:

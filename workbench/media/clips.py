@@ -17,6 +17,7 @@ import numpy as np
 
 from ..brief import DANGLING, STOPWORDS
 from ..pillar import Pillar, Sentence
+from ..speech import topic_boundaries as speech_topic_boundaries
 
 BOLD = re.compile(r"\b(never|always|most|biggest|secret|mistake|truth|wrong|nobody|everyone|stop|the one|"
                   r"only|worst|best|myth)\b", re.IGNORECASE)
@@ -49,33 +50,11 @@ def _terms(text: str) -> Counter[str]:
     return Counter(w.lower() for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 2)
 
 
-def _cos(a: Counter[str], b: Counter[str]) -> float:
-    dot = sum(v * b[k] for k, v in a.items() if k in b)
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def topic_boundaries(sentences: list[Sentence], window: int = 3) -> set[int]:
     """TextTiling (Hearst 1997), simplified: a gap after sentence k is a topic boundary when the lexical
-    similarity of the blocks around it dips well below its neighbours (depth score above mean + sd/2)."""
-    n = len(sentences)
-    if n < 2 * window + 1:
-        return set()
-    sims = []
-    for k in range(n - 1):
-        left = sum((_terms(s.text) for s in sentences[max(0, k - window + 1):k + 1]), Counter())
-        right = sum((_terms(s.text) for s in sentences[k + 1:k + 1 + window]), Counter())
-        sims.append(_cos(left, right))
-    depths = []
-    for k, s in enumerate(sims):
-        lpeak = max(sims[:k + 1])
-        rpeak = max(sims[k:])
-        depths.append((lpeak - s) + (rpeak - s))
-    mean, sd = float(np.mean(depths)), float(np.std(depths))
-    # gaps near either end have one-sided blocks: their depth says little, as in the original method
-    inner = range(window - 1, n - window)
-    return {k for k in inner if depths[k] > mean + sd and depths[k] > 0.15}
+    similarity of the blocks around it dips well below its neighbours (speech.topic_boundaries, which the
+    transcript's topic sections share)."""
+    return speech_topic_boundaries([_terms(s.text) for s in sentences], window)
 
 
 def candidates(pillar: Pillar, min_seconds: float = 15, max_seconds: float = 60) -> list[Clip]:

@@ -1,0 +1,158 @@
+"""How the offline engine composes posts: what an editor would notice in its drafts (issue 13)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from workbench.brand import load_brand
+from workbench.defects import words
+from workbench.engines import get_engine
+from workbench.pillar import Pillar, load_pillar
+from workbench.platforms import get_platform
+from workbench.repurpose import DEFAULT_RUN_PLATFORMS, RunOptions, repurpose, run_one
+
+ARTICLE = """---
+title: How to plan a content calendar
+---
+# How to plan a content calendar
+
+Most teams plan posts the night before, and it shows in their results. A calendar planned a month ahead turns \
+posting into a routine. We tried this at our agency for a year.
+
+## Why planning ahead works
+
+Teams that plan a month ahead publish 3 times more often than teams that plan day by day. This happens because \
+the hard decisions are made once. Planning is not about posting more; it is about deciding less often.
+
+## The four habits of calm calendars
+
+Calm calendars share a few habits:
+
+- Batch your writing into one long session each month.
+- Keep a list of ideas that grows every week.
+- Review the calendar with one colleague before anything is scheduled.
+- Leave one open slot each week for news you cannot plan.
+
+## What to measure
+
+Which posts get saved and shared tells you more than likes do. Saves show that a reader wants to come back to \
+the post. Shares show that a reader trusts the post enough to pass it on.
+
+## Start small
+
+A calendar for one week is enough to feel the difference. Once a week feels easy, plan the next month in one \
+sitting.
+"""
+
+NOTHING = """# What they said
+
+This is what they said about it last week. That was the part they kept coming back to, again and again.
+Also this, which they mentioned twice. It helped them more than those did.
+"""
+
+
+def _pillar(tmp_path: Path, text: str = ARTICLE, name: str = "calendar.md") -> Pillar:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_pillar(path)
+
+
+def _drafts(pillar: Pillar, brand: str = "northwind-advisory", variants: int = 2, notes: list[str] | None = None,
+            platforms: tuple[str, ...] = DEFAULT_RUN_PLATFORMS) -> list:
+    specs = [get_platform(p) for p in platforms]
+    return repurpose(pillar, load_brand(brand), specs, get_engine("extractive"), variants, notes=notes)
+
+
+def _opening(text: str) -> str:
+    first = re.split(r"(?<=[.!?:])\s+|\n", text.strip(), maxsplit=1)[0]
+    return " ".join(words(first)[:8])
+
+
+@pytest.mark.parametrize("brand", ["northwind-advisory", "sunny-studio"])
+def test_the_source_authors_we_is_never_posted_as_the_brands(tmp_path: Path, brand: str) -> None:
+    for d in _drafts(_pillar(tmp_path), brand):
+        assert "our agency" not in d.text and "We tried" not in d.text, (d.platform, d.text)
+
+
+def test_a_sentence_that_points_back_comes_after_what_it_points_at(tmp_path: Path) -> None:
+    for d in _drafts(_pillar(tmp_path)):
+        for part in d.parts:
+            if "This happens because" in part:
+                assert "Teams that plan a month ahead publish 3 times more often" in part, (d.platform, part)
+                assert part.index("Teams that plan") < part.index("This happens because")
+
+
+def test_each_platform_opens_differently(tmp_path: Path) -> None:
+    drafts = _drafts(_pillar(tmp_path), variants=1)
+    openings = [_opening(d.parts[0]) for d in drafts]
+    repeated = len(openings) - len(set(openings))
+    assert repeated <= len(openings) * 0.2, openings
+
+
+def test_variants_open_on_another_idea(tmp_path: Path) -> None:
+    drafts = _drafts(_pillar(tmp_path), variants=2)
+    by: dict[str, list[str]] = {}
+    for d in drafts:
+        by.setdefault(d.platform, []).append(_opening(d.parts[0]))
+    for platform, openings in by.items():
+        assert len(set(openings)) == len(openings), (platform, openings)
+
+
+def test_the_pillars_list_becomes_a_list_post_and_only_a_list_asks_which_one(tmp_path: Path) -> None:
+    drafts = _drafts(_pillar(tmp_path), brand="sunny-studio", variants=2)
+    lists = [d for d in drafts if "Keep a list of ideas that grows every week." in d.text
+             and "Batch your writing into one long session each month." in d.text]
+    assert lists, "the four habits should make a list post somewhere"
+    for d in drafts:
+        if d.cta and re.search(r"\bwhich one\b", d.cta.text, re.IGNORECASE):
+            assert re.search(r"(?m)^(?:→|-) ", d.text), (d.platform, d.text)
+
+
+def test_a_thread_promises_then_runs_in_source_order_and_pays_off(tmp_path: Path) -> None:
+    pillar = _pillar(tmp_path)
+    order = {s.text: i for i, s in enumerate(pillar.sentences)}
+    (thread,) = _drafts(pillar, variants=1, platforms=("x_thread",))
+    n = len(thread.parts)
+    assert n >= 4 and all(p.endswith(f" {i}/{n}") for i, p in enumerate(thread.parts, 1))
+    positions = [order[p.rsplit(" ", 1)[0].split("\n")[0]] for p in thread.parts[1:-1]
+                 if p.rsplit(" ", 1)[0].split("\n")[0] in order]
+    assert positions == sorted(positions)
+    last = thread.parts[-1].split("\n\n")[0]
+    assert last in order, "the last post carries a point of the pillar, not only the call to action"
+
+
+def test_posts_are_never_cut_and_hooks_fit_the_feed(tmp_path: Path) -> None:
+    for d in _drafts(_pillar(tmp_path)):
+        spec = get_platform(d.platform)
+        assert d.problems == [], (d.platform, d.problems)
+        if spec.hook_window:
+            assert len(d.parts[0].split("\n\n")[0]) <= spec.hook_window
+        for part in d.parts:
+            body = re.sub(r"\s\d+/\d+$", "", part).split("\n\n")
+            for block in body:
+                line = block.strip().split("\n")[-1]
+                if line and not line.startswith(("#", "→", "-")):
+                    assert re.search(r"[.!?:)”\"]$|https?://\S+$", line), (d.platform, line)
+
+
+def test_a_pillar_with_nothing_that_stands_alone_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    notes: list[str] = []
+    drafts = _drafts(_pillar(tmp_path, NOTHING, "nothing.md"), notes=notes)
+    assert drafts == []
+    assert any(n.startswith("skipped: linkedin (") for n in notes), notes
+
+
+def test_the_summary_manifest_and_review_sheet_say_what_was_skipped(tmp_path: Path) -> None:
+    from workbench.config import load_settings
+
+    src = tmp_path / "nothing.md"
+    src.write_text(NOTHING, encoding="utf-8")
+    result = run_one(src, RunOptions(brand="northwind-advisory", out=tmp_path / "out"), load_settings())
+    assert result.ok and result.skipped and result.summary.startswith("ok, 10 platforms skipped: linkedin (")
+    manifest = (result.output / "manifest.json").read_text() if result.output else ""
+    assert '"skipped"' in manifest and "linkedin (" in manifest
+    sheet = (result.output / "drafts.md").read_text() if result.output else ""
+    assert "Skipped (no draft): linkedin (" in sheet
