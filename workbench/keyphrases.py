@@ -111,6 +111,7 @@ def _plural(word: str) -> str:
     return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
 
 
+@lru_cache(maxsize=4096)
 def followed_topic(phrase: str) -> str | None:
     """The phrase as a topic people follow (lower case but for acronyms), or None: one word must be a
     followed tag itself (#Meetings for "meeting"), a compound must be made of topic words (#OpenSource,

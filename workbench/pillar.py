@@ -50,7 +50,7 @@ from .errors import (
 )
 from .plugins import Group, Registry
 from .speech import Cue
-from .text import PILLAR_BUDGET, SentenceSplitter, find_numbers, find_urls
+from .text import PILLAR_BUDGET, SentenceSplitter, alternation, find_numbers, find_urls
 from .userfiles import safe_load, yaml_problem
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -273,10 +273,6 @@ class Dropped(StrEnum):
     FILLER = "filler"  # transcripts: a sentence that was only "Okay." or "Um, yeah."
 
 
-def _alternation(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _ArticleRules:
     seo: re.Pattern[str]
@@ -295,12 +291,12 @@ class _ArticleRules:
 def _rules() -> _ArticleRules:
     """The article word lists (workbench/data/ingest.yaml) as patterns, compiled once."""
     data = speech.word_lists().get("article", {})
-    labels = _alternation(data.get("seo_labels", []))
+    labels = alternation(data.get("seo_labels", []))
     headings = {h: Dropped(kind) for kind, words in data.get("boilerplate_headings", {}).items() for h in words}
-    starts = [(re.compile(rf"^[\W_]{{0,3}}(?:{_alternation(words)})(?![\w])", re.IGNORECASE), Dropped(kind))
+    starts = [(re.compile(rf"^[\W_]{{0,3}}(?:{alternation(words)})(?![\w])", re.IGNORECASE), Dropped(kind))
               for kind, words in data.get("boilerplate_starts", {}).items()]
-    refs = _alternation(data.get("reference_shortcodes", []))
-    images = _alternation(data.get("image_shortcodes", []))
+    refs = alternation(data.get("reference_shortcodes", []))
+    images = alternation(data.get("image_shortcodes", []))
     note = r"\(\s*\d+\s*(?:characters?|chars?|words?)(?:\s+max(?:imum)?)?\s*\)"
     return _ArticleRules(
         seo=re.compile(rf"^[\s*_#>]*(?:{labels})\s*(?:{note})?\s*[*_]*\s*(?:(?::|–|—)\s*[*_]*\s*(?P<value>.*)|$)",

@@ -26,6 +26,8 @@ from typing import Any
 import regex
 import yaml
 
+from .text import alternation
+
 DATA = Path(__file__).resolve().parent / "data" / "ingest.yaml"
 
 LONG_PUNCTUATED = 40  # words: a punctuated sentence longer than this is cut at a comma, pause or cue break
@@ -86,10 +88,6 @@ class Talk:
 # ---------------------------------------------------------------------------------------------
 # Patterns, compiled once from the word lists
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Patterns:
     fillers: re.Pattern[str]
@@ -121,9 +119,9 @@ class _Patterns:
 
 @lru_cache(maxsize=1)
 def patterns() -> _Patterns:
-    fillers = _alternation(_speech("fillers"))
-    comma = _alternation(w for w in _speech("comma_fillers") if w != "like")
-    sounds = _alternation(_speech("sounds"))
+    fillers = alternation(_speech("fillers"))
+    comma = alternation(w for w in _speech("comma_fillers") if w != "like")
+    sounds = alternation(_speech("sounds"))
     no_end = frozenset(_speech("no_end"))
     markers = _speech("discourse_markers")
     return _Patterns(
@@ -137,7 +135,7 @@ def patterns() -> _Patterns:
         leading_fillers=re.compile(rf"^(?:{comma}|like)\s*,\s*", re.IGNORECASE),
         trailing_fillers=re.compile(rf",\s*(?:{comma})(?=\s*[.?!]?\s*$)", re.IGNORECASE),
         # "…faster, right?" after a statement of five words or more: the tag goes, the statement stays
-        tag_question=re.compile(rf"^((?:\S+\s+){{4,}}\S+?),\s*(?:{_alternation(_speech('tag_questions'))})\?\s*$",
+        tag_question=re.compile(rf"^((?:\S+\s+){{4,}}\S+?),\s*(?:{alternation(_speech('tag_questions'))})\?\s*$",
                                 re.IGNORECASE),
         # "we had like, ten people": 'like' set off by a comma after it, not after a verb that takes it
         like=re.compile(r"(?<!\bwas)(?<!\bis)(?<!\bwere)(?<!\bam)(?<!\bare)(?<!'s)(?<!’s)(?<!\bfeel)(?<!\bfeels)"
@@ -148,7 +146,7 @@ def patterns() -> _Patterns:
         restart=re.compile(r"(?<![\w'’-])([A-Za-z][\w'’]*)((?:\s+[\w'’]+){0,4})\s*(?:--+|—|–)\s*(\1)(?![\w'’-])",
                            re.IGNORECASE),
         # "that it-- these are": a word that cannot end a thought, cut off by a dash
-        dangling=re.compile(rf"(?<![\w'’-])(?:{_alternation(_speech('restart_words'))})(?:--+|—)(?=\s*[\w\"“])",
+        dangling=re.compile(rf"(?<![\w'’-])(?:{alternation(_speech('restart_words'))})(?:--+|—)(?=\s*[\w\"“])",
                             re.IGNORECASE),
         # "(applause)", "[laughter]", and any bracketed stage direction in lower case ("[man speaking indistinctly]")
         sounds=re.compile(rf"(?i:[\[(]\s*(?:{sounds})\s*[\])])|\[[^\[\]A-Z]{{1,60}}\]|♪[^♪]{{0,200}}♪|♪"),

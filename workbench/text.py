@@ -16,6 +16,7 @@ ingest slow; a run of text with no sentence end is cut at a space every `MAX_SEN
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -368,6 +369,12 @@ def split_sentences(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(regex.findall(r"\b[\p{L}\p{N}'’-]+\b", text))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of words and phrases, longest first (so "you know" wins over "you"), a space
+    matching any run of whitespace: the one way the word lists in `data/` become patterns."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)

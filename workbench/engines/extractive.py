@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
@@ -25,7 +26,7 @@ from ..pillar import Pillar
 from ..platforms import PlatformSpec
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
-from .offline.units import HookKind, Pool, Unit, data
+from .offline.units import HookKind, Pool, Unit, data, mass_nouns
 
 # the order hook kinds are tried in; each platform of a run starts one further along, so a run's platforms
 # open in different ways and never on the same sentence
@@ -35,6 +36,7 @@ PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=8192)
 def _hard(text: str) -> bool:
     """Reads above a plain brand's grade: long sentences or many words of three syllables or more."""
     ws = re.findall(r"[A-Za-z]+", text)
@@ -130,7 +132,7 @@ class ExtractiveEngine:
         # a {topic} slot takes a key phrase the post itself mentions, lower case as in running text
         # a {topic} slot takes a followed topic the post mentions, as running text says it: "approach to
         # meetings", "handle open source"; a singular count noun ("approach to product manager") is left out
-        mass = set(data()["mass_nouns"])
+        mass = mass_nouns()
         topic = next((f for k in keywords if k.lower() in low and (f := followed_topic(k))
                       and (f.endswith("s") or f.split()[-1].lower() in mass)), None)
         body_words = frozenset(words(body))

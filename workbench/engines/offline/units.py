@@ -22,7 +22,7 @@ from typing import Any
 from ...brief import DANGLING, addressed_to_model, sentence_scores
 from ...defects.wording import _connective_start, _dangling, _unbalanced
 from ...pillar import Pillar, Sentence
-from ...text import find_numbers
+from ...text import alternation, find_numbers
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "offline_engine.json"
 
@@ -39,8 +39,13 @@ def data() -> dict[str, Any]:
 
 
 def _words_re(words: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'’])(?:{alternation(words)})(?![\w'’])", re.IGNORECASE)
+
+
+@cache
+def mass_nouns() -> frozenset[str]:
+    """Nouns a {topic} slot takes in the singular ("approach to open source"), from the engine's data."""
+    return frozenset(data()["mass_nouns"])
 
 
 @cache
@@ -53,7 +58,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "spoken": _words_re(d["spoken"]),
         "promotion": _words_re(d["promotion"]),
         "intensifier": re.compile(r",?\s*" + _words_re(d["intensifiers"]).pattern + r",?(?=\s)", re.IGNORECASE),
-        "spoken_opener": re.compile(r"^\W*(?:" + "|".join(map(re.escape, d["spoken_openers"])) + r")(?:['’]\w+)?\b",
+        "spoken_opener": re.compile(r"^\W*(?:" + alternation(d["spoken_openers"]) + r")(?:['’]\w+)?\b",
                                     re.IGNORECASE),
         "subordinate": re.compile("^[\\W]*" + _words_re(d["subordinators"]).pattern, re.IGNORECASE),
         # "I" only as a capital: "i.e." and list markers are not the author speaking
