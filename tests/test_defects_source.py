@@ -192,6 +192,38 @@ def test_no_context_for_acronyms_only_when_the_brand_speaks_plainly() -> None:
     assert not found(explained, None, brand=PLAYFUL, code=Defect.NO_CONTEXT)
 
 
+GARDEN = """# How a community garden cut its water bill
+
+Brightwater is a community garden in Leeds run by twelve volunteers. Last spring the garden started a trial: every
+bed got one long soak a week instead of a splash every evening. The trial used a soaker hose along each row. By
+July, Brightwater volunteers had cut the water bill by a third.
+"""
+
+
+@pytest.fixture(scope="module")
+def garden(tmp_path_factory: pytest.TempPathFactory) -> SourceIndex:
+    path = tmp_path_factory.mktemp("garden") / "brightwater.md"
+    path.write_text(GARDEN, encoding="utf-8")
+    return SourceIndex.of(load_pillar(path))
+
+
+def test_no_context_for_a_name_the_source_introduced_earlier(garden: SourceIndex) -> None:
+    text = "By July, Brightwater volunteers had cut the water bill by a third."
+    hits = found(text, garden, code=Defect.NO_CONTEXT)
+    assert len(hits) == 1 and hits[0].rule == "no_context_name" and spanned(text, hits[0]) == "Brightwater"
+    introduced = ("Brightwater is a community garden in Leeds run by twelve volunteers.\n\n" + text)
+    assert not found(introduced, garden, code=Defect.NO_CONTEXT)
+
+
+def test_no_context_for_a_thing_the_source_introduced_earlier(garden: SourceIndex) -> None:
+    text = "The trial used a soaker hose along each row."
+    hits = found(text, garden, code=Defect.NO_CONTEXT)
+    assert len(hits) == 1 and hits[0].rule == "no_context_the" and spanned(text, hits[0]) == "The trial"
+    set_up = ("Last spring the garden started a trial: every bed got one long soak a week instead of a splash every "
+              "evening.\n\n" + text)
+    assert not [f for f in found(set_up, garden, code=Defect.NO_CONTEXT) if f.rule == "no_context_the"]
+
+
 def test_no_context_for_a_post_of_pronouns() -> None:
     text = "this is why it works so well. they love it, and it shows 🌱"
     hits = found(text, None, brand=PLAYFUL, platform="threads", code=Defect.NO_CONTEXT)

@@ -87,6 +87,38 @@ def test_a_statement_with_its_reason_is_not_thin() -> None:
     assert Defect.THIN not in codes(BODY, platform="x")
 
 
+def test_one_long_lifted_claim_with_no_reason_is_thin() -> None:
+    text = ("Effective social media management requires a structured, multi-disciplinary approach that spans "
+            "content, community, and measurement.\n\n#NorthwindAdvisory")
+    f = one(Defect.THIN, text, platform="bluesky")
+    assert f.rule == "thin_single" and f.rating == 3
+    reasoned = ("Post fewer times a week, because each extra post on the same day splits the replies the first one "
+                "would have had.\n\n#NorthwindAdvisory")
+    purpose = ("To avoid overloading inboxes, keep a shared calendar of every message your team sends to "
+               "staff.\n\n#NorthwindAdvisory")
+    assert Defect.THIN not in codes(reasoned, platform="bluesky")
+    assert Defect.THIN not in codes(purpose, platform="bluesky")
+
+
+@pytest.mark.parametrize("opening", ["Lastly, organisations may work with influencers to build trust.",
+                                     "Yet, for many companies, social media remains a reactive function.",
+                                     "At the same time, the tools can repeat the biases of their data.",
+                                     "Another aspect is how long each test takes to run."])
+def test_a_post_that_opens_mid_argument_dangles_and_hooks_weakly(opening: str) -> None:
+    text = f"{opening}\n\nKeep the plan to one page so the whole team reads it."
+    assert {Defect.DANGLING, Defect.HOOK_WEAK} <= codes(text)
+    word = opening.split(",")[0].split()[0]
+    assert spanned(one(Defect.DANGLING, text), text).startswith(word)
+
+
+def test_also_in_the_first_sentence_adds_to_a_point_never_made() -> None:
+    text = "To avoid overloading inboxes, we've also found a shared calendar for sending messages helps."
+    f = one(Defect.DANGLING, text)
+    assert spanned(f, text) == "also" and f.rating == 4
+    assert Defect.DANGLING not in codes("Every post your team publishes is also an SEO asset.")
+    assert Defect.DANGLING not in codes("Not only do you save time, you also post more often.")
+
+
 def test_a_video_caption_of_a_hook_and_a_prompt_is_not_thin() -> None:
     text = "Is your calendar running you?\n\nFollow Northwind Advisory for weekly analysis."
     assert Defect.THIN not in codes(text, platform="tiktok")

@@ -35,6 +35,19 @@ def codes(text: str, brand=FORMAL, platform: str = "linkedin", parts: list[str] 
     return {c for r in result.reasons if r.points < 0 for c in (r.code, r.rule) if c}
 
 
+def test_formal_prose_with_an_emoji_added_is_still_off_the_playful_voice() -> None:
+    """Source prose pasted into the casual brand reads as a memo however many contractions or emoji it gets;
+    the same point said plainly, or a post of short list lines, is in voice."""
+    pasted = ("✨ Professional social media management proves its worth through data that directly impacts the "
+              "bottom line, and it's the organisation's accountability framework that operationalises it.")
+    assert {"VOICE", "hard_reading"} <= codes(pasted, PLAYFUL, "threads")
+    plain = "✨ good social work shows up in the numbers. you'll see it in sales, not just likes."
+    assert "hard_reading" not in codes(plain, PLAYFUL, "threads")
+    lines = ("what showing up looks like 🙃\n\n• reply to comments and DMs fast\n• post 80% helpful stuff, 20% "
+             "promo\n• watch what people save and share, not just likes")
+    assert "hard_reading" not in codes(lines, PLAYFUL, "threads")
+
+
 def test_a_good_post_is_ready_with_nothing_taken_off() -> None:
     result = score(Draft("linkedin", [GOOD_LINKEDIN]), FORMAL)
     assert result.verdict == "ready" and result.overall >= 90
@@ -65,7 +78,7 @@ def test_a_good_post_is_ready_with_nothing_taken_off() -> None:
     ("long_sentences", "you can plan a whole month of posts in one afternoon if you set aside the time and gather "
                        "every idea first and then write each caption in one go without stopping 😅",
      "plan the month in one afternoon 😅 gather ideas first. then write. no stopping.", PLAYFUL),
-    ("reading_grade", "Comprehensive organizational communication methodologies necessitate interdisciplinary "
+    ("hard_reading", "Comprehensive organizational communication methodologies necessitate interdisciplinary "
                       "collaboration, institutional accountability, and systematic operationalization of "
                       "measurement frameworks across heterogeneous stakeholder constituencies. Consequently, "
                       "multidisciplinary implementation necessitates comprehensive organizational prioritization of "

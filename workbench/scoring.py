@@ -244,6 +244,9 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 # ---------------------------------------------------------------------------------------------
 
+CASUAL_GRADE_GAP = 3  # a casual voice's body may read this many grades above the brand's before it is VOICE
+
+
 def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     card = _Card("tone")
     formal = not brand.tone.contractions
@@ -324,9 +327,21 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if not formal and avg > 22:
         card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.",
                   voice=True, fix="split them: one idea a line.", rating=3)
+    # a casual brand's post is judged on its body's grade: source prose pasted in reads as a memo, whatever
+    # contractions or emoji were added to it (the rubric's VOICE, at most 2 across a long post)
+    # (a line is a sentence: list lines and short lines have no full stop)
+    lines = [ln for line in HASHTAG_RE.sub(" ", re.sub(r"https?://\S+", " ", text)).split("\n")
+             if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
+             and WORD.search(ln)]
+    grade = reading_grade(" ".join(ln if ln[-1] in ".!?…:" else ln + "." for ln in lines)) if lines else 0.0
+    hard = not formal and len(body_words) >= 12 and grade > brand.reading_grade + CASUAL_GRADE_GAP
+    if hard:
+        card.take(12, "hard_reading", f"the body reads at grade {grade:.0f}; this voice writes at "
+                  f"about {brand.reading_grade:g}.", voice=True, fix="say it in short, everyday words: one idea a "
+                  "line, the way you would tell a friend.", rating=2 if len(body_words) > 40 else 3)
     # a grade needs text to judge: 30 words to say it reads too hard, 60 to ask for more substance, and only when
     # the brand's target is far (short plain sentences are good writing, not a lack of substance)
-    if len(words) >= 30:
+    if len(words) >= 30 and not hard:
         grade = reading_grade(text)
         gap = abs(grade - brand.reading_grade)
         if gap > 4 and (grade > brand.reading_grade or len(words) >= 60):

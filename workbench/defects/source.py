@@ -14,6 +14,7 @@ import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..rubric import Defect
 from ..text import find_numbers
@@ -596,6 +597,128 @@ def no_context(ctx: Context) -> Iterator[Finding]:
                 "refer to.",
                 "Say what \"this\" and \"they\" are: name the thing the post is about.",
                 span=(body[0].start, body[-1].end), rating=2, rule="no_context_pronouns")
+
+
+# -- NO_CONTEXT: names and things the source introduced before the sentence the post took ---------------------
+
+_TOKEN = re.compile(r"(?<![\w#@/.])[A-Za-z0-9][\w&-]*")
+# names any reader knows: a post may use them without introducing them (the platforms are added from the catalogue)
+_WELL_KNOWN = frozenset("""google microsoft apple amazon twitter wikipedia github reddit slack zoom excel canva chatgpt
+openai netflix spotify python javascript english american america americans europe european covid ai monday tuesday
+wednesday thursday friday saturday sunday january february march april may june july august september october
+november december whatsapp pinterest snapchat seo""".split())
+# a definite noun phrase that a relative clause, "of" or a participle defines is not a reference back
+_DEFINED_AFTER = frozenset("of that which who whose whom where when you we your our i they behind between for".split())
+_GENERIC_THE = frozenset("""same best worst first last next most least world internet public government way end
+start beginning time day week month year people reader readers audience user users future past moment truth answer
+question rest other others right wrong whole only real main key number entire overall final following above below
+latter former current different various actual very""".split())
+_VERBISH = frozenset("is are was were has have had do does did can could will would should may might must "
+                     "does not stop".split())
+_THE_NP = re.compile(r"\b[Tt]he\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
+
+
+@dataclass(frozen=True)
+class _Names:
+    first: dict[str, int]  # a name -> the index of the first source sentence that uses it (-1: the title)
+    lower: frozenset[str]  # every word the source writes in lower case
+
+
+def _source_names(src: SourceIndex) -> _Names:
+    """The pillar's names (capitalised inside a sentence somewhere, never written in lower case) and where each
+    first appears."""
+    key = ("no_context", "names")
+    if key not in src.memo:
+        lower: set[str] = set()
+        capital_inside: set[str] = set()
+        for sent in src.sentences:
+            for n, m in enumerate(_TOKEN.finditer(sent.text)):
+                w = _bare(m.group(0))
+                if w.islower() or w.isdigit():
+                    lower.add(w)
+                elif n > 0 and any(c.isupper() for c in w):
+                    capital_inside.add(w)
+        # (an acronym in capitals, "SMM", is the acronym check's: readers of a trade post often know them)
+        names = {w for w in capital_inside if w.lower() not in lower and w.lower() not in _WELL_KNOWN
+                 and not (w.isupper() and w.isalpha())}
+        first: dict[str, int] = {}
+        for w in _TOKEN.findall(src.title or ""):
+            if _bare(w) in names:
+                first.setdefault(_bare(w), -1)
+        for sent in src.sentences:
+            for m in _TOKEN.finditer(sent.text):
+                w = _bare(m.group(0))
+                if w in names:
+                    first.setdefault(w, sent.index)
+        src.memo[key] = _Names(first, frozenset(lower))
+    found = src.memo[key]
+    assert isinstance(found, _Names)
+    return found
+
+
+def _bare(token: str) -> str:
+    """A token without a possessive ("18F's" -> "18F")."""
+    return re.sub(r"['’]s$", "", token)
+
+
+@lru_cache(maxsize=1)
+def _platform_names() -> frozenset[str]:
+    """The platforms' own names ("LinkedIn", "TikTok"), from the catalogue."""
+    from ..platforms import DEFAULT_PLATFORMS
+    return frozenset(w.lower() for spec in DEFAULT_PLATFORMS.values() for w in spec.label.split())
+
+
+@detector(Defect.NO_CONTEXT, name="no_context_unmet")
+def no_context_unmet(ctx: Context) -> Iterator[Finding]:
+    """A name ("Fresh Empire", "18F", "Kate") or a thing ("the campaign", "the group") the source introduced
+    before the sentence the post took, and the post never does: the reader meets it cold."""
+    src = ctx.source
+    if src is None:
+        return
+    names = _source_names(src)
+    seen = {_bare(w) for w in _TOKEN.findall(ctx.draft.title or "")}
+    known = _platform_names()
+    said = ""
+    for s in _sentences(ctx):
+        found = _extracted(src, s.text)
+        if found is not None and not _is_cta(s.text):
+            for m in _TOKEN.finditer(s.text):
+                w = _bare(m.group(0))
+                at = names.first.get(w)
+                if at is not None and at < found.index and w not in seen and w.lower() not in known:
+                    yield Finding(
+                        Defect.NO_CONTEXT, f"'{w}' is never introduced: the source says who or what it is before "
+                                           "this sentence, the post does not.",
+                        f"Say who or what {w} is, or leave the name out.",
+                        span=(s.start + m.start(), s.start + m.start() + len(w)), rating=3, rule="no_context_name")
+                    return
+            if not said:
+                yield from _unmet_thing(ctx, src, s, found)
+        seen.update(_bare(w) for w in _TOKEN.findall(s.text))
+        said += " " + s.text.lower()
+
+
+def _unmet_thing(ctx: Context, src: SourceIndex, s: _Sentence, found: SourceSentence) -> Iterator[Finding]:
+    """'The campaign team selected…' as a post's first sentence, where the source met the campaign earlier."""
+    for m in _THE_NP.finditer(s.text):
+        head, after = m.group(1), (m.group(2) or "")
+        if head in _GENERIC_THE or head in STOPWORDS or head in _DEFINED_AFTER or len(head) < 4:
+            continue
+        nxt = s.text[m.end(1):].split()
+        if nxt and (nxt[0].lower().strip(",.;:") in _DEFINED_AFTER or nxt[1:2] == ["by"]):
+            continue  # "the tools provided by…" defines itself
+        if after and after in _DEFINED_AFTER:
+            continue
+        earlier = " ".join(src.sentences[i].text.lower() for i in src._postings.get(head, ()) if i < found.index)
+        verb_next = not after or after.endswith(("s", "ed")) or after in _VERBISH
+        # "the campaign team" where the source ran "the campaign team" before, or "the group meets" where it
+        # wrote "a group" or "the group" before: a reference back, not a phrase that defines itself
+        if (after and f"{head} {after}" in earlier) or (verb_next and re.search(rf"\b(?:the|a|an)\s+{head}\b", earlier)):
+            yield Finding(Defect.NO_CONTEXT, f"'{m.group(0).split()[0]} {head}' points back to something the source "
+                                             "introduced earlier; the post never says which.",
+                          f"Say which {head} (name it), or open with the sentence that introduces it.",
+                          span=(s.start + m.start(), s.start + m.end(1)), rating=3, rule="no_context_the")
+            return
 
 
 # -- PERSONA --------------------------------------------------------------------------------------------------

@@ -459,6 +459,12 @@ def thin_post(ctx: Context) -> Iterator[Finding]:
         yield Finding(Defect.THIN, f"one short statement with no reason or context: '{_span_text(ctx.text, (s, e))}'.",
                       "Add the reason or the number that makes the point worth acting on.",
                       span=(s, e), rating=3, rule="thin_statement")
+    elif not _LIST_ITEM.match(piece) and not _REASON.search(piece) and not re.search(r"\d", piece):
+        # one sentence lifted whole: a claim with no reason, number or example for the reader to act on
+        yield Finding(Defect.THIN, f"one lifted statement with no reason, number or example: "
+                                   f"'{_span_text(ctx.text, (s, e))}'.",
+                      "Add the reason, the number or the example from the source that makes it worth reading.",
+                      span=(s, e), rating=3, rule="thin_single")
 
 
 # -- META -----------------------------------------------------------------------------------------------
@@ -522,6 +528,12 @@ def weak_hook(ctx: Context) -> Iterator[Finding]:
         yield Finding(Defect.HOOK_WEAK, f"the post opens on a label: '{_span_text(ctx.text, (s, end))}'.",
                       f"Start with the point the label introduces{shown}.", span=(s, end), rating=3,
                       rule="hook_label")
+    elif (mid := _connective_start(opening)) is not None:
+        (a, b), *_ = mid
+        yield Finding(Defect.HOOK_WEAK, f"the post opens mid-argument ('{opening[a:b]}'): the reader is given no "
+                                        "reason to read on.",
+                      "Open with the point itself: the finding, the number or the problem it solves.",
+                      span=(s + a, s + b), rating=3, rule="hook_mid_argument")
 
 
 # -- LINK_PHRASE ----------------------------------------------------------------------------------------
@@ -963,6 +975,8 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
         found = _dangling(text[s:e])
         if found is None and _part == min(firsts):
             found = _connective_start(text[s:e])  # inside a thread, a later post may go on from the last
+        if found is None and _part == min(firsts):
+            found = _also(text[s:e])
         if found is None:
             continue
         (a, b), rule, rating, msg, fix = found
@@ -982,8 +996,18 @@ _CONNECTIVE_START = re.compile(
     r"that\s+said\b|on\s+the\s+other\s+hand\b|as\s+a\s+result\b|therefore\b|thus(?!\s+far)\b|hence\b|"
     r"in\s+contrast\b|conversely\b|even\s+so\b|as\s+such\b|for\s+this\s+reason\b|because\s+of\s+this\b|"
     r"in\s+that\s+case\b|on\s+top\s+of\s+that\b|besides(?=,)|also(?=,)|otherwise(?=,)|instead(?=,)|"
-    r"again(?=,)|still(?=,)|and\s+so\b|and\s+then\b|and(?=\s)|or(?=\s))",
+    r"again(?=,)|still(?=,)|and\s+so\b|and\s+then\b|and(?=\s)|or(?=\s)|"
+    r"lastly\b|yet(?=,)|at\s+the\s+same\s+time\b|taken\s+together\b|on\s+that\s+note\b|rather(?=,)|"
+    r"after\s+some\s+consideration\b|upon\s+arrival\b|for\s+(?:example|instance)\b|in\s+fact\b|indeed(?=,)|"
+    r"however(?=,)|but(?=\s)|finally(?=,)|ultimately(?=,)|meanwhile(?=,)|in\s+turn\b|in\s+short\b|"
+    r"after\s+all\b|of\s+course(?=,)|clearly(?=,)|with\s+that\s+in\s+mind\b|beyond\s+that\b|"
+    r"another(?=\s+(?!one\b|way\b|thing\b)[a-z]))",
     re.IGNORECASE)
+# "also" in a post's first sentence adds to something the reader never saw ("we've also found", "You also have")
+# (after a pronoun subject: "Every post is also an SEO asset" names a second role, not an unseen point)
+_ALSO = re.compile(r"\b(?:we|you|they|i|he|she)(?:['’](?:ve|re|ll|d)|\s+(?:have|are|will|can))?\s+(also)\b",
+                   re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
 
 
 def _connective_start(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
@@ -994,9 +1018,28 @@ def _connective_start(sentence: str) -> tuple[tuple[int, int], str, int, str, st
     if m is None:
         return None
     word = m.group("word")
+    if word.lower() == "another":
+        return ((lead, lead + m.end("word")), "start_connective", 3,
+                "the post opens on 'another', which adds to something the reader has not seen.",
+                "Say what the thing is on its own ('One aspect…'), or open with the point it adds to.")
     return ((lead, lead + m.end("word")), "start_connective", 3,
             f"the post opens on '{word}', which goes on from a sentence the reader has not seen.",
             f"Delete '{word}' and make the sentence stand on its own, or open with the point it follows.")
+
+
+def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
+    """'also' in the first sentence: the post adds to a point it never made."""
+    m = _ALSO.search(sentence)
+    if m is None or _NOT_ONLY.search(sentence[:m.start()]):
+        return None
+    return (m.span(1), "start_also", 4, "'also' in the first sentence adds to a point the post never made.",
+            "Delete 'also', or open with the point it adds to.")
+
+
+_REASON = re.compile(r"\b(?:because|since|so\s+that|which\s+means|so\s+you|by\s+\w+ing|for\s+example|"
+                     r"for\s+instance|e\.g\.|such\s+as|instead\s+of|rather\s+than|without|otherwise|unless)\b|[:—]|"
+                     r"^\W*to\s+[a-z]+",  # "To avoid overloading inboxes, …": the purpose is the reason
+                     re.IGNORECASE)
 
 
 _QUESTION_PRONOUN = re.compile(
