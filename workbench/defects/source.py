@@ -713,9 +713,11 @@ def _unmet_thing(ctx: Context, src: SourceIndex, s: _Sentence, found: SourceSent
         verb_next = not after or after.endswith(("s", "ed")) or after in _VERBISH
         # "the campaign team" where the source ran "the campaign team" before, or "the group meets" where it
         # wrote "a group" or "the group" before: a reference back, not a phrase that defines itself
-        if (after and f"{head} {after}" in earlier) or (verb_next and re.search(rf"\b(?:the|a|an)\s+{head}\b", earlier)):
-            yield Finding(Defect.NO_CONTEXT, f"'{m.group(0).split()[0]} {head}' points back to something the source "
-                                             "introduced earlier; the post never says which.",
+        met = re.search(rf"\b(?:the|a|an)\s+{head}\b", earlier)
+        if (after and f"{head} {after}" in earlier) or (verb_next and met):
+            the = m.group(0).split()[0]
+            yield Finding(Defect.NO_CONTEXT, f"'{the} {head}' points back to something the source introduced "
+                                             "earlier; the post never says which.",
                           f"Say which {head} (name it), or open with the sentence that introduces it.",
                           span=(s.start + m.start(), s.start + m.end(1)), rating=3, rule="no_context_the")
             return
