@@ -330,11 +330,13 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     # a casual brand's post is judged on its body's grade: source prose pasted in reads as a memo, whatever
     # contractions or emoji were added to it (the rubric's VOICE, at most 2 across a long post)
     # (a line is a sentence: list lines and short lines have no full stop)
-    lines = [ln for line in HASHTAG_RE.sub(" ", re.sub(r"https?://\S+", " ", text)).split("\n")
-             if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
-             and WORD.search(ln)]
-    grade = reading_grade(" ".join(ln if ln[-1] in ".!?…:" else ln + "." for ln in lines)) if lines else 0.0
-    hard = not formal and len(body_words) >= 12 and grade > brand.reading_grade + CASUAL_GRADE_GAP
+    hard, grade = False, 0.0
+    if not formal and len(body_words) >= 12:
+        lines = [ln for line in HASHTAG_RE.sub(" ", re.sub(r"https?://\S+", " ", text)).split("\n")
+                 if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
+                 and WORD.search(ln)]
+        grade = reading_grade(" ".join(ln if ln[-1] in ".!?…:" else ln + "." for ln in lines)) if lines else 0.0
+        hard = grade > brand.reading_grade + CASUAL_GRADE_GAP
     if hard:
         card.take(12, "hard_reading", f"the body reads at grade {grade:.0f}; this voice writes at "
                   f"about {brand.reading_grade:g}.", voice=True, fix="say it in short, everyday words: one idea a "

@@ -668,43 +668,50 @@ def _platform_names() -> frozenset[str]:
     return frozenset(w.lower() for spec in DEFAULT_PLATFORMS.values() for w in spec.label.split())
 
 
-@detector(Defect.NO_CONTEXT, name="no_context_unmet")
-def no_context_unmet(ctx: Context) -> Iterator[Finding]:
-    """A name ("Fresh Empire", "18F", "Kate") or a thing ("the campaign", "the group") the source introduced
-    before the sentence the post took, and the post never does: the reader meets it cold."""
-    src = ctx.source
-    if src is None:
-        return
+@dataclass(frozen=True)
+class Unmet:
+    """A name or a thing a sentence uses that the source introduced before it: (start, end) in the sentence."""
+
+    rule: str  # "no_context_name" ("Fresh Empire", "18F") or "no_context_the" ("the campaign")
+    start: int
+    end: int
+    words: str
+
+
+def unmet(src: SourceIndex, text: str, seen: frozenset[str] = frozenset(), opening: bool = True) -> Unmet | None:
+    """What in `text`, a sentence taken from the source, the reader meets cold: a name the source introduced in
+    an earlier sentence (and not in `seen`, the names the post already used) or, in a post's `opening`, a "the
+    campaign" the source met before. None when `text` was not taken from the source. The offline engine asks
+    the same question of its openings."""
+    key = ("unmet", f"{opening}\0{text}\0{' '.join(sorted(seen))}")  # the engine asks again per platform
+    if key not in src.memo:
+        src.memo[key] = _unmet(src, text, seen, opening)
+    found = src.memo[key]
+    assert found is None or isinstance(found, Unmet)
+    return found
+
+
+def _unmet(src: SourceIndex, text: str, seen: frozenset[str], opening: bool) -> Unmet | None:
+    found = _extracted(src, text)
+    if found is None or _is_cta(text):
+        return None
     names = _source_names(src)
-    seen = {_bare(w) for w in _TOKEN.findall(ctx.draft.title or "")}
     known = _platform_names()
-    said = ""
-    for s in _sentences(ctx):
-        found = _extracted(src, s.text)
-        if found is not None and not _is_cta(s.text):
-            for m in _TOKEN.finditer(s.text):
-                w = _bare(m.group(0))
-                at = names.first.get(w)
-                if at is not None and at < found.index and w not in seen and w.lower() not in known:
-                    yield Finding(
-                        Defect.NO_CONTEXT, f"'{w}' is never introduced: the source says who or what it is before "
-                                           "this sentence, the post does not.",
-                        f"Say who or what {w} is, or leave the name out.",
-                        span=(s.start + m.start(), s.start + m.start() + len(w)), rating=3, rule="no_context_name")
-                    return
-            if not said:
-                yield from _unmet_thing(ctx, src, s, found)
-        seen.update(_bare(w) for w in _TOKEN.findall(s.text))
-        said += " " + s.text.lower()
+    for m in _TOKEN.finditer(text):
+        w = _bare(m.group(0))
+        at = names.first.get(w)
+        if at is not None and at < found.index and w not in seen and w.lower() not in known:
+            return Unmet("no_context_name", m.start(), m.start() + len(w), w)
+    return _unmet_thing(src, text, found) if opening else None
 
 
-def _unmet_thing(ctx: Context, src: SourceIndex, s: _Sentence, found: SourceSentence) -> Iterator[Finding]:
-    """'The campaign team selected…' as a post's first sentence, where the source met the campaign earlier."""
-    for m in _THE_NP.finditer(s.text):
+def _unmet_thing(src: SourceIndex, text: str, found: SourceSentence) -> Unmet | None:
+    """'The campaign team selected…' where the source met the campaign earlier."""
+    for m in _THE_NP.finditer(text):
         head, after = m.group(1), (m.group(2) or "")
         if head in _GENERIC_THE or head in STOPWORDS or head in _DEFINED_AFTER or len(head) < 4:
             continue
-        nxt = s.text[m.end(1):].split()
+        nxt = text[m.end(1):].split()
         if nxt and (nxt[0].lower().strip(",.;:") in _DEFINED_AFTER or nxt[1:2] == ["by"]):
             continue  # "the tools provided by…" defines itself
         if after and after in _DEFINED_AFTER:
@@ -715,12 +722,36 @@ def _unmet_thing(ctx: Context, src: SourceIndex, s: _Sentence, found: SourceSent
         # wrote "a group" or "the group" before: a reference back, not a phrase that defines itself
         met = re.search(rf"\b(?:the|a|an)\s+{head}\b", earlier)
         if (after and f"{head} {after}" in earlier) or (verb_next and met):
-            the = m.group(0).split()[0]
-            yield Finding(Defect.NO_CONTEXT, f"'{the} {head}' points back to something the source introduced "
-                                             "earlier; the post never says which.",
-                          f"Say which {head} (name it), or open with the sentence that introduces it.",
-                          span=(s.start + m.start(), s.start + m.end(1)), rating=3, rule="no_context_the")
+            return Unmet("no_context_the", m.start(), m.end(1), f"{m.group(0).split()[0]} {head}")
+    return None
+
+
+@detector(Defect.NO_CONTEXT, name="no_context_unmet")
+def no_context_unmet(ctx: Context) -> Iterator[Finding]:
+    """A name ("Fresh Empire", "18F", "Kate") or a thing ("the campaign", "the group") the source introduced
+    before the sentence the post took, and the post never does: the reader meets it cold."""
+    src = ctx.source
+    if src is None:
+        return
+    seen = {_bare(w) for w in _TOKEN.findall(ctx.draft.title or "")}
+    opening = True
+    for s in _sentences(ctx):
+        found = unmet(src, s.text, frozenset(seen), opening)
+        if found is not None:
+            span = (s.start + found.start, s.start + found.end)
+            if found.rule == "no_context_name":
+                yield Finding(Defect.NO_CONTEXT, f"'{found.words}' is never introduced: the source says who or what "
+                                                 "it is before this sentence, the post does not.",
+                              f"Say who or what {found.words} is, or leave the name out.", span=span, rating=3,
+                              rule=found.rule)
+            else:
+                yield Finding(Defect.NO_CONTEXT, f"'{found.words}' points back to something the source introduced "
+                                                 "earlier; the post never says which.",
+                              f"Say which {found.words.split()[-1]} (name it), or open with the sentence that "
+                              "introduces it.", span=span, rating=3, rule=found.rule)
             return
+        seen.update(_bare(w) for w in _TOKEN.findall(s.text))
+        opening = False
 
 
 # -- PERSONA --------------------------------------------------------------------------------------------------

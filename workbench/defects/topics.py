@@ -27,7 +27,7 @@ from __future__ import annotations
 
 _FIELDS = """
 marketing socialmedia productivity business entrepreneurship entrepreneur startups startup smallbusiness
-branding brand design ux ui seo sem advertising sales leadership management strategy innovation tech
+branding design ux ui seo sem advertising sales leadership management strategy innovation tech
 technology ai ml machinelearning datascience data analytics cybersecurity security privacy cloud devops
 programming coding software opensource python javascript webdev science research health wellness
 fitness nutrition mentalhealth medicine education edtech learning teaching finance fintech investing
@@ -102,6 +102,13 @@ SPECIFIC: dict[str, tuple[str, ...]] = {
     "food": ("food", "recipe", "cook", "eat", "restaurant"),
     "gaming": ("game", "gaming", "player"),
     "sports": ("sport", "team", "match", "game", "player"),
+    "writing": ("writ", "copy", "word", "draft", "edit", "sentence"),
+    "writer": ("writ", "copy", "word", "draft", "edit"),
+    "sprint": ("sprint",),
+    "government": ("government", "agenc", "federal", "public", "civic", "citizen"),
+    "design": ("design", "user", "usab", "interface", "visual"),
+    "meetings": ("meeting", "agenda"),
+    "accessibility": ("accessib", "disab", "screen reader", "a11y"),
 }
 
 # the topical word of a library CTA -> stems that show the body is about the same thing

@@ -459,7 +459,7 @@ def thin_post(ctx: Context) -> Iterator[Finding]:
         yield Finding(Defect.THIN, f"one short statement with no reason or context: '{_span_text(ctx.text, (s, e))}'.",
                       "Add the reason or the number that makes the point worth acting on.",
                       span=(s, e), rating=3, rule="thin_statement")
-    elif not _LIST_ITEM.match(piece) and not _REASON.search(piece) and not re.search(r"\d", piece):
+    elif is_thin_statement(piece):
         # one sentence lifted whole: a claim with no reason, number or example for the reader to act on
         yield Finding(Defect.THIN, f"one lifted statement with no reason, number or example: "
                                    f"'{_span_text(ctx.text, (s, e))}'.",
@@ -1025,6 +1025,18 @@ def _connective_start(sentence: str) -> tuple[tuple[int, int], str, int, str, st
     return ((lead, lead + m.end("word")), "start_connective", 3,
             f"the post opens on '{word}', which goes on from a sentence the reader has not seen.",
             f"Delete '{word}' and make the sentence stand on its own, or open with the point it follows.")
+
+
+def is_thin_statement(sentence: str) -> bool:
+    """A statement that carries no reason, number or example: alone in a post, it is THIN (the offline engine
+    asks the same before it posts one sentence by itself)."""
+    return not _LIST_ITEM.match(sentence) and not _REASON.search(sentence) and not re.search(r"\d", sentence)
+
+
+def mid_argument(sentence: str) -> bool:
+    """Does this sentence, as a post's opening, go on from something the reader never saw ("Lastly", "Yet",
+    "we've also found", "This is why")? The opening checks of DANGLING and HOOK_WEAK, for the offline engine."""
+    return _connective_start(sentence) is not None or _also(sentence) is not None or _dangling(sentence) is not None
 
 
 def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:

@@ -18,12 +18,14 @@ from functools import lru_cache
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
-from ..defects import words
-from ..defects.wording import cta_misfit, on_subject
+from ..defects import SourceIndex, words
+from ..defects.source import unmet
+from ..defects.wording import cta_misfit, is_thin_statement, mid_argument, on_subject
 from ..drafts import CTA, CTAKind, Draft, Provenance
 from ..keyphrases import followed_topic
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
+from ..scoring import CASUAL_GRADE_GAP, reading_grade
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
 from .offline.units import HookKind, Pool, Unit, data, mass_nouns
@@ -33,19 +35,17 @@ from .offline.units import HookKind, Pool, Unit, data, mass_nouns
 KINDS = (HookKind.STATISTIC, HookKind.LIST, HookKind.CONTRARIAN, HookKind.QUESTION, HookKind.HOW_TO,
          HookKind.LEAD)
 PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain sentences first
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
-@lru_cache(maxsize=8192)
-def _hard(text: str) -> bool:
-    """Reads above a plain brand's grade: long sentences or many words of three syllables or more."""
-    ws = re.findall(r"[A-Za-z]+", text)
-    if not ws:
-        return False
-    long_words = sum(len(_VOWEL_GROUPS.findall(w.lower().removesuffix("es").removesuffix("ed"))) >= 3
-                     for w in ws)
-    sentences = max(1, len(re.findall(r"[.!?](?:\s|$)", text)))
-    return long_words / len(ws) > 0.2 or len(ws) / sentences > 22
+@lru_cache(maxsize=16384)
+def _grade(text: str) -> float:
+    return reading_grade(text)
+
+
+def _too_hard(text: str, brand: BrandVoice) -> bool:
+    """A sentence a casual brand cannot post as it stands: it reads further above the brand's grade than the
+    scorer allows (`scoring.CASUAL_GRADE_GAP`, the same gap its VOICE check uses)."""
+    return _grade(text) > brand.reading_grade + CASUAL_GRADE_GAP
 
 
 # a capitalised word inside a sentence (not its first word, not an acronym such as AI or SEO): a name
@@ -203,7 +203,7 @@ class ExtractiveEngine:
         return f"nothing left that fits {spec.limit} characters"
 
     def _ordered(self, opts: list[Option], run: _Run, spec: PlatformSpec, variant: int,
-                 brand: BrandVoice, title: str) -> list[Option]:
+                 brand: BrandVoice, title: str, source: SourceIndex) -> list[Option]:
         """Options in the order this platform tries them: openings that name the pillar's subject and (for a
         brand that writes plainly) read plainly, then its turn's hook kind first, then by strength; a later
         variant avoids the ideas and kinds its earlier variants used."""
@@ -222,13 +222,22 @@ class ExtractiveEngine:
             a capitalised word inside it that the pillar's title does not carry."""
             return any(w.lower() not in known for w in _NAMES.findall(o.hook))
 
+        def cold(o: Option) -> bool:
+            """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), or meet
+            a name or a "the campaign" the source introduced before it?"""
+            key = ("offline_cold", o.hook)  # asked of the same openings for every platform: once per pillar
+            if key not in source.memo:
+                source.memo[key] = mid_argument(o.hook) or (bool(o.hook_ids) and unmet(source, o.hook) is not None)
+            return bool(source.memo[key])
+
         def names_subject(o: Option) -> bool:
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
-        return sorted(opts, key=lambda o: (o.group in used_groups, o.kind in used_kinds, not names_subject(o),
-                                           strangers(o), plain and _hard(o.hook), rank[o.kind], -o.score,
-                                           o.position))
+        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), o.kind in used_kinds,
+                                           not names_subject(o), strangers(o),
+                                           plain and _too_hard(self._voice(o.hook, brand, spec.name) or o.hook, brand),
+                                           rank[o.kind], -o.score, o.position))
 
     def _post(self, pool: Pool, run: _Run, pillar: Pillar, brand: BrandVoice, spec: PlatformSpec, variant: int,
               promotional: bool, scope: frozenset[str] | None,
@@ -238,12 +247,18 @@ class ExtractiveEngine:
 
         fallback: tuple[Shaped, Option, CTA | None] | None = None
         plain = brand.reading_grade <= PLAIN_GRADE
-        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title):
+        source = SourceIndex.of(pillar)
+        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title,
+                                    SourceIndex.of(pillar)):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
-            if plain and option.body:
-                option = replace(option, body=[u for u in option.body if not _hard(u.text)])
+            if option.body:
+                # a later sentence that meets a name the source introduced before the opening is left out
+                seen = frozenset(re.findall(r"[A-Za-z0-9][\w&-]*", option.hook))
+                option = replace(option, body=[u for u in option.body
+                                               if not (plain and _too_hard(voice(u.text) or u.text, brand))
+                                               and unmet(source, u.text, seen, opening=False) is None])
             # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
             body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
                                   *(u.text for u in option.body[:spec.points])])
@@ -259,7 +274,8 @@ class ExtractiveEngine:
             if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
                     and not shaped.has_list:
                 continue  # a question with no answer is a bare question
-            thin = len(shaped.used) < 2 and not shaped.has_list and len(option.hook.split()) <= 14
+            thin = len(shaped.used) < 2 and not shaped.has_list and (
+                len(option.hook.split()) <= 14 or is_thin_statement(option.hook))
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if thin:
@@ -279,7 +295,7 @@ class ExtractiveEngine:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
-        opts = self._ordered(options(pool), run, spec, variant, brand, pillar.title)
+        opts = self._ordered(options(pool), run, spec, variant, brand, pillar.title, SourceIndex.of(pillar))
         # list-shaped openings first: a thread is a promise and its steps
         opts = [o for _, o in sorted(enumerate(opts), key=lambda x: (
             x[1].kind not in (HookKind.HOW_TO, HookKind.LIST) or variant > 0, x[0]))]
