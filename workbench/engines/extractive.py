@@ -248,8 +248,7 @@ class ExtractiveEngine:
         fallback: tuple[Shaped, Option, CTA | None] | None = None
         plain = brand.reading_grade <= PLAIN_GRADE
         source = SourceIndex.of(pillar)
-        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title,
-                                    SourceIndex.of(pillar)):
+        for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title, source):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
