@@ -621,7 +621,6 @@ _THE_NP = re.compile(r"\b[Tt]he\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
 @dataclass(frozen=True)
 class _Names:
     first: dict[str, int]  # a name -> the index of the first source sentence that uses it (-1: the title)
-    lower: frozenset[str]  # every word the source writes in lower case
 
 
 def _source_names(src: SourceIndex) -> _Names:
@@ -650,7 +649,7 @@ def _source_names(src: SourceIndex) -> _Names:
                 w = _bare(m.group(0))
                 if w in names:
                     first.setdefault(w, sent.index)
-        src.memo[key] = _Names(first, frozenset(lower))
+        src.memo[key] = _Names(first)
     found = src.memo[key]
     assert isinstance(found, _Names)
     return found
@@ -659,6 +658,11 @@ def _source_names(src: SourceIndex) -> _Names:
 def _bare(token: str) -> str:
     """A token without a possessive ("18F's" -> "18F")."""
     return re.sub(r"['’]s$", "", token)
+
+
+def names_in(text: str) -> frozenset[str]:
+    """Every word of `text` as `unmet` compares names (possessives off): what a post has already said."""
+    return frozenset(_bare(w) for w in _TOKEN.findall(text))
 
 
 @lru_cache(maxsize=1)
@@ -733,10 +737,10 @@ def no_context_unmet(ctx: Context) -> Iterator[Finding]:
     src = ctx.source
     if src is None:
         return
-    seen = {_bare(w) for w in _TOKEN.findall(ctx.draft.title or "")}
+    seen = names_in(ctx.draft.title or "")
     opening = True
     for s in _sentences(ctx):
-        found = unmet(src, s.text, frozenset(seen), opening)
+        found = unmet(src, s.text, seen, opening)
         if found is not None:
             span = (s.start + found.start, s.start + found.end)
             if found.rule == "no_context_name":
@@ -750,7 +754,7 @@ def no_context_unmet(ctx: Context) -> Iterator[Finding]:
                               f"Say which {found.words.split()[-1]} (name it), or open with the sentence that "
                               "introduces it.", span=span, rating=3, rule=found.rule)
             return
-        seen.update(_bare(w) for w in _TOKEN.findall(s.text))
+        seen |= names_in(s.text)
         opening = False
 
 

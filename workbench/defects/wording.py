@@ -972,11 +972,8 @@ def dangling_start(ctx: Context) -> Iterator[Finding]:
     for _part, (s, e) in sorted(firsts.items()):
         if s < 0:
             continue
-        found = _dangling(text[s:e])
-        if found is None and _part == min(firsts):
-            found = _connective_start(text[s:e])  # inside a thread, a later post may go on from the last
-        if found is None and _part == min(firsts):
-            found = _also(text[s:e])
+        # inside a thread, a later post may go on from the last: only the post's opening is asked the rest
+        found = _opening(text[s:e]) if _part == min(firsts) else _dangling(text[s:e])
         if found is None:
             continue
         (a, b), rule, rating, msg, fix = found
@@ -1033,10 +1030,15 @@ def is_thin_statement(sentence: str) -> bool:
     return not _LIST_ITEM.match(sentence) and not _REASON.search(sentence) and not re.search(r"\d", sentence)
 
 
+def _opening(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
+    """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also'."""
+    return _dangling(sentence) or _connective_start(sentence) or _also(sentence)
+
+
 def mid_argument(sentence: str) -> bool:
     """Does this sentence, as a post's opening, go on from something the reader never saw ("Lastly", "Yet",
-    "we've also found", "This is why")? The opening checks of DANGLING and HOOK_WEAK, for the offline engine."""
-    return _connective_start(sentence) is not None or _also(sentence) is not None or _dangling(sentence) is not None
+    "we've also found", "This is why")? DANGLING's opening check, for the offline engine."""
+    return _opening(sentence) is not None
 
 
 def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:

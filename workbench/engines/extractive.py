@@ -19,7 +19,7 @@ from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..defects import SourceIndex, words
-from ..defects.source import unmet
+from ..defects.source import names_in, unmet
 from ..defects.wording import cta_misfit, is_thin_statement, mid_argument, on_subject
 from ..drafts import CTA, CTAKind, Draft, Provenance
 from ..keyphrases import followed_topic
@@ -254,7 +254,7 @@ class ExtractiveEngine:
                 continue  # cheap: another platform of this run opens with it
             if option.body:
                 # a later sentence that meets a name the source introduced before the opening is left out
-                seen = frozenset(re.findall(r"[A-Za-z0-9][\w&-]*", option.hook))
+                seen = names_in(option.hook)
                 option = replace(option, body=[u for u in option.body
                                                if not (plain and _too_hard(voice(u.text) or u.text, brand))
                                                and unmet(source, u.text, seen, opening=False) is None])
