@@ -116,6 +116,47 @@ def test_order_needs_more_than_a_hook_and_one_point(source: SourceIndex) -> None
     assert not found(two, source, code=Defect.ORDER)
 
 
+MEETINGS = """# Run a shorter meeting
+
+Many people spend a large share of their time in meetings, and without structure they can waste that time.
+
+## Roles
+
+- Leader: whoever convened the meeting and will end the meeting when the agenda is completed.
+
+## The agenda
+
+Your meeting should have a complete agenda. The agenda both holds the content of the meeting and tells you when
+the meeting is over. When the agenda is completed, the meeting should end.
+"""
+
+
+@pytest.fixture(scope="module")
+def meetings(tmp_path_factory: pytest.TempPathFactory) -> SourceIndex:
+    path = tmp_path_factory.mktemp("pillar") / "meetings.md"
+    path.write_text(MEETINGS, encoding="utf-8")
+    return SourceIndex.of(load_pillar(path))
+
+
+def test_order_reads_a_verbatim_sentence_as_itself_not_an_earlier_one_holding_its_words(
+        meetings: SourceIndex) -> None:
+    """"When the agenda is completed, the meeting should end." is the agenda paragraph's last sentence, not the
+    earlier list item that holds the same words: the paragraph copied whole is in order."""
+    passage = ("Your meeting should have a complete agenda.\n\nThe agenda both holds the content of the meeting and "
+               "tells you when the meeting is over.\n\nWhen the agenda is completed, the meeting should end.")
+    assert not found(passage, meetings, code=Defect.ORDER)
+    salad = ("When the agenda is completed, the meeting should end.\n\nYour meeting should have a complete agenda."
+             "\n\nThe agenda both holds the content of the meeting and tells you when the meeting is over.")
+    assert found(salad, meetings, code=Defect.ORDER)
+
+
+def test_misleading_is_quiet_when_the_qualifier_stays_in_another_clause(meetings: SourceIndex) -> None:
+    whole = "Many people spend a large share of their time in meetings, and without structure they can waste that time."
+    assert not found(whole, meetings, code=Defect.MISLEADING)
+    cut = "Many people spend a large share of their time in meetings, and without structure they waste that time."
+    assert found(cut, meetings, code=Defect.MISLEADING)
+
+
 # -- DANGLING inside a post -------------------------------------------------------------------------------------
 
 def test_dangling_pronoun_whose_source_antecedent_was_left_out(source: SourceIndex) -> None:

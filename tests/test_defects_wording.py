@@ -103,7 +103,10 @@ def test_one_long_lifted_claim_with_no_reason_is_thin() -> None:
 @pytest.mark.parametrize("opening", ["Lastly, organisations may work with influencers to build trust.",
                                      "Yet, for many companies, social media remains a reactive function.",
                                      "At the same time, the tools can repeat the biases of their data.",
-                                     "Another aspect is how long each test takes to run."])
+                                     "Another aspect is how long each test takes to run.",
+                                     "With all of that done, you will revisit the next steps as appropriate.",
+                                     "To further complicate things, the site has grown for ten years.",
+                                     "A great example in the open source world is the Apache Software Foundation."])
 def test_a_post_that_opens_mid_argument_dangles_and_hooks_weakly(opening: str) -> None:
     text = f"{opening}\n\nKeep the plan to one page so the whole team reads it."
     assert {Defect.DANGLING, Defect.HOOK_WEAK} <= codes(text)

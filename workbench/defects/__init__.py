@@ -113,7 +113,10 @@ class SourceIndex:
                 counts[i] = counts.get(i, 0) + 1
         if not counts:
             return None
-        best = max(counts, key=lambda i: (counts[i] / max(len(mine), 1), -i))
+        # ties go to the sentence the text covers most (the verbatim one, not a longer one holding its
+        # words), then to the earliest
+        best = max(counts, key=lambda i: (counts[i] / max(len(mine), 1),
+                                          counts[i] / max(len(self.sentences[i].words), 1), -i))
         return self.sentences[best] if counts[best] / len(mine) >= threshold else None
 
     # -- appended for the source checks (source.py) ------------------------------------------------------

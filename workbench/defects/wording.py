@@ -998,6 +998,10 @@ _CONNECTIVE_START = re.compile(
     r"after\s+some\s+consideration\b|upon\s+arrival\b|for\s+(?:example|instance)\b|in\s+fact\b|indeed(?=,)|"
     r"however(?=,)|but(?=\s)|finally(?=,)|ultimately(?=,)|meanwhile(?=,)|in\s+turn\b|in\s+short\b|"
     r"after\s+all\b|of\s+course(?=,)|clearly(?=,)|with\s+that\s+in\s+mind\b|beyond\s+that\b|"
+    r"with\s+all\s+(?:of\s+)?(?:this|that)\b|with\s+(?:this|that)\s+(?:done|in\s+place|said)\b|"
+    r"to\s+further\b|further(?=,)|despite\s+(?:this|that)\b|after\s+(?:this|that)\b|by\s+contrast\b|"
+    r"in\s+(?:this|that)\s+(?:case|sense|context)\b|a\s+case\s+in\s+point\b|even\s+then\b|now(?=,)|"
+    r"then(?=,)|(?:a|one|another)\s+(?:great\s+|good\s+|classic\s+|perfect\s+|prime\s+)?example\b|"
     r"another(?=\s+(?!one\b|way\b|thing\b)[a-z]))",
     re.IGNORECASE)
 # "also" in a post's first sentence adds to something the reader never saw ("we've also found", "You also have")

@@ -2,11 +2,13 @@
 
 It reads the pillar once (`offline.units.Pool`: the sentences that can stand in a post, grouped into ideas
 and lists), then for each platform picks an opening of a kind the run has not used yet (a statistic, a
-contrarian claim, a question the post answers, a "how to" promise, a list teaser, the idea's lead) and the
-body that follows from it in source order, shaped to the platform (`offline.compose`). Every sentence is a
+contrarian claim, a question the post answers, a "how to" promise, a list teaser, the idea's lead), best
+where the source opens a paragraph, and the passage that follows it in the source, sentence by sentence,
+shaped to the platform (`offline.compose`). Every sentence is a
 source sentence, a CTA or hashtag from the brand profile, or a fixed connective around the pillar's words
 (`workbench/data/offline_engine.json`); `check_numbers` still verifies the numbers, because the check is
-the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`).
+the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`), and so
+is a later variant with only a single statement left that gives no reason.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import takewhile
 
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
@@ -71,6 +74,7 @@ class _Run:
     sentences: dict[str, set[str]] = field(default_factory=dict)  # source ids each platform's variants used
     keywords: list[str] = field(default_factory=list)  # the brief's key phrases, for a CTA's {topic}
     ctas: set[str] = field(default_factory=set)  # CTA texts used, so platforms close in different ways
+    thin_left: bool = False  # the last platform tried found only thin single statements (for its skip reason)
 
 
 class ExtractiveEngine:
@@ -176,7 +180,7 @@ class ExtractiveEngine:
         made = self._thread(pool, run, pillar, brand, spec, variant, promotional) if spec.is_thread \
             else self._post(pool, run, pillar, brand, spec, variant, promotional, scope)
         if made is None:
-            raise NoDraft(self._why_none(pool, spec))
+            raise NoDraft(self._why_none(pool, spec, run))
         shaped, option, cta = made
         if opening_key(shaped.parts[0]) in run.openings:
             raise NoDraft("every opening that stands alone is taken by another draft of this run")
@@ -195,9 +199,13 @@ class ExtractiveEngine:
             self._with_emoji(draft, brand, spec, pillar)
         return draft
 
-    def _why_none(self, pool: Pool, spec: PlatformSpec) -> str:
+    def _why_none(self, pool: Pool, spec: PlatformSpec, run: _Run) -> str:
         if not pool.units:
             return "no sentence of the pillar stands on its own"
+        if run.thin_left:
+            run.thin_left = False
+            return ("the passages that stand on their own open other drafts of this run; what is left is single "
+                    "statements with no reason or example")
         if spec.hook_window:
             return f"no standalone sentence under {spec.hook_window} characters"
         return f"nothing left that fits {spec.limit} characters"
@@ -234,7 +242,8 @@ class ExtractiveEngine:
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
-        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), o.kind in used_kinds,
+        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), not (o.body or o.items), not o.lead,
+                                           o.kind in used_kinds,
                                            not names_subject(o), strangers(o),
                                            plain and _too_hard(self._voice(o.hook, brand, spec.name) or o.hook, brand),
                                            rank[o.kind], -o.score, o.position))
@@ -245,19 +254,23 @@ class ExtractiveEngine:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
-        fallback: tuple[Shaped, Option, CTA | None] | None = None
         plain = brand.reading_grade <= PLAIN_GRADE
         source = SourceIndex.of(pillar)
+        fallback: tuple[Shaped, Option, CTA | None] | None = None
         for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title, source):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
                 continue  # cheap: another platform of this run opens with it
             if option.body:
-                # a later sentence that meets a name the source introduced before the opening is left out
+                # the passage stops before a sentence that meets a name the source introduced before the
+                # opening, or one too hard for the brand: what follows it may lean on it
                 seen = names_in(option.hook)
-                option = replace(option, body=[u for u in option.body
-                                               if not (plain and _too_hard(voice(u.text) or u.text, brand))
-                                               and unmet(source, u.text, seen, opening=False) is None])
+
+                def may_follow(u: Unit, seen: frozenset[str] = seen) -> bool:
+                    return not (plain and _too_hard(voice(u.text) or u.text, brand)) \
+                        and unmet(source, u.text, seen, opening=False) is None
+
+                option = replace(option, body=list(takewhile(may_follow, option.body)))
             # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
             body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
                                   *(u.text for u in option.body[:spec.points])])
@@ -278,9 +291,14 @@ class ExtractiveEngine:
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if thin:
+                # one statement with no reason: a platform's first draft falls back on it (the scorer says
+                # THIN), a later variant is skipped rather than posted (`_why_none` says so)
                 fallback = fallback or (shaped, option, cta)
                 continue
             return shaped, option, cta
+        if fallback is not None and variant > 0:
+            run.thin_left = True
+            return None
         return fallback
 
     @staticmethod

@@ -1,8 +1,8 @@
 """From the pillar's units to platform posts: hook options, bodies in source order, and the platform shapes.
 
 An `Option` is one way to make a post of the pillar: an opening (a source sentence of a given `HookKind`,
-or a fixed connective around the pillar's own words) and the body that follows from it: the units after
-the hook in the same idea, in source order, or a list's items. `shape_post` and `shape_thread` fit an
+or a fixed connective around the pillar's own words) and the body that follows from it: the passage right
+after the hook, sentence by sentence as the source has it (no gap, no reordering), or a list's items. `shape_post` and `shape_thread` fit an
 option to a platform (its limit, sweet spot, hook window, points) and never cut a sentence: a unit that
 does not fit is left out.
 """
@@ -30,6 +30,7 @@ class Option:
     item_ids: list[str] = field(default_factory=list)
     score: float = 0.0
     position: int = 0  # where in the source it starts
+    lead: bool = True  # it opens where the source opens a paragraph (its topic sentence), or on a connective
 
 
 def number_word(n: int) -> str:
@@ -65,21 +66,28 @@ def list_intro(lst: ListIdea, count: int, pool: Pool) -> str | None:
 
 
 def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: int = 6) -> list[Unit]:
-    """The idea's best units after source position `after`, in source order (the next idea's when short)."""
+    """The sentences right after source position `after`, in source order, while they may follow (complete,
+    not the author's "I", not a question) and stay in the idea's section: a passage as the source wrote it,
+    so a "that" finds its antecedent in the line before and nothing between two lines is missing. From the
+    start of a section (`after` before it), the passage begins at its first sentence that stands alone."""
+    sentences = pool.pillar.sentences
+    section = group.section
+    at = after + 1
+    if at < len(sentences) and sentences[at].section != section or after < 0:
+        first = next((u.indices[0] for u in group.units if len(u.indices) == 1 and not u.first_person
+                      and not u.question and u.indices[0] > after), None)
+        if first is None:
+            return []
+        at = first
     pick: list[Unit] = []
-    for g in pool.groups[group.index:group.index + 2]:
-        later = [u for u in g.units if u.indices[0] > after and not u.first_person and not u.question
-                 and not taken & set(u.indices)]
-        best = sorted(later, key=lambda u: (-u.score, u.indices))[:limit]
-        used: set[int] = set()
-        for u in sorted(best, key=lambda u: u.indices):
-            if used & set(u.indices):
-                continue
-            used.update(u.indices)
-            pick.append(u)
-        if len(pick) >= 2:
+    while at < len(sentences) and len(pick) < limit and sentences[at].section == section:
+        unit = pool.following.get(at)
+        if unit is None:
             break
-    return pick[:limit]
+        if at not in taken:
+            pick.append(unit)
+        at += 1
+    return pick
 
 
 _OPTIONS: dict[tuple[int, frozenset[str] | None], tuple[Pool, list[Option]]] = {}
@@ -111,8 +119,12 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
                 continue  # a question with no answer after it is a bare question
             kind = (HookKind.QUESTION if u.question else HookKind.STATISTIC if u.statistic
                     else HookKind.CONTRARIAN if u.contrarian else HookKind.LEAD)
+            first = u.indices[0]
+            sentences = pool.pillar.sentences
+            lead = first == 0 or sentences[first - 1].block != sentences[first].block \
+                or sentences[first - 1].section != sentences[first].section
             out.append(Option(kind, u.text, u.ids, group.index, body, score=u.score + 0.1 * len(body),
-                              position=u.indices[0]))
+                              position=first, lead=lead))
     if scope is not None:
         return out
     first_person = _patterns()["first_person"]
@@ -204,8 +216,9 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
     body_units: list[tuple[str, tuple[str, ...]]] = []
     for u in option.body:
         said = voice(u.text)
-        if said:
-            body_units.append((said, u.ids))
+        if not said:
+            break  # the brand cannot say it: the passage stops there rather than skip a line
+        body_units.append((said, u.ids))
 
     def compose(body: list[str], tail: list[str]) -> str:
         blocks = [hook]

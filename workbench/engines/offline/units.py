@@ -157,6 +157,9 @@ class Pool:
     how_to: list[tuple[str, int]]  # ("How to run an efficient meeting", group index) from the title or a heading
     question_headings: list[tuple[str, int]]  # ("What are your goals …?", group index)
     headings: frozenset[str]  # normalised headings and title: a line equal to one reads as a pasted heading
+    # each sentence that may follow the one before it in a post (complete, not a label, not the author's "I"),
+    # by position: a body is the run of these right after its opening, so it reads as the source reads
+    following: dict[int, Unit] = field(default_factory=dict)
 
     @property
     def units(self) -> list[Unit]:
@@ -180,21 +183,25 @@ def normalise(text: str) -> str:
     return re.sub(r"[^\w\s]", "", text).strip().lower()
 
 
-def complete(text: str) -> bool:
-    """A sentence that can stand as written: closed, balanced, with a verb, not spoken residue or markup."""
+def complete(text: str, following: bool = False) -> bool:
+    """A sentence that can stand as written: closed, balanced, with a verb, not spoken residue or markup.
+    `following`: it comes right after the sentence before it in the post, so it may open on "But" or "So"."""
     t = text.strip()
     if not _TERMINAL.search(t) or _unbalanced(t) or _MARKUP.search(t):
         return False
     n = len(t.split())
-    if n < MIN_WORDS or n > MAX_WORDS:
+    if n < (3 if following else MIN_WORDS) or n > MAX_WORDS:
         return False
-    if _STARTS_BADLY.match(t) or _patterns()["filler"].search(t) or "--" in t or "..." in t or "…" in t:
+    if not following and _STARTS_BADLY.match(t):
+        return False
+    if _patterns()["filler"].search(t) or "--" in t or "..." in t or "…" in t:
         return False
     if _patterns()["promotion"].search(t):
         return False  # the source's own plug: another organisation's call to action
     if _SPEAKER.match(t) or t.startswith(("(", "[")) or _LOWER_START.match(t):
         return False  # "b) you can restore it" is the tail of a list inside a sentence
-    if n < 10 and (not _VERBISH.search(t) or _GERUND_ONLY.match(t) and not _FINITE.search(t)):
+    if n < 10 and (not _VERBISH.search(t) or _GERUND_ONLY.match(t) and not _FINITE.search(t)
+                   and not _LABEL_VERB.search(t)):
         return False  # "Going beyond the happy path." is a label, not a sentence
     return not _subordinate_only(t)
 
@@ -215,7 +222,8 @@ def _subordinate_only(text: str) -> bool:
     if not _patterns()["subordinate"].match(text):
         return False
     rest = text.split(",")[1:]
-    return not any(part.strip() and not _RELATIVE.match(part) and _VERBISH.search(part) for part in rest)
+    return not any(part.strip() and not _RELATIVE.match(part) and (_VERBISH.search(part) or _FINITE.search(part))
+                   for part in rest)
 
 
 def without_intensifiers(text: str) -> str:
@@ -338,7 +346,13 @@ def build_pool(pillar: Pillar) -> Pool:
         if _QUESTION_HEADING.match(h) and not _patterns()["first_person"].search(h) and len(h.split()) >= 4:
             questions.append((h, first_group[k]))
     known = frozenset(normalise(h) for h in [*headings, pillar.title] if h)
-    return Pool(pillar, groups, lists, how_to, questions, known)
+    # a run-in label ("Strategy & Planning: …", Title Case) starts an item; "Batching fixes that: …" is prose
+    following = {i: _unit(sentences, [i], group_of[i], scores) for i, s in enumerate(sentences)
+                 if not (labelled[i] and _run_in_label(s.text)) and s.kind not in ("bullet", "quote")
+                 and (ok[i] or complete(s.text, True)
+                 and not addressed_to_model(s.text) and (s.kind != "cue" or reads_as_writing(s.text)))}
+    return Pool(pillar, groups, lists, how_to, questions, known,
+                {i: u for i, u in following.items() if not u.first_person and not u.question})
 
 
 # an item's text that starts on its verb or an adjective: its subject is the label before it
@@ -352,15 +366,34 @@ _PROMISES_SET = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|t
                            r"stages|types|kinds)\b", re.IGNORECASE)
 
 
+def _titled_label(text: str) -> bool:
+    """"Strategy & Planning: …" opens on a label (Title Case); "Pick one pillar piece: a blog article, a talk or
+    a report." is one sentence with a colon in it."""
+    m = _LABEL.match(text)
+    return m is not None and all(w[:1].isupper() for w in m.group("label").split() if w[:1].isalpha() and len(w) > 3)
+
+
+def _run_in_label(text: str) -> bool:
+    """A paragraph that opens on a label, as an item or a run-in heading does ("Slower rate of onboarding new
+    users: …"): a Title Case label, or one with no verb. "Batching fixes that: …" is the sentence's own clause."""
+    m = _LABEL.match(text)
+    if not m:
+        return False
+    label = m.group("label")
+    return _titled_label(text) or not _LABEL_VERB.search(label)
+
+
+# a finite verb in a label makes it the sentence's own clause: "Batching fixes that: …"
+_LABEL_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|does|did|can|could|will|would|should|must|may|might|"
+                         r"[a-z]{3,}(?:es|ed))\b")
+
+
 def _item_text(s: Sentence, ok: bool, back: bool) -> str | None:
     """A list item's line: the bullet's sentence when it stands alone, else its label, else nothing."""
     m = _LABEL.match(s.text)
     if m:
         rest, label = m.group("rest"), m.group("label").strip()
-        # "Pick one pillar piece: a blog article, a talk or a report." is one sentence, not a label and a
-        # tail; "Strategy & Planning: …" (Title Case) is a label
-        titled = all(w[:1].isupper() for w in label.split() if w[:1].isalpha() and len(w) > 3)
-        if not titled and ok and not back and len(s.text.split()) <= 25 \
+        if not _titled_label(s.text) and ok and not back and len(s.text.split()) <= 25 \
                 and not _patterns()["first_person"].search(s.text):
             return s.text
         if complete(rest) and not points_back(rest) and not _patterns()["first_person"].search(rest) \
