@@ -38,6 +38,9 @@ from .offline.units import HookKind, Pool, Unit, data, mass_nouns
 KINDS = (HookKind.STATISTIC, HookKind.LIST, HookKind.CONTRARIAN, HookKind.QUESTION, HookKind.HOW_TO,
          HookKind.LEAD)
 PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain sentences first
+# a pillar of at most this many sentences gives each platform a draft, a lone statement if that is all it has
+# left; a longer one skips the platform instead (editors rated those leftovers 1-2: review r6)
+SHORT_PILLAR = 40
 
 
 @lru_cache(maxsize=16384)
@@ -105,7 +108,9 @@ class ExtractiveEngine:
     # -- voice and CTA: the one place each is decided ------------------------------------------------
 
     def _voice(self, text: str, brand: BrandVoice, platform: str) -> str | None:
-        key = (brand.name, brand.source_path or "", platform, text)
+        # one entry for every platform: with no emoji (they come once per post) the voice of a sentence does
+        # not depend on the platform
+        key = (brand.name, brand.source_path or "", "", text)
         if key not in self._voiced:
             if len(self._voiced) > 20000:
                 self._voiced.clear()
@@ -291,12 +296,14 @@ class ExtractiveEngine:
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if thin:
-                # one statement with no reason: a platform's first draft falls back on it (the scorer says
-                # THIN), a later variant is skipped rather than posted (`_why_none` says so)
+                # one statement with no reason: skipped rather than posted (`_why_none` says so), unless the
+                # pillar has nothing but such statements
                 fallback = fallback or (shaped, option, cta)
                 continue
             return shaped, option, cta
-        if fallback is not None and variant > 0:
+        if fallback is not None and (variant > 0 or len(pillar.sentences) > SHORT_PILLAR):
+            # a long pillar whose passages opened the other platforms' drafts does not post its leftovers; a
+            # short one (a note, a clip's transcript) has no more to give, and its first draft is what it has
             run.thin_left = True
             return None
         return fallback
