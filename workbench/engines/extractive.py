@@ -8,7 +8,8 @@ shaped to the platform (`offline.compose`). Every sentence is a
 source sentence, a CTA or hashtag from the brand profile, or a fixed connective around the pillar's words
 (`workbench/data/offline_engine.json`); `check_numbers` still verifies the numbers, because the check is
 the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`), and so
-is a later variant with only a single statement left that gives no reason.
+is one with only a single statement left that gives no reason (a later variant, or any draft of a pillar
+longer than `SHORT_PILLAR` sentences).
 """
 
 from __future__ import annotations

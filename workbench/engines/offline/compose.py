@@ -73,7 +73,7 @@ def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: in
     sentences = pool.pillar.sentences
     section = group.section
     at = after + 1
-    if at < len(sentences) and sentences[at].section != section or after < 0:
+    if after < 0 or (at < len(sentences) and sentences[at].section != section):
         first = next((u.indices[0] for u in group.units if len(u.indices) == 1 and not u.first_person
                       and not u.question and u.indices[0] > after), None)
         if first is None:
@@ -109,6 +109,7 @@ def options(pool: Pool, scope: frozenset[str] | None = None) -> list[Option]:
 
 def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
     out: list[Option] = []
+    sentences = pool.pillar.sentences
     for group in pool.groups:
         units = [u for u in group.units if not u.first_person and (scope is None or set(u.ids) <= scope)]
         for u in sorted(units, key=lambda u: (-u.score, u.indices)):
@@ -120,7 +121,6 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
             kind = (HookKind.QUESTION if u.question else HookKind.STATISTIC if u.statistic
                     else HookKind.CONTRARIAN if u.contrarian else HookKind.LEAD)
             first = u.indices[0]
-            sentences = pool.pillar.sentences
             lead = first == 0 or sentences[first - 1].block != sentences[first].block \
                 or sentences[first - 1].section != sentences[first].section
             out.append(Option(kind, u.text, u.ids, group.index, body, score=u.score + 0.1 * len(body),
