@@ -42,6 +42,8 @@ PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain
 # a pillar of at most this many sentences gives each platform a draft, a lone statement if that is all it has
 # left; a longer one skips the platform instead (editors rated those leftovers 1-2: review r6)
 SHORT_PILLAR = 40
+THIN_LEFT = ("the passages that stand on their own open other drafts of this run; what is left is single statements "
+             "with no reason or example")
 
 
 @lru_cache(maxsize=16384)
@@ -78,7 +80,6 @@ class _Run:
     sentences: dict[str, set[str]] = field(default_factory=dict)  # source ids each platform's variants used
     keywords: list[str] = field(default_factory=list)  # the brief's key phrases, for a CTA's {topic}
     ctas: set[str] = field(default_factory=set)  # CTA texts used, so platforms close in different ways
-    thin_left: bool = False  # the last platform tried found only thin single statements (for its skip reason)
 
 
 class ExtractiveEngine:
@@ -186,7 +187,7 @@ class ExtractiveEngine:
         made = self._thread(pool, run, pillar, brand, spec, variant, promotional) if spec.is_thread \
             else self._post(pool, run, pillar, brand, spec, variant, promotional, scope)
         if made is None:
-            raise NoDraft(self._why_none(pool, spec, run))
+            raise NoDraft(self._why_none(pool, spec))
         shaped, option, cta = made
         if opening_key(shaped.parts[0]) in run.openings:
             raise NoDraft("every opening that stands alone is taken by another draft of this run")
@@ -205,13 +206,9 @@ class ExtractiveEngine:
             self._with_emoji(draft, brand, spec, pillar)
         return draft
 
-    def _why_none(self, pool: Pool, spec: PlatformSpec, run: _Run) -> str:
+    def _why_none(self, pool: Pool, spec: PlatformSpec) -> str:
         if not pool.units:
             return "no sentence of the pillar stands on its own"
-        if run.thin_left:
-            run.thin_left = False
-            return ("the passages that stand on their own open other drafts of this run; what is left is single "
-                    "statements with no reason or example")
         if spec.hook_window:
             return f"no standalone sentence under {spec.hook_window} characters"
         return f"nothing left that fits {spec.limit} characters"
@@ -297,16 +294,15 @@ class ExtractiveEngine:
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if thin:
-                # one statement with no reason: skipped rather than posted (`_why_none` says so), unless the
-                # pillar has nothing but such statements
+                # one statement with no reason: skipped rather than posted (`THIN_LEFT` says why), unless
+                # the pillar has nothing but such statements
                 fallback = fallback or (shaped, option, cta)
                 continue
             return shaped, option, cta
         if fallback is not None and (variant > 0 or len(pillar.sentences) > SHORT_PILLAR):
             # a long pillar whose passages opened the other platforms' drafts does not post its leftovers; a
             # short one (a note, a clip's transcript) has no more to give, and its first draft is what it has
-            run.thin_left = True
-            return None
+            raise NoDraft(THIN_LEFT)
         return fallback
 
     @staticmethod

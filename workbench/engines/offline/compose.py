@@ -65,7 +65,7 @@ def list_intro(lst: ListIdea, count: int, pool: Pool) -> str | None:
     return None if normalise(line) in pool.headings else line
 
 
-def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: int = 6) -> list[Unit]:
+def _body_after(pool: Pool, group: Group, after: int, limit: int = 6) -> list[Unit]:
     """The sentences right after source position `after`, in source order, while they may follow (complete,
     not the author's "I", not a question) and stay in the idea's section: a passage as the source wrote it,
     so a "that" finds its antecedent in the line before and nothing between two lines is missing. From the
@@ -84,8 +84,7 @@ def _body_after(pool: Pool, group: Group, after: int, taken: set[int], limit: in
         unit = pool.following.get(at)
         if unit is None:
             break
-        if at not in taken:
-            pick.append(unit)
+        pick.append(unit)
         at += 1
     return pick
 
@@ -113,7 +112,7 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
     for group in pool.groups:
         units = [u for u in group.units if not u.first_person and (scope is None or set(u.ids) <= scope)]
         for u in sorted(units, key=lambda u: (-u.score, u.indices)):
-            body = _body_after(pool, group, u.indices[-1], set(u.indices))
+            body = _body_after(pool, group, u.indices[-1])
             if scope is not None:
                 body = [b for b in body if set(b.ids) <= scope]
             if u.question and not body:
@@ -150,14 +149,14 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
             out.append(Option(HookKind.HOW_TO, line, (), gi, items=found.items[:n], item_ids=found.ids,
                               score=2.0, position=found.position))
         elif home is not None:
-            body = _body_after(pool, home, -1, set(), limit=4)
+            body = _body_after(pool, home, -1, limit=4)
             if len(body) >= 2:
                 line = data()["connectives"]["how_to"].format(topic=topic, count=number_word(len(body)),
                                                               noun="points")
                 out.append(Option(HookKind.HOW_TO, line, (), gi, body, score=1.5,
                                   position=body[0].indices[0]))
     for heading, gi in pool.question_headings:
-        body = _body_after(pool, pool.groups[gi], -1, set(), limit=4)
+        body = _body_after(pool, pool.groups[gi], -1, limit=4)
         if body:
             out.append(Option(HookKind.QUESTION, heading, (), gi, body, score=1.0 + 0.1 * len(body),
                               position=body[0].indices[0]))

@@ -294,8 +294,13 @@ def _clean_heading(heading: str | None) -> str | None:
 def build_pool(pillar: Pillar) -> Pool:
     sentences = pillar.sentences
     scores = sentence_scores(pillar)
-    ok = [complete(s.text) and not addressed_to_model(s.text) and s.kind != "quote"
-          and (s.kind != "cue" or reads_as_writing(without_intensifiers(s.text))) for s in sentences]
+    def usable(s: Sentence, following: bool = False) -> bool:
+        """A sentence a post may hold: `complete` (as an opening, or `following` the line before it), not
+        addressed to a model, not a quotation, and a talk's line only when it reads as writing."""
+        return complete(s.text, following) and not addressed_to_model(s.text) and s.kind != "quote" \
+            and (s.kind != "cue" or reads_as_writing(without_intensifiers(s.text)))
+
+    ok = [usable(s) for s in sentences]
     # only sentences that may be used are read for references (the check is the costly part)
     back = [(ok[i] or s.kind == "bullet" or (i + 1 < len(sentences) and ok[i + 1])) and points_back(s.text)
             for i, s in enumerate(sentences)]
@@ -348,9 +353,8 @@ def build_pool(pillar: Pillar) -> Pool:
     known = frozenset(normalise(h) for h in [*headings, pillar.title] if h)
     # a run-in label ("Strategy & Planning: …", Title Case) starts an item; "Batching fixes that: …" is prose
     following = {i: _unit(sentences, [i], group_of[i], scores) for i, s in enumerate(sentences)
-                 if not (labelled[i] and _run_in_label(s.text)) and s.kind not in ("bullet", "quote")
-                 and (ok[i] or complete(s.text, True)
-                 and not addressed_to_model(s.text) and (s.kind != "cue" or reads_as_writing(s.text)))}
+                 if not (labelled[i] and _run_in_label(s.text)) and s.kind != "bullet"
+                 and (ok[i] or usable(s, following=True))}
     return Pool(pillar, groups, lists, how_to, questions, known,
                 {i: u for i, u in following.items() if not u.first_person and not u.question})
 
