@@ -82,3 +82,29 @@ def test_profiles_mark_what_a_text_needs(tmp_path: Path) -> None:
                        encoding="utf-8")
     with pytest.raises(BrandError):
         load_brand(profile)
+
+
+def test_a_written_piece_is_promised_only_for_a_written_pillar_and_a_save_only_for_steps() -> None:
+    x = get_platform("x")
+    promised = set()
+    for v in range(4):
+        for promotional in (False, True):
+            talk = choose_cta(FORMAL, x, "p", promotional, v, written=False)
+            assert talk is None or CTANeed.WRITTEN not in FORMAL.ctas[talk.kind].needs_of(talk.text), talk
+            article = choose_cta(FORMAL, x, "p", promotional, v)
+            if article is not None and CTANeed.WRITTEN in FORMAL.ctas[article.kind].needs_of(article.text):
+                promised.add(article.text)
+        remark = choose_cta(PLAYFUL, INSTAGRAM, "p", False, v, offers_steps=False)
+        assert remark is not None and "save this" not in remark.text.lower()
+        assert "try this" not in remark.text.lower()
+    assert promised  # an article may still point to the full piece
+    saved = choose_cta(PLAYFUL, INSTAGRAM, "p", False, 0)
+    assert saved is not None and "save this" in saved.text.lower()
+
+
+def test_mastodon_gets_no_hard_sell() -> None:
+    mastodon = get_platform("mastodon")
+    assert CTAKind.SIGNUP not in mastodon.cta_preference
+    for v in range(4):
+        cta = choose_cta(FORMAL, mastodon, "p", True, v)
+        assert cta is not None and cta.kind != CTAKind.SIGNUP.value and "register" not in cta.text.lower()

@@ -424,3 +424,48 @@ def test_misleading_an_absolute_where_the_source_hedges(tmp_path: Path) -> None:
     for fine in ("Do not assume every meeting needs 30 or 60 minutes.",
                  "Teams often book 15 or 45 minutes, so people can breathe between calls."):
         assert not [f for f in found(fine, meetings, code=Defect.MISLEADING) if f.rule == "misleading_absolute"]
+
+
+# -- NO_CONTEXT: a post of a long pillar that never says what it is about ---------------------------------------
+
+@pytest.fixture(scope="module")
+def long_garden(tmp_path_factory: pytest.TempPathFactory) -> SourceIndex:
+    """The garden pillar grown past `SUBJECT_PILLAR` sentences: a long piece covers more than its subject."""
+    more = "\n\n".join(f"Bed {n} gets its soak on day {n} of the plan, and the hose stays on for an hour."
+                       for n in range(1, 31))
+    path = tmp_path_factory.mktemp("long") / "deep-watering-long.md"
+    path.write_text(PILLAR + "\n## The plan\n\n" + more + "\n", encoding="utf-8")
+    return SourceIndex.of(load_pillar(path))
+
+
+def test_no_context_when_a_post_of_a_long_pillar_never_names_its_subject(long_garden: SourceIndex) -> None:
+    from workbench.defects.source import SUBJECT_PILLAR
+
+    assert len(long_garden.sentences) >= SUBJECT_PILLAR
+    off = ("Track harvest weight rather than leaf count.\n\nMulch can reduce evaporation by half in dry weeks.\n\n"
+           "Follow Northwind Advisory for weekly analysis.")
+    hits = [f for f in found(off, long_garden, code=Defect.NO_CONTEXT) if f.rule == "no_context_off_subject"]
+    assert len(hits) == 1 and "garden" in hits[0].message and hits[0].rating == 3
+    on = off.replace("Mulch can", "In a garden, mulch can")
+    assert not [f for f in found(on, long_garden, code=Defect.NO_CONTEXT) if f.rule == "no_context_off_subject"]
+    # the CTA and the tags do not say it for the post
+    tagged = off + "\n\n#Garden #Watering"
+    assert [f for f in found(tagged, long_garden, code=Defect.NO_CONTEXT) if f.rule == "no_context_off_subject"]
+
+
+def test_no_context_off_subject_is_quiet_for_a_short_pillar_and_no_source(source: SourceIndex) -> None:
+    off = "Track harvest weight rather than leaf count.\n\nMulch can reduce evaporation by half in dry weeks."
+    assert not [f for f in found(off, source) if f.rule == "no_context_off_subject"]
+    assert not [f for f in found(off, None) if f.rule == "no_context_off_subject"]
+
+
+def test_subject_words_come_from_the_title_and_a_social_post_names_social_media() -> None:
+    from workbench.keyphrases import names_subject, subject_words
+
+    assert subject_words("Five Insider Secrets to Engaging Emails") == {"engaging", "email"}
+    assert subject_words("Back to basics in the age of AI") == {"ai"}
+    assert subject_words("How to run an efficient meeting") == {"efficient", "meeting"}
+    social = subject_words("What Is Social Media Management and Why It Matters")
+    assert names_subject("Track shares and saves, not just likes.", social)
+    assert not names_subject("Track shares and saves, not just likes.", subject_words("How to run a meeting"))
+    assert names_subject("Anything at all.", frozenset())

@@ -467,3 +467,35 @@ def test_a_marketing_cta_under_a_post_on_another_subject_does_not_fit() -> None:
     assert f.rule == "cta_other_subject" and spanned(f, off) == cta
     on = f"Schedule a month of social posts in one afternoon.\n\nThe feed stays full while you work.\n\n{cta}"
     assert Defect.CTA_MISMATCH not in codes(on, brand="playful")
+
+
+@pytest.mark.parametrize("opening, rule", [
+    ("Building and protecting brand trust, in three points: 1/5", "hook_list_teaser"),
+    ("Social media influencers typically have:", "hook_lead_in"),
+    ("Technical debt is a term that refers to the hidden costs of a system's code.", "hook_definition"),
+    ("A/B testing is the process of comparing two versions of an email.", "hook_definition"),
+    ("While PMs vary in expertise, the hallmark of a great PM is knowing how to get things done.",
+     "hook_concession"),
+])
+def test_an_opening_that_gives_no_reason_to_read_on_is_a_weak_hook(opening: str, rule: str) -> None:
+    text = opening + "\n\nSend the agenda a day ahead so people come prepared."
+    weak = [f for f in found(text) if f.code is Defect.HOOK_WEAK]
+    assert [f.rule for f in weak] == [rule]
+
+
+@pytest.mark.parametrize("opening", [
+    "Send the agenda a day ahead so people come prepared.",
+    "Professional social media management is the continuous execution of a disciplined four-stage process:",
+    "Meetings that start late teach people to arrive late.",
+])
+def test_a_point_made_in_the_first_line_is_not_a_weak_hook(opening: str) -> None:
+    assert Defect.HOOK_WEAK not in codes(opening + "\n\nEnd on time, too.")
+
+
+def test_a_cta_that_promises_what_the_post_lacks_is_a_mismatch() -> None:
+    one = ("Rewarding someone who shows up late harms a culture of timeliness.\n\n"
+           "Save this so future-you can thank you later.")
+    hits = [f for f in found(one, brand="playful") if f.code is Defect.CTA_MISMATCH]
+    assert [f.rule for f in hits] == ["cta_nothing_to_keep"]
+    two = one.replace("\n\nSave", " Start on time, and late arrivals learn to arrive on time.\n\nSave")
+    assert Defect.CTA_MISMATCH not in codes(two, brand="playful")

@@ -83,6 +83,8 @@ class CTANeed(StrEnum):
     URL = "url"  # ends on a colon before its link ("Read the full guide:"): only where the link is in the post
     BIO = "bio"  # "link in bio": only where the platform has a bio link and no URL is in the post
     LINK_BELOW = "link_below"  # "at the link below": an engine puts the link on the same line, so never used
+    WRITTEN = "written"  # "Read the full guide": the pillar is a written piece, not a talk with no guide behind it
+    STEPS = "steps"  # "Save this", "Would you try this?": the post holds something to keep or try (a list, a passage)
 
 
 _NEEDS_FOUND = (
@@ -91,14 +93,19 @@ _NEEDS_FOUND = (
     (CTANeed.BIO, re.compile(r"\blink\s+in\s+(?:my\s+|our\s+|the\s+)?(?:bio|profile)\b", re.IGNORECASE)),
     (CTANeed.LINK_BELOW, re.compile(r"\blink\s+(?:below|beneath|underneath)\b", re.IGNORECASE)),
     (CTANeed.URL, re.compile(r":\s*$")),
+    (CTANeed.WRITTEN, re.compile(r"\b(?:full|complete|whole|entire)\s+(?:guide|analysis|article|report|breakdown|"
+                                 r"write-?up|post|piece)\b|\bread\s+(?:the|our)\s+(?:full|whole|rest|article|guide)\b",
+                                 re.IGNORECASE)),
+    (CTANeed.STEPS, re.compile(r"\b(?:save|bookmark)\s+(?:this|it)\b|\btry\s+this\b", re.IGNORECASE)),
 )
 
 
 class CTAOption(_Strict):
     """A kind of call to action: its texts, what each text needs from the post, and the link.
 
-    In YAML a text is a string or `{text: ..., needs: [list, topic, url, bio]}`; what a text needs is also
-    read from the text itself ({topic} slot, "which of these", "link in bio", a closing colon), so a plain
+    In YAML a text is a string or `{text: ..., needs: [list, topic, url, bio, written, steps]}`; what a text
+    needs is also read from the text itself ({topic} slot, "which of these", "link in bio", a closing colon,
+    "the full guide", "save this"), so a plain
     string is marked too. `texts` stays a list of strings for every reader of the library."""
 
     texts: list[str] = Field(min_length=1)
@@ -133,8 +140,12 @@ class CTAOption(_Strict):
 
     def needs_of(self, text: str) -> frozenset[CTANeed]:
         """What the text needs: as marked, and as the text itself shows."""
-        found = {need for need, pattern in _NEEDS_FOUND if pattern.search(text)}
-        return frozenset(found | set(self.needs.get(text, ())))
+        return needs_shown(text) | frozenset(self.needs.get(text, ()))
+
+
+def needs_shown(text: str) -> frozenset[CTANeed]:
+    """What a CTA's own words say it needs from the post ("which of these", "the full guide", "save this")."""
+    return frozenset(need for need, pattern in _NEEDS_FOUND if pattern.search(text))
 
 
 class UTM(_Strict):

@@ -27,8 +27,10 @@ def is_promotional(index: int, promotion_percent: int) -> bool:
 
 
 def _fits(needs: frozenset[CTANeed], spec: PlatformSpec, has_url: bool, topic: str | None,
-          offers_list: bool) -> bool:
+          offers_list: bool, written: bool = True, offers_steps: bool = True) -> bool:
     """Can a text with these needs close this post on this platform?"""
+    if (CTANeed.WRITTEN in needs and not written) or (CTANeed.STEPS in needs and not offers_steps):
+        return False
     if CTANeed.LINK_BELOW in needs:
         return False  # the link goes on the CTA's own line: "link below" would point past it
     if CTANeed.TOPIC in needs and not topic:
@@ -42,15 +44,17 @@ def _fits(needs: frozenset[CTANeed], spec: PlatformSpec, has_url: bool, topic: s
 
 def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotional: bool,
                variant: int = 0, *, topic: str | None = None, offers_list: bool = False,
-               avoid: Set[str] = frozenset()) -> CTA | None:
+               avoid: Set[str] = frozenset(), written: bool = True, offers_steps: bool = True) -> CTA | None:
     """The platform's preferred kind among the brand's, promotional or not as the mix asks; a link only
     where links are clickable, with the brand's UTM parameters.
 
     A text fits the post or is not used: "which of these" only when the post lists options
     (`offers_list`), a {topic} slot only with a `topic` (then such a text is preferred, so the question is
     about the post), "link in bio" only where the platform has one and the post carries no URL, a closing
-    colon only before the link. `avoid`: texts already used in this run (filled or not), so platforms
-    vary; they are used again only when nothing else fits."""
+    colon only before the link, "the full guide" only for a `written` pillar (a talk has none), "save this" or
+    "try this" only when the post `offers_steps` (a list, or a passage, not one remark). `avoid`: texts
+    already used in this run (filled or not), so platforms vary; they are used again only when nothing else
+    fits."""
     allowed = set(brand.cta_kinds_for(spec.name))
     order = [k for k in spec.cta_preference if k.value in allowed]
     wanted = [k for k in order if k.promotional == promotional]
@@ -59,7 +63,8 @@ def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotio
     for kind in kinds:
         option = brand.ctas[kind.value]
         url = brand.cta_url(kind.value, spec.name, pillar_stem) if spec.links_clickable else None
-        fitting = [t for t in option.texts if _fits(option.needs_of(t), spec, url is not None, topic, offers_list)]
+        fitting = [t for t in option.texts if _fits(option.needs_of(t), spec, url is not None, topic, offers_list,
+                                                     written, offers_steps)]
         if not fitting:
             continue
         # the most specific texts first: a list question after a list, the topic's question with a topic

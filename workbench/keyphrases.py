@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .defects.topics import TOPIC_TAGS, TOPIC_WORDS
+from .defects.topics import SUBJECT_STEMS, TOPIC_TAGS, TOPIC_WORDS
 from .pillar import Pillar
 
 DATA = Path(__file__).resolve().parent / "data" / "keyphrases.yaml"
@@ -47,6 +47,7 @@ class Lists:
     ly_nouns: frozenset[str]
     adjective_heads: frozenset[str]
     markup: frozenset[str]
+    title_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,36 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-3] + "y" if word.endswith("ies") else word[:-1]
     return word
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve dozen hundred".split())
+
+
+@lru_cache(maxsize=1024)
+def subject_words(title: str) -> frozenset[str]:
+    """What a pillar is about, as its title says it: the title's words that name a thing (not a function
+    word, a vague verb, a generic head such as "tips" or "guide", a number), singular and lower case; an
+    acronym ("AI", "PM") counts. A post that says none of them leaves the reader asking what it is about
+    (NO_CONTEXT); the offline engine asks the same before it posts a passage."""
+    ls = lists()
+    out = set()
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", title):
+        low = word.lower().strip("'’-")
+        if _acronym(word) or (len(low) > 2 and low not in ls.stop and low not in ls.generic_heads
+                              and _singular(low) not in ls.generic_heads and low not in _NUMBER_WORDS
+                              and low not in ls.title_words and "'" not in low and "’" not in low):
+            out.add(_singular(low))
+    return frozenset(out)
+
+
+def names_subject(text: str, subject: frozenset[str]) -> bool:
+    """Does the text say what the pillar is about (`subject_words`): one of its words, singular or plural?
+    An empty subject (a title of generic words) asks nothing."""
+    if not subject:
+        return True
+    said = re.findall(r"[a-z0-9]+", text.lower())
+    stems = tuple(st for w in subject for st in SUBJECT_STEMS.get(w, ()))
+    return any(_singular(w) in subject or (stems and w.startswith(stems)) for w in said)
 
 
 def _said(form: tuple[str, ...], counts: Counter[tuple[str, ...]]) -> int:

@@ -131,6 +131,12 @@ class Pillar:
     def text(self) -> str:
         return "\n\n".join(b.text for s in self.sections for b in s.blocks)
 
+    @property
+    def spoken(self) -> bool:
+        """A talk or an interview (its sentences are transcript cues), not a written piece: it has no guide or
+        analysis behind it, and a line lifted from it is speech."""
+        return any(s.kind == "cue" for s in self.sentences)
+
     def sentence(self, sentence_id: str) -> Sentence:
         return self._by_id()[sentence_id]
 

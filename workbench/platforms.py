@@ -235,7 +235,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
     ),
     PlatformSpec(
         name="mastodon", label="Mastodon post", limit=500, counting=Counting.MASTODON, sweet_spot=(80, 450),
-        hashtag_target=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
+        # no sign-up: the rubric's "no hard sell" on Mastodon (editors flagged "Register for our briefing" there)
+        hashtag_target=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SAVE, _C.DM),
         card=_LANDSCAPE_CARD, slots=("Tue 10:00", "Thu 10:00"),
         guidance="One post of up to 500 characters; plain, no hype. Hashtags in CamelCase for screen readers.",
         source="Mastodon default (instance-configurable): 500 characters, every URL counts 23, "

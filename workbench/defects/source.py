@@ -601,6 +601,35 @@ def no_context(ctx: Context) -> Iterator[Finding]:
                 span=(body[0].start, body[-1].end), rating=2, rule="no_context_pronouns")
 
 
+# a pillar this long covers more than its subject in every line: a post lifted from it must say what it is about
+SUBJECT_PILLAR = 40
+
+
+@detector(Defect.NO_CONTEXT, name="no_context_off_subject")
+def off_subject(ctx: Context) -> Iterator[Finding]:
+    """A post from a long pillar that never says what it is about: none of the subject words of the pillar's
+    title (`keyphrases.subject_words`: "content debt", "meeting", "influencer") is in its sentences or its
+    title. "Track metrics for page traffic, 404s or errors." leaves the reader asking: metrics for what?
+    Editors rated such posts 1.8 on average (blind reviews r4-r7), against 2.6 for those that say it."""
+    from ..keyphrases import names_subject, subject_words  # keyphrases reads the topic lists of this package
+
+    source = ctx.source
+    if source is None or len(source.sentences) < SUBJECT_PILLAR:
+        return
+    subject = subject_words(source.title)
+    body = [s for s in _sentences(ctx) if not _is_cta(s.text)]
+    if not subject or not body:
+        return
+    said = " ".join([ctx.draft.title or "", *(s.text for s in body)])
+    if names_subject(said, subject):
+        return
+    yield Finding(Defect.NO_CONTEXT,
+                  f"the post never says what it is about: none of {', '.join(sorted(subject))} (the subject of "
+                  f"'{source.title[:60]}') is in it.",
+                  "Name the subject in the first line, or post a passage that names it.",
+                  span=(body[0].start, body[-1].end), rating=3, rule="no_context_off_subject")
+
+
 # -- NO_CONTEXT: names and things the source introduced before the sentence the post took ---------------------
 
 _TOKEN = re.compile(r"(?<![\w#@/.])[A-Za-z0-9][\w&-]*")
@@ -659,7 +688,7 @@ def _source_names(src: SourceIndex) -> _Names:
 
 def _bare(token: str) -> str:
     """A token without a possessive ("18F's" -> "18F")."""
-    return re.sub(r"['’]s$", "", token)
+    return token[:-2] if token.endswith(("'s", "’s")) else token  # not re.sub: called for every source word
 
 
 def names_in(text: str) -> frozenset[str]:

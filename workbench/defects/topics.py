@@ -19,6 +19,8 @@ What belongs here is data, not rules:
 - `CTA_SUBJECTS`: the subject a brand's library CTA is about even when its words are mechanics ("tiny
   marketing wins", "the free planner", "posts at 2am"), with the stems a body on that subject contains. A
   marketing brand's CTA closes a post about AI policy or a Drupal release as badly as a wrong question.
+- `SUBJECT_STEMS`: for a subject word of a pillar's title ("social media"), the stems of words that name
+  it in a post without repeating it (likes, saves, replies).
 - `CTA_WORDS`: the mechanics of a call to action (follow, save, comment, link, guide, weekly): words
   that say nothing about a topic and are ignored when a library CTA is matched to a body.
 """
@@ -134,6 +136,15 @@ signs lessons reasons examples hacks platforms formats apps types kinds myths
 # a subject word of a library CTA -> stems that show the body is on that subject
 _SOCIAL = ("post", "social", "market", "brand", "content", "audience", "campaign", "follower", "caption", "hashtag",
            "linkedin", "instagram", "tiktok", "newsletter", "engag", "creator", "influenc", "publish", "schedul")
+# a subject a post names without its title's words: a post on likes, saves or replies is about social media
+_ON_SOCIAL = (*_SOCIAL, "share", "save", "like", "comment", "analytic", "reel", "feed", "repl", "dm", "thread",
+              "platform", "viral", "repost")
+SUBJECT_STEMS: dict[str, tuple[str, ...]] = {
+    "social": _ON_SOCIAL,
+    "media": _ON_SOCIAL,
+    "smm": _ON_SOCIAL,
+    "marketing": _ON_SOCIAL,
+}
 CTA_SUBJECTS: dict[str, tuple[str, ...]] = {
     "marketing": _SOCIAL,
     "posts": _SOCIAL,

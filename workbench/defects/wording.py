@@ -534,6 +534,42 @@ def weak_hook(ctx: Context) -> Iterator[Finding]:
                                         "reason to read on.",
                       "Open with the point itself: the finding, the number or the problem it solves.",
                       span=(s + a, s + b), rating=3, rule="hook_mid_argument")
+    elif (weak := weak_opening(opening)) is not None:
+        rule, why = weak
+        first_sentence = re.split(r"(?<=[.!?:])\s", opening, maxsplit=1)[0]
+        yield Finding(Defect.HOOK_WEAK, f"the opening {why}: '{_span_text(ctx.text, (s, s + len(first_sentence)))}'.",
+                      "Open with the point itself: the finding, the number or the problem it solves.",
+                      span=(s, s + len(first_sentence)), rating=3, rule=rule)
+
+
+# openings that give no reason to read on (blind reviews r1-r7: editors called 20 of 23 list teasers, 13 of 15
+# short lead-ins, 8 of 10 definitions and 5 of 7 concessions HOOK_WEAK)
+_WEAK_OPENINGS = (
+    ("hook_list_teaser", "announces a list rather than its point",
+     re.compile(r"^[^\n]{0,120},\s+in\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+[a-z]+:\s*"
+                r"(?:\d+/\d+)?$", re.IGNORECASE)),
+    ("hook_lead_in", "is a lead-in with nothing said yet",
+     re.compile(r"^(?:\S+\s+){0,5}\S+:\s*(?:\d+/\d+)?$")),
+    ("hook_definition", "opens on a definition, not the finding",
+     re.compile(r"^[^\n,]{2,60}?\s(?:is|are|refers\s+to)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:term|process|practice|"
+                r"method|type|kind|form|concept)\b", re.IGNORECASE)),
+    ("hook_concession", "opens on a concession that buries the point",
+     re.compile(r"^(?:while|although|though|whether|even\s+though)\b", re.IGNORECASE)),
+)
+
+
+def weak_opening(line: str) -> tuple[str, str] | None:
+    """(rule, why) when a post's first line gives no reason to read on: a list teaser ("Brand trust, in three
+    points:"), a short lead-in ("Influencers typically have:"), a definition, a concession ("While PMs vary, …").
+    The offline engine asks the same of its openings and tries the others first."""
+    text = _LEAD_MARKS.sub("", line.strip())
+    for rule, why, pattern in _WEAK_OPENINGS:
+        if pattern.search(text):
+            return rule, why
+    return None
+
+
+_LEAD_MARKS = re.compile(r"^[^\w\"“‘']+")
 
 
 # -- LINK_PHRASE ----------------------------------------------------------------------------------------
@@ -740,6 +776,7 @@ def cta_mismatch(ctx: Context) -> Iterator[Finding]:
                                                f"offers nothing to pick from.",
                           "Ask about the one tip the post gives, or list the options it asks about.",
                           span=span, rating=3, rule="cta_no_options", where=_where(ctx, span[0]))
+    yield from _cta_needs(ctx, r, flagged)
     if not r.library:
         return
     body = _body_words(ctx, r)
@@ -764,6 +801,32 @@ def cta_mismatch(ctx: Context) -> Iterator[Finding]:
                           "Close with a CTA about the post's own subject (a question about it, a follow, the "
                           "full piece), or none.",
                           span=(s, e), rating=3, rule=rule, where=_where(ctx, s))
+
+
+def _cta_needs(ctx: Context, r: _Read, flagged: set[tuple[int, int]]) -> Iterator[Finding]:
+    """A CTA that promises what the post or its pillar does not have (`brand.needs_shown`, the engine's own
+    rule): "Read the full guide" under a line from a talk, which has no guide; "Save this" or "Would you try
+    this?" after one remark, with nothing to keep or try (editors flagged both: blind reviews r4-r7)."""
+    from ..brand import CTANeed, needs_shown
+
+    spoken = ctx.source is not None and ctx.source.pillar.spoken
+    lines = sum(1 for line in r.lines if _LIST_ITEM.match(line.text))
+    for span in r.cta:
+        if span in flagged:
+            continue
+        needs = needs_shown(ctx.text[span[0]:span[1]])
+        if CTANeed.WRITTEN in needs and spoken:
+            flagged.add(span)
+            yield Finding(Defect.CTA_MISMATCH, f"'{_span_text(ctx.text, span)}' promises a written piece, but the "
+                                               "post comes from a talk.",
+                          "Point to the recording, ask a question about the point, or close without a CTA.",
+                          span=span, rating=3, rule="cta_no_written_piece", where=_where(ctx, span[0]))
+        elif CTANeed.STEPS in needs and lines < 2 and len(r.sentences) < 2:
+            flagged.add(span)
+            yield Finding(Defect.CTA_MISMATCH, f"'{_span_text(ctx.text, span)}' asks the reader to keep or try "
+                                               "something, but the post makes one remark.",
+                          "Ask what the reader thinks of the point, or give the steps worth saving.",
+                          span=span, rating=3, rule="cta_nothing_to_keep", where=_where(ctx, span[0]))
 
 
 def on_subject(cta: str, subject: frozenset[str]) -> bool:
@@ -992,7 +1055,7 @@ _CONNECTIVE_START = re.compile(
     r"in\s+other\s+words\b|likewise\b|similarly\b|in\s+addition\b|additionally\b|moreover\b|furthermore\b|"
     r"that\s+said\b|on\s+the\s+other\s+hand\b|as\s+a\s+result\b|therefore\b|thus(?!\s+far)\b|hence\b|"
     r"in\s+contrast\b|conversely\b|even\s+so\b|as\s+such\b|for\s+this\s+reason\b|because\s+of\s+this\b|"
-    r"in\s+that\s+case\b|on\s+top\s+of\s+that\b|besides(?=,)|also(?=,)|otherwise(?=,)|instead(?=,)|"
+    r"in\s+that\s+case\b|on\s+top\s+of\s+that\b|(?:most|more)\s+importantly\b|besides(?=,)|also(?=,)|otherwise(?=,)|instead(?=,)|"
     r"again(?=,)|still(?=,)|and\s+so\b|and\s+then\b|and(?=\s)|or(?=\s)|"
     r"lastly\b|yet(?=,)|at\s+the\s+same\s+time\b|taken\s+together\b|on\s+that\s+note\b|rather(?=,)|"
     r"after\s+some\s+consideration\b|upon\s+arrival\b|for\s+(?:example|instance)\b|in\s+fact\b|indeed(?=,)|"

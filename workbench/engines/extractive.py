@@ -23,10 +23,10 @@ from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..defects import SourceIndex, words
-from ..defects.source import names_in, unmet
-from ..defects.wording import cta_misfit, is_thin_statement, mid_argument, on_subject
+from ..defects.source import SUBJECT_PILLAR, names_in, unmet
+from ..defects.wording import cta_misfit, is_thin_statement, mid_argument, on_subject, weak_opening
 from ..drafts import CTA, CTAKind, Draft, Provenance
-from ..keyphrases import followed_topic
+from ..keyphrases import followed_topic, names_subject, subject_words
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
 from ..scoring import CASUAL_GRADE_GAP, reading_grade
@@ -59,6 +59,7 @@ def _too_hard(text: str, brand: BrandVoice) -> bool:
 
 # a capitalised word inside a sentence (not its first word, not an acronym such as AI or SEO): a name
 _NAMES = re.compile(r"(?<=[a-z,;:]\s)(?:[A-Z][a-z]+[A-Za-z]*|\d+[A-Z][a-z]+)\b")
+_URL_OR_TAG = re.compile(r"https?://\S+|#\w+")
 _PICK_ONE = re.compile(r"\bwhich\s+(?:one|ones|of\s+(?:these|those|them|the\s+\w+))\b", re.IGNORECASE)
 
 
@@ -135,7 +136,7 @@ class ExtractiveEngine:
             finish(draft, pillar, spec)
 
     def _cta(self, brand: BrandVoice, spec: PlatformSpec, pillar: Pillar, promotional: bool, variant: int,
-             offers_list: bool, body: str, keywords: list[str], used: set[str]) -> CTA | None:
+             offers_list: bool, body: str, keywords: list[str], used: set[str], steps: bool = True) -> CTA | None:
         """The brand's CTA for this platform that fits the body: no "which one" after a single point, no CTA
         about a topic the post never mentions; none at all rather than one that does not fit."""
         avoid: set[CTAKind] = set()
@@ -160,7 +161,7 @@ class ExtractiveEngine:
                 narrowed = self._narrowed[key] = spec.model_copy(update={"cta_preference": tuple(
                     k for k in spec.cta_preference if k not in avoid)})
             cta = choose_cta(brand, narrowed, pillar.stem, promotional, variant, topic=topic,
-                             offers_list=offers_list, avoid=used)
+                             offers_list=offers_list, avoid=used, written=not pillar.spoken, offers_steps=steps)
             if cta is None:
                 return None
             bio = spec.links_clickable and "link in bio" in cta.text.lower()  # the link is right there
@@ -241,12 +242,19 @@ class ExtractiveEngine:
                 source.memo[key] = mid_argument(o.hook) or (bool(o.hook_ids) and unmet(source, o.hook) is not None)
             return bool(source.memo[key])
 
+        def weak(o: Option) -> bool:
+            """The scorer's HOOK_WEAK of an opening: a list teaser, a lead-in, a definition, a concession."""
+            key = ("offline_weak", o.hook)
+            if key not in source.memo:
+                source.memo[key] = weak_opening(o.hook) is not None
+            return bool(source.memo[key])
+
         def names_subject(o: Option) -> bool:
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
-        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), not (o.body or o.items), not o.lead,
-                                           o.kind in used_kinds,
+        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), not (o.body or o.items), weak(o),
+                                           not o.lead, o.kind in used_kinds,
                                            not names_subject(o), strangers(o),
                                            plain and _too_hard(self._voice(o.hook, brand, spec.name) or o.hook, brand),
                                            rank[o.kind], -o.score, o.position))
@@ -277,8 +285,12 @@ class ExtractiveEngine:
             # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
             body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
                                   *(u.text for u in option.body[:spec.points])])
+            if not self._names_subject(pillar, body_text):
+                continue  # cheap: no shape of this passage can say what the post is about (`_on_subject`)
+            # something to save or try: a list, or a passage the platform has room for (not one remark)
+            steps = bool(option.items or option.body)
             cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text,
-                           run.keywords, run.ctas)
+                           run.keywords, run.ctas, steps)
             # tags from the key phrases this post is about (a specific one, #Email, only on a post about it)
             tags = choose_hashtags(run.keywords, brand, spec, post=body_text)
             shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
@@ -289,10 +301,13 @@ class ExtractiveEngine:
             if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
                     and not shaped.has_list:
                 continue  # a question with no answer is a bare question
+            # one statement with no reason; from a talk, any one line (speech needs the lines around it)
             thin = len(shaped.used) < 2 and not shaped.has_list and (
-                len(option.hook.split()) <= 14 or is_thin_statement(option.hook))
+                pillar.spoken or len(option.hook.split()) <= 14 or is_thin_statement(option.hook))
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
+            if not self._on_subject(pillar, shaped, cta, tags):
+                continue  # the scorer's NO_CONTEXT: a passage of a long pillar that never says what it is about
             if thin:
                 # one statement with no reason: skipped rather than posted (`THIN_LEFT` says why), unless
                 # the pillar has nothing but such statements
@@ -304,6 +319,21 @@ class ExtractiveEngine:
             # short one (a note, a clip's transcript) has no more to give, and its first draft is what it has
             raise NoDraft(THIN_LEFT)
         return fallback
+
+    @staticmethod
+    def _names_subject(pillar: Pillar, text: str) -> bool:
+        """Does this text say what the pillar is about (`keyphrases.names_subject`)? A short pillar is all
+        subject."""
+        return len(pillar.sentences) < SUBJECT_PILLAR or names_subject(text, subject_words(pillar.title))
+
+    def _on_subject(self, pillar: Pillar, shaped: Shaped, cta: CTA | None, tags: list[str]) -> bool:
+        """Does the post say what it is about (the scorer's `no_context_off_subject`)? Its own lines count,
+        not the CTA ("your approach to meetings") or the tags."""
+        text = "\n".join(shaped.parts)
+        if cta is not None:
+            text = text.replace(cta.text, " ")
+        text = _URL_OR_TAG.sub(" ", text)  # "utm_campaign=content-debt" and #ContentDebt do not say it
+        return self._names_subject(pillar, text)
 
     @staticmethod
     def _cta_line(cta: CTA | None) -> str | None:
@@ -347,6 +377,8 @@ class ExtractiveEngine:
                 if len(posts) >= 3:
                     closing = posts.pop()
             body = " ".join([promise, *(t for t, _ in posts), closing[0] if closing else ""])
+            if not self._names_subject(pillar, body):
+                continue
             cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
             tags = choose_hashtags(run.keywords, brand, spec, post=body)
             shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags,
@@ -356,7 +388,7 @@ class ExtractiveEngine:
             if shaped is None:
                 continue
             shaped.used = [*option.hook_ids, *shaped.used]
-            if opening_key(shaped.parts[0]) in run.openings:
+            if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta, tags):
                 continue
             return shaped, option, cta
         return None
