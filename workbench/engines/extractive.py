@@ -8,8 +8,10 @@ shaped to the platform (`offline.compose`). Every sentence is a
 source sentence, a CTA or hashtag from the brand profile, or a fixed connective around the pillar's words
 (`workbench/data/offline_engine.json`); `check_numbers` still verifies the numbers, because the check is
 the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`), and so
-is one with only a single statement left that gives no reason (a later variant, or any draft of a pillar
-longer than `SHORT_PILLAR` sentences).
+is one with only a single statement left that gives no reason (a later variant, any draft of a pillar
+longer than `SHORT_PILLAR` sentences, any line of a talk). A post of a long pillar names its subject (the
+scorer's `no_context_off_subject`); openings the scorer calls weak (`weak_opening`) are tried last; a CTA
+promises only what is there ("the full guide" for a written pillar, "save this" after a list or a passage).
 """
 
 from __future__ import annotations
@@ -306,7 +308,7 @@ class ExtractiveEngine:
                 pillar.spoken or len(option.hook.split()) <= 14 or is_thin_statement(option.hook))
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
-            if not self._on_subject(pillar, shaped, cta, tags):
+            if not self._on_subject(pillar, shaped, cta):
                 continue  # the scorer's NO_CONTEXT: a passage of a long pillar that never says what it is about
             if thin:
                 # one statement with no reason: skipped rather than posted (`THIN_LEFT` says why), unless
@@ -326,7 +328,7 @@ class ExtractiveEngine:
         subject."""
         return len(pillar.sentences) < SUBJECT_PILLAR or names_subject(text, subject_words(pillar.title))
 
-    def _on_subject(self, pillar: Pillar, shaped: Shaped, cta: CTA | None, tags: list[str]) -> bool:
+    def _on_subject(self, pillar: Pillar, shaped: Shaped, cta: CTA | None) -> bool:
         """Does the post say what it is about (the scorer's `no_context_off_subject`)? Its own lines count,
         not the CTA ("your approach to meetings") or the tags."""
         text = "\n".join(shaped.parts)
@@ -388,7 +390,7 @@ class ExtractiveEngine:
             if shaped is None:
                 continue
             shaped.used = [*option.hook_ids, *shaped.used]
-            if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta, tags):
+            if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta):
                 continue
             return shaped, option, cta
         return None
