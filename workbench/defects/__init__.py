@@ -85,6 +85,13 @@ class SourceIndex:
         self.title = pillar.title
         self.memo: dict[tuple[str, str], object] = {}  # a detector's per-pillar answers (see `remember`)
 
+    def remember(self, key: tuple[str, str], compute: Callable[[], object]) -> object:
+        """A check's answer about this pillar, computed the first time it is asked: the engine and the
+        detectors ask the same questions of the same sentences for every platform."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
     @classmethod
     def of(cls, pillar: Pillar) -> SourceIndex:
         key = pillar.content_hash

@@ -719,9 +719,7 @@ def unmet(src: SourceIndex, text: str, seen: frozenset[str] = frozenset(), openi
     campaign" the source met before. None when `text` was not taken from the source. The offline engine asks
     the same question of its openings."""
     key = ("unmet", f"{opening}\0{text}\0{' '.join(sorted(seen))}")  # the engine asks again per platform
-    if key not in src.memo:
-        src.memo[key] = _unmet(src, text, seen, opening)
-    found = src.memo[key]
+    found = src.remember(key, lambda: _unmet(src, text, seen, opening))
     assert found is None or isinstance(found, Unmet)
     return found
 

@@ -669,10 +669,7 @@ def _recurring(phrase: str, source: SourceIndex | None) -> bool:
     """The tag's words are a subject the pillar keeps coming back to: in a heading or in 3+ sentences."""
     if source is None or len(phrase) < 3:
         return False
-    key = ("recurring", phrase)
-    if key not in source.memo:
-        source.memo[key] = _recurs(phrase, source)
-    return bool(source.memo[key])
+    return bool(source.remember(("recurring", phrase), lambda: _recurs(phrase, source)))
 
 
 def _recurs(phrase: str, source: SourceIndex) -> bool:

@@ -239,25 +239,23 @@ class ExtractiveEngine:
         def cold(o: Option) -> bool:
             """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), or meet
             a name or a "the campaign" the source introduced before it?"""
-            key = ("offline_cold", o.hook)  # asked of the same openings for every platform: once per pillar
-            if key not in source.memo:
-                source.memo[key] = mid_argument(o.hook) or (bool(o.hook_ids) and unmet(source, o.hook) is not None)
-            return bool(source.memo[key])
+            # asked of the same openings for every platform: once per pillar
+            return bool(source.remember(("offline_cold", o.hook), lambda: mid_argument(o.hook) or (
+                bool(o.hook_ids) and unmet(source, o.hook) is not None)))
 
         def weak(o: Option) -> bool:
             """The scorer's HOOK_WEAK of an opening: a list teaser, a lead-in, a definition, a concession."""
-            key = ("offline_weak", o.hook)
-            if key not in source.memo:
-                source.memo[key] = weak_opening(o.hook) is not None
-            return bool(source.memo[key])
+            return bool(source.remember(("offline_weak", o.hook), lambda: weak_opening(o.hook) is not None))
 
-        def names_subject(o: Option) -> bool:
+        def hook_names_keyword(o: Option) -> bool:
+            """The opening says one of the brief's key phrases (the whole post must name the title's subject:
+            `_on_subject`)."""
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
         return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), not (o.body or o.items), weak(o),
                                            not o.lead, o.kind in used_kinds,
-                                           not names_subject(o), strangers(o),
+                                           not hook_names_keyword(o), strangers(o),
                                            plain and _too_hard(self._voice(o.hook, brand, spec.name) or o.hook, brand),
                                            rank[o.kind], -o.score, o.position))
 
