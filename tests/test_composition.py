@@ -156,3 +156,99 @@ def test_the_summary_manifest_and_review_sheet_say_what_was_skipped(tmp_path: Pa
     assert '"skipped"' in manifest and "linkedin (" in manifest
     sheet = (result.output / "drafts.md").read_text() if result.output else ""
     assert "Skipped (no draft): linkedin (" in sheet
+
+
+LISTS = """# Running a review
+
+## What to measure
+
+- Measure the replies each post gets in its first day, not its reach.
+- Track the share of posts an editor approves without changes.
+- Quarterly Audits
+- Compare each month with the one before it, never with a peak.
+
+## The roles
+
+- Meeting leader
+- Time keeper
+- Note taker
+"""
+
+
+def test_a_label_among_sentences_is_not_a_list_line_but_a_list_of_labels_stays(tmp_path: Path) -> None:
+    """"Quarterly Audits" between three tips is a heading the reader cannot use (editors called it FRAGMENT,
+    review r8): the tips are the list; a list that is all labels (the roles) is kept whole."""
+    from workbench.engines.offline.units import Pool
+
+    pool = Pool.of(_pillar(tmp_path, LISTS, "review.md"))
+    items = {tuple(lst.items) for lst in pool.lists}
+    assert ("Measure the replies each post gets in its first day, not its reach.",
+            "Track the share of posts an editor approves without changes.",
+            "Compare each month with the one before it, never with a peak.") in items
+    assert ("Meeting leader", "Time keeper", "Note taker") in items
+
+
+@pytest.mark.parametrize("text, advice", [
+    ("Send a reminder with the agenda a few minutes before the meeting.", True),
+    ("If you have items that are announcements, make that clear.", True),
+    ("When the meeting is over, actually end the meeting.", True),
+    ("Your agenda should say where notes will be taken.", True),
+    ("To build good habits, you need to start on time.", True),
+    ("Test results show a drop in replies after six posts a day.", False),
+    ("The campaign team selected influencers with many local followers.", False),
+    ("You can also see that the line has a gray halo around it.", False),
+])
+def test_an_opening_that_tells_the_reader_what_to_do(text: str, advice: bool) -> None:
+    from workbench.engines.offline.units import gives_advice
+
+    assert gives_advice(text) is advice
+
+
+def test_a_short_platform_drops_the_cta_before_the_passage() -> None:
+    """On X a CTA that leaves room for the opening alone makes a one-line post (editors rated those 1.9): the
+    passage stays and the CTA goes."""
+    from workbench.engines.offline.compose import Option, shape_post
+    from workbench.engines.offline.units import HookKind, Unit
+
+    hook = ("If starting on time is hard for your team or your agency's culture, move the official start time of "
+            "every meeting to five minutes past the hour.")
+    follow = "Your punctual teammates will thank you, and the late ones will run out of excuses."
+    body = [Unit((1,), ("s1",), follow, 0, 1.0, len(follow.split()), False, False, False, False)]
+    option = Option(HookKind.LEAD, hook, ("s0",), 0, body=body)
+    cta = "Register for our monthly briefing on meetings that end on time: https://northwind.example/briefing"
+    shaped = shape_post(option, get_platform("x"), lambda t: t, cta, ["#NorthwindAdvisory"])
+    assert shaped is not None and follow in shaped.parts[0] and "Register" not in shaped.parts[0]
+    assert shaped.used == ["s0", "s1"]
+    roomy = shape_post(option, get_platform("linkedin"), lambda t: t, cta, ["#NorthwindAdvisory"])
+    assert roomy is not None and follow in roomy.parts[0] and "Register" in roomy.parts[0]
+
+
+SALAD = """# Engaging emails
+
+## Sending
+
+The majority of readers open emails on mobile devices, so a subject line has to work on a small screen.
+
+The point of A/B testing is to try something new and see how your audience reacts to it.
+
+A/B testing works best when you change one thing at a time and keep the rest of the email the same.
+
+This post highlights content from the guide by introducing testing, timing and lists.
+"""
+
+
+def test_a_passage_does_not_run_on_into_an_unrelated_paragraph(tmp_path: Path) -> None:
+    """A body carries on into the next paragraph only when it shares something named ("A/B testing"); two tips
+    with nothing in common side by side read as salad (editors' ORDER, review r9). The source speaking of
+    itself ("This post highlights…") is never a post's line."""
+    from workbench.engines.offline.compose import options
+    from workbench.engines.offline.units import Pool
+
+    pool = Pool.of(_pillar(tmp_path, SALAD, "emails.md"))
+    opts = options(pool)
+    mobile = [o for o in opts if o.hook.startswith("The majority of readers")]
+    testing = [o for o in opts if o.hook.startswith("The point of A/B testing")]
+    assert mobile and testing
+    assert all(not o.body for o in mobile)
+    assert any(u.text.startswith("A/B testing works best") for o in testing for u in o.body)
+    assert not any("This post highlights" in t for o in opts for t in [o.hook, *(u.text for u in o.body)])

@@ -114,6 +114,17 @@ def test_a_post_that_opens_mid_argument_dangles_and_hooks_weakly(opening: str) -
     assert spanned(one(Defect.DANGLING, text), text).startswith(word)
 
 
+@pytest.mark.parametrize("opening, aside", [
+    ("Imagine, for instance, that you have been asked to write a staff handbook.", "for instance"),
+    ("Meetings, however, rarely end when the agenda says they will.", "however"),
+])
+def test_an_aside_in_the_first_sentence_goes_on_from_a_point_never_made(opening: str, aside: str) -> None:
+    text = f"{opening}\n\nKeep the plan to one page so the whole team reads it."
+    f = one(Defect.DANGLING, text)
+    assert spanned(f, text) == aside and f.rule == "start_aside"
+    assert Defect.DANGLING not in codes("Send the agenda, for instance a one-page outline, a day ahead.")
+
+
 def test_also_in_the_first_sentence_adds_to_a_point_never_made() -> None:
     text = "To avoid overloading inboxes, we've also found a shared calendar for sending messages helps."
     f = one(Defect.DANGLING, text)
@@ -476,6 +487,8 @@ def test_a_marketing_cta_under_a_post_on_another_subject_does_not_fit() -> None:
     ("A/B testing is the process of comparing two versions of an email.", "hook_definition"),
     ("While PMs vary in expertise, the hallmark of a great PM is knowing how to get things done.",
      "hook_concession"),
+    ("Keep in mind that influencers may have a larger presence on certain platforms.", "hook_softener"),
+    ("In the meantime, AI is already in use across the government.", "hook_softener"),
 ])
 def test_an_opening_that_gives_no_reason_to_read_on_is_a_weak_hook(opening: str, rule: str) -> None:
     text = opening + "\n\nSend the agenda a day ahead so people come prepared."

@@ -10,7 +10,6 @@ import pytest
 
 from workbench.brand import BrandVoice, load_brand
 from workbench.compose import check_numbers
-from workbench.defects.wording import is_thin_statement
 from workbench.engines import get_engine
 from workbench.engines.extractive import connectives
 from workbench.pillar import Pillar, load_pillar
@@ -179,8 +178,33 @@ def test_a_bare_statement_left_over_is_skipped_with_its_reason(shared: Path) -> 
     drafts = repurpose(long, brand, specs, get_engine("extractive"), 2, notes=notes)
     assert any("single statements with no reason" in n and " variant " not in n for n in notes)
     for d in drafts:
-        assert len(d.provenance.source_sentence_ids) >= 2 or "\n- " in d.parts[0] or "\n→ " in d.parts[0] \
-            or d.platform == "x_thread" or not is_thin_statement(d.parts[0].split("\n\n")[0]), d.parts[0]
+        # a long pillar's post is a passage or a list, never one sentence (editors rated those 1.9: r4-r8)
+        assert len(d.provenance.source_sentence_ids) >= 2 or "\n- " in d.parts[0] or "\n→ " in d.parts[0], d.parts[0]
+
+
+def test_a_long_pillar_posts_no_weak_or_cold_opening_and_opens_on_advice_first(shared: Path) -> None:
+    """What the scorer calls a weak opening (a list teaser, a lead-in, a definition, a concession, a reminder)
+    or a cold one (mid-argument, a name met before) is skipped, not posted, from a long pillar; an opening that
+    tells the reader what to do comes first (editors rated them 2.9 against 2.2, reviews r1-r8)."""
+    from workbench.defects.wording import mid_argument, weak_opening
+    from workbench.engines.offline.units import gives_advice
+
+    specs = [get_platform(p) for p in DEFAULT_RUN_PLATFORMS]
+    for name in ("efficient-meetings.md", "social-media-influencers.md", "what-is-social-media-management.txt"):
+        pillar = load_pillar(shared / "corpus/pillars" / name)
+        for brand_name in ("northwind-advisory", "sunny-studio"):
+            notes: list[str] = []
+            drafts = repurpose(pillar, load_brand(brand_name), specs, get_engine("extractive"), 2, notes=notes)
+            for d in drafts:
+                if d.platform == "x_thread":
+                    continue  # a thread opens on its promise
+                first = split_sentences(COUNTER.sub("", d.parts[0]).split("\n")[0])[0]
+                assert weak_opening(first) is None and not mid_argument(first), (name, d.platform, first)
+            assert all("what is left" in n for n in notes if "x_thread" not in n), notes
+    meetings = load_pillar(shared / "corpus/pillars/efficient-meetings.md")
+    first = drafts_for(meetings, load_brand("northwind-advisory"))
+    advice = [d for d in first if gives_advice(d.parts[0].split("\n")[0])]
+    assert len(advice) >= len(first) // 2, [d.parts[0][:80] for d in first]
 
 
 def test_an_invented_number_is_a_problem() -> None:
@@ -312,9 +336,9 @@ def test_every_post_of_a_long_pillar_says_what_it_is_about(shared: Path) -> None
 
     pillar = load_pillar(shared / "corpus/pillars/content-debt.md")
     subject = subject_words(pillar.title)
-    for brand_name in ("northwind-advisory", "sunny-studio"):
+    for brand_name, at_least in (("northwind-advisory", 4), ("sunny-studio", 1)):
         drafts = drafts_for(pillar, load_brand(brand_name), variants=2)
-        assert len(drafts) >= 4
+        assert len(drafts) >= at_least
         for d in drafts:
             own = re.sub(r"https?://\S+|#\w+", " ", d.text.replace(d.cta.text if d.cta else "\0", " "))
             assert names_subject(own, subject), d.text

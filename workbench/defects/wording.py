@@ -555,6 +555,10 @@ _WEAK_OPENINGS = (
                 r"method|type|kind|form|concept)\b", re.IGNORECASE)),
     ("hook_concession", "opens on a concession that buries the point",
      re.compile(r"^(?:while|although|though|whether|even\s+though)\b", re.IGNORECASE)),
+    ("hook_softener", "opens on a reminder to the reader, not the point",
+     re.compile(r"^(?:(?:keep|bear)\s+in\s+mind|note|remember|it\s+is\s+(?:worth\s+noting|important\s+to\s+"
+                r"(?:note|remember))|it['’]s\s+(?:worth\s+noting|important\s+to\s+(?:note|remember)))\s+that\b"
+                r"|^in\s+the\s+meantime\b", re.IGNORECASE)),
 )
 
 
@@ -1096,7 +1100,7 @@ def is_thin_statement(sentence: str) -> bool:
 
 def _opening(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also'."""
-    return _dangling(sentence) or _connective_start(sentence) or _also(sentence)
+    return _dangling(sentence) or _connective_start(sentence) or _also(sentence) or _aside(sentence)
 
 
 def mid_argument(sentence: str) -> bool:
@@ -1112,6 +1116,20 @@ def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
         return None
     return (m.span(1), "start_also", 4, "'also' in the first sentence adds to a point the post never made.",
             "Delete 'also', or open with the point it adds to.")
+
+
+def _aside(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
+    """An aside two words in ("Imagine, for instance, that…", "This view, however, …"): the sentence gives an
+    example of, or turns from, a point the post never made."""
+    m = _ASIDE.match(sentence)
+    if m is None:
+        return None
+    return (m.span("word"), "start_aside", 3, f"'{m.group('word')}' in the first sentence goes on from a point the "
+            "post never made.", f"Delete '{m.group('word')}', or open with the point it goes on from.")
+
+
+_ASIDE = re.compile(r"^\W*(?:[\w'’-]+\s+){0,2}?[\w'’-]+,\s+(?P<word>for\s+(?:instance|example)|however|though|"
+                    r"too|in\s+turn|then|therefore|instead|in\s+fact|of\s+course),", re.IGNORECASE)
 
 
 _REASON = re.compile(r"\b(?:because|since|so\s+that|which\s+means|so\s+you|by\s+\w+ing|for\s+example|"

@@ -10,14 +10,17 @@ source sentence, a CTA or hashtag from the brand profile, or a fixed connective 
 the contract, not the hope. A platform with nothing that stands on its own is skipped (`NoDraft`), and so
 is one with only a single statement left that gives no reason (a later variant, any draft of a pillar
 longer than `SHORT_PILLAR` sentences, any line of a talk). A post of a long pillar names its subject (the
-scorer's `no_context_off_subject`); openings the scorer calls weak (`weak_opening`) are tried last; a CTA
-promises only what is there ("the full guide" for a written pillar, "save this" after a list or a passage).
+scorer's `no_context_off_subject`); openings that tell the reader what to do (`gives_advice`) are tried first,
+and the ones the scorer calls weak (`weak_opening`) or cold (mid-argument, a name met before) are only a short
+pillar's fallback (`Leftover` says why a long one's are skipped); a CTA promises only what is there ("the full
+guide" for a written pillar, "save this" after a list or a passage).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import lru_cache
 from itertools import takewhile
 
@@ -32,9 +35,10 @@ from ..keyphrases import followed_topic, names_subject, subject_words
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
 from ..scoring import CASUAL_GRADE_GAP, reading_grade
+from ..text import split_sentences
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
-from .offline.units import HookKind, Pool, Unit, data, mass_nouns
+from .offline.units import HookKind, Pool, Unit, complete, data, gives_advice, mass_nouns
 
 # the order hook kinds are tried in; each platform of a run starts one further along, so a run's platforms
 # open in different ways and never on the same sentence
@@ -44,8 +48,19 @@ PLAIN_GRADE = 8  # a brand writing at this reading grade or below opens on plain
 # a pillar of at most this many sentences gives each platform a draft, a lone statement if that is all it has
 # left; a longer one skips the platform instead (editors rated those leftovers 1-2: review r6)
 SHORT_PILLAR = 40
-THIN_LEFT = ("the passages that stand on their own open other drafts of this run; what is left is single statements "
-             "with no reason or example")
+
+
+class Leftover(StrEnum):
+    """Why what a platform has left is not posted: `NoDraft`'s reason names each kind the run met."""
+
+    THIN = "is single statements with no reason or example"
+    WEAK = "opens on a list teaser, a lead-in, a definition, a concession or a reminder"
+    COLD = "opens mid-argument or on a name the reader has not met"
+
+
+def _left(found: set[Leftover]) -> str:
+    return ("the passages that stand on their own open other drafts of this run; what is left "
+            + ", or ".join(k.value for k in Leftover if k in found))
 
 
 @lru_cache(maxsize=16384)
@@ -71,6 +86,26 @@ def _apply_voice(text: str, brand: BrandVoice, platform: str) -> str | None:
     if not brand.usable(text):
         return None
     return apply_voice(text, brand, platform, max_emoji=0).strip() or None
+
+
+def _cold(o: Option, source: SourceIndex) -> bool:
+    """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), or meet a name or
+    a "the campaign" the source introduced before it?"""
+    # asked of the same openings for every platform: once per pillar
+    # a two-sentence opening is found in the source by its first sentence
+    return bool(source.remember(("offline_cold", o.hook), lambda: mid_argument(o.hook) or (
+        bool(o.hook_ids) and unmet(source, (split_sentences(o.hook) or [o.hook])[0]) is not None)))
+
+
+def _weak(o: Option, source: SourceIndex) -> bool:
+    """The scorer's HOOK_WEAK of an opening: a list teaser, a lead-in, a definition, a concession, a softener."""
+    return bool(source.remember(("offline_weak", o.hook), lambda: weak_opening(o.hook) is not None))
+
+
+def _advice(o: Option, source: SourceIndex) -> bool:
+    """An opening that tells the reader what to do (`offline.units.gives_advice`): editors rated them 3.4 against 2.4
+    for the other openings of review r8."""
+    return bool(source.remember(("offline_advice", o.hook), lambda: gives_advice(o.hook)))
 
 
 @dataclass
@@ -236,25 +271,14 @@ class ExtractiveEngine:
             a capitalised word inside it that the pillar's title does not carry."""
             return any(w.lower() not in known for w in _NAMES.findall(o.hook))
 
-        def cold(o: Option) -> bool:
-            """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), or meet
-            a name or a "the campaign" the source introduced before it?"""
-            # asked of the same openings for every platform: once per pillar
-            return bool(source.remember(("offline_cold", o.hook), lambda: mid_argument(o.hook) or (
-                bool(o.hook_ids) and unmet(source, o.hook) is not None)))
-
-        def weak(o: Option) -> bool:
-            """The scorer's HOOK_WEAK of an opening: a list teaser, a lead-in, a definition, a concession."""
-            return bool(source.remember(("offline_weak", o.hook), lambda: weak_opening(o.hook) is not None))
-
         def hook_names_keyword(o: Option) -> bool:
             """The opening says one of the brief's key phrases (the whole post must name the title's subject:
             `_on_subject`)."""
             low = o.hook.lower()
             return o.kind in (HookKind.LIST, HookKind.HOW_TO) or any(k in low for k in subject)
 
-        return sorted(opts, key=lambda o: (o.group in used_groups, cold(o), not (o.body or o.items), weak(o),
-                                           not o.lead, o.kind in used_kinds,
+        return sorted(opts, key=lambda o: (o.group in used_groups, _cold(o, source), not (o.body or o.items),
+                                           _weak(o, source), not _advice(o, source), not o.lead, o.kind in used_kinds,
                                            not hook_names_keyword(o), strangers(o),
                                            plain and _too_hard(self._voice(o.hook, brand, spec.name) or o.hook, brand),
                                            rank[o.kind], -o.score, o.position))
@@ -267,7 +291,13 @@ class ExtractiveEngine:
 
         plain = brand.reading_grade <= PLAIN_GRADE
         source = SourceIndex.of(pillar)
-        fallback: tuple[Shaped, Option, CTA | None] | None = None
+        fallback: tuple[Shaped, Option, CTA | None, Leftover] | None = None
+        # a long pillar whose passages opened the other platforms' drafts does not post its leftovers, nor does a
+        # later variant; a short one (a note, a clip's transcript) has no more to give, and its first draft is
+        # what it has
+        long = len(pillar.sentences) > SHORT_PILLAR
+        final = variant > 0 or long
+        left: set[Leftover] = set()
         for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title, source):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings:
@@ -282,6 +312,14 @@ class ExtractiveEngine:
                         and unmet(source, u.text, seen, opening=False) is None
 
                 option = replace(option, body=list(takewhile(may_follow, option.body)))
+            if final:
+                # a leftover is never posted here: what can only be one statement, or opens weak or cold, is not
+                # worth a CTA and tags (the same reasons as below, asked before the cost)
+                early = Leftover.THIN if long and not (option.body or option.items) and len(option.hook_ids) < 2 \
+                    else self._doubt(option, source)
+                if early:
+                    left.add(early)
+                    continue
             # the CTA is matched to what the post will hold: the hook, the list, the body the platform has room for
             body_text = " ".join([option.hook, *option.items[:max(spec.points, 3)],
                                   *(u.text for u in option.body[:spec.points])])
@@ -301,24 +339,36 @@ class ExtractiveEngine:
             if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
                     and not shaped.has_list:
                 continue  # a question with no answer is a bare question
-            # one statement with no reason; from a talk, any one line (speech needs the lines around it)
+            # one statement with no reason; from a talk, any one line (speech needs the lines around it); from a
+            # long pillar, any one sentence (editors rated single-sentence drafts 1.9, 22% postable: r4-r8)
             thin = len(shaped.used) < 2 and not shaped.has_list and (
-                pillar.spoken or len(option.hook.split()) <= 14 or is_thin_statement(option.hook))
+                pillar.spoken or long or len(option.hook.split()) <= 14
+                or is_thin_statement(option.hook))
             if opening_key(shaped.parts[0]) in run.openings:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if not self._on_subject(pillar, shaped, cta):
                 continue  # the scorer's NO_CONTEXT: a passage of a long pillar that never says what it is about
-            if thin:
-                # one statement with no reason: skipped rather than posted (`THIN_LEFT` says why), unless
-                # the pillar has nothing but such statements
-                fallback = fallback or (shaped, option, cta)
+            doubt = Leftover.THIN if thin else self._doubt(option, source)
+            if doubt:
+                # one statement with no reason, a weak or cold opening: skipped rather than posted (the reason
+                # says why), unless the pillar has nothing better
+                fallback = fallback or (shaped, option, cta, doubt)
                 continue
             return shaped, option, cta
-        if fallback is not None and (variant > 0 or len(pillar.sentences) > SHORT_PILLAR):
-            # a long pillar whose passages opened the other platforms' drafts does not post its leftovers; a
-            # short one (a note, a clip's transcript) has no more to give, and its first draft is what it has
-            raise NoDraft(THIN_LEFT)
-        return fallback
+        if final and (fallback is not None or left):
+            raise NoDraft(_left(left | ({fallback[3]} if fallback is not None else set())))
+        return fallback[:3] if fallback is not None else None
+
+    @staticmethod
+    def _doubt(option: Option, source: SourceIndex) -> Leftover | None:
+        """Why an editor would not post this opening as it stands, by the scorer's own checks, or None: one the
+        scorer calls weak (HOOK_WEAK; rated 2.2 in reviews r1-r8) or cold (mid-argument, or it meets a name the
+        source introduced before it)."""
+        if _weak(option, source):
+            return Leftover.WEAK
+        if _cold(option, source):
+            return Leftover.COLD
+        return None
 
     @staticmethod
     def _names_subject(pillar: Pillar, text: str) -> bool:
@@ -362,7 +412,7 @@ class ExtractiveEngine:
                     continue
                 posts: list[tuple[str, tuple[str, ...]]] = [
                     (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
-                         if (said := voice(item)) and len(item.split()) >= 4]
+                         if (said := voice(item)) and complete(item, following=True)]
                 if len(posts) < len(option.items):
                     continue  # the promise counts the items: a thread that drops one breaks it
                 closing = self._closing(pool, option.group, after=max(option.position, 0), voice=voice,

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...defects import STOPWORDS
+from ...pillar import Sentence
 from ...platforms import PlatformSpec
 from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, _patterns, data, normalise
 
@@ -80,13 +82,35 @@ def _body_after(pool: Pool, group: Group, after: int, limit: int = 6) -> list[Un
             return []
         at = first
     pick: list[Unit] = []
+    last = after if after >= 0 and at == after + 1 else None
     while at < len(sentences) and len(pick) < limit and sentences[at].section == section:
         unit = pool.following.get(at)
-        if unit is None:
+        if unit is None or (last is not None and not _goes_on(sentences, last, unit)):
             break
         pick.append(unit)
+        last = at
         at += 1
     return pick
+
+
+def _goes_on(sentences: list[Sentence], last: int, unit: Unit) -> bool:
+    """Does this unit carry on from the sentence before it? In the same paragraph, yes; in the next one only
+    when it shares a word that names something ("agenda", "influencers"): two tips side by side with nothing in
+    common read as salad (editors' ORDER, review r9: "…on mobile devices." then "The point of A/B testing…")."""
+    before, first = sentences[last], sentences[unit.indices[0]]
+    if (before.section, before.block) == (first.section, first.block):
+        return True
+    return bool(_naming(before.text) & _naming(unit.text))
+
+
+def _naming(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z][a-z'’-]{3,}", text.lower())} - _COMMON
+
+
+_COMMON = frozenset(w.rstrip("s") for w in STOPWORDS) | frozenset(
+    "more most many much also just only even very well make made time times people thing things help need "
+    "want like that this there their these those what when where which while with would could should about "
+    "other others every each some such than then them they your yours will have been being into over".split())
 
 
 _OPTIONS: dict[tuple[int, frozenset[str] | None], tuple[Pool, list[Option]]] = {}
@@ -226,22 +250,29 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
         blocks.extend(body)
         return "\n\n".join([*blocks, *tail])
 
+    # the CTA and tags go before the passage does: on a short platform (X, Bluesky) a CTA that leaves room for
+    # the hook alone makes a one-line post (editors rated those 1.9), so a shorter tail that keeps a body wins
+    first: Shaped | None = None
     for tail in (_tail(cta, tags), _tail(cta, []), _tail(None, tags), []):
         if not spec.fits(compose([], tail)):
             continue
         body: list[str] = []
+        used = list(ids)
         for text, uids in body_units[:points if not lines else 1]:
             candidate = compose([*body, text], tail)
             if not spec.fits(candidate) or (spec.length(candidate) > high and body):
                 break
             body.append(text)
-            ids.extend(uids)
+            used.extend(uids)
         if lines:
-            ids.extend(option.item_ids[:len(lines)])
+            used.extend(option.item_ids[:len(lines)])
         if not body and not lines and not option.hook_ids:
             return None  # a connective with nothing after it is empty
-        return Shaped([compose(body, tail)], ids, bool(lines))
-    return None
+        shaped = Shaped([compose(body, tail)], used, bool(lines))
+        if body or lines or not body_units:
+            return shaped
+        first = first or shaped
+    return first
 
 
 def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing: tuple[str, tuple[str, ...]] | None,

@@ -81,6 +81,11 @@ _NOT_STANDALONE_INSIDE = re.compile(r"(?<!^)\b(?:these|those)\s+(?!who\b|that\b|
 _THIS_NOUN = re.compile(r"\b(?:this|that)\s+(?!is\b|was\b|will\b|would\b|can\b|could\b|has\b|had\b|of\b|in\b|to\b|"
                         r"and\b|or\b|way\b|week\b|year\b|month\b|day\b|morning\b|time\b)[a-z][a-z-]+\b",
                         re.IGNORECASE)
+# the source speaking of itself: "This post highlights content from the guide" is untrue of a social post
+_ABOUT_ITSELF = re.compile(r"\b(?:this|our|the)\s+(?:blog\s+)?(?:post|article|blog|guide|piece|page|talk|video|"
+                           r"webinar|episode|series|report)\s+(?:highlights|covers|explores|looks|walks|outlines|"
+                           r"describes|discusses|shares|introduces|will|is\s+part|focuses)\b|\bin\s+this\s+(?:blog\s+)?"
+                           r"(?:post|article|blog|guide|piece|talk|video|series)\b", re.IGNORECASE)
 _POINTS_AWAY = re.compile(r"\b(?:above|below|the following|as follows|pictured|this post|this article|this blog|"
                           r"this talk|this video|this table|this chart|in this|like this|like that)\b", re.IGNORECASE)
 _OPENING_REF = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:this|that|these|those|it|them)\s*[,.;]", re.IGNORECASE)
@@ -269,6 +274,30 @@ def points_back(text: str) -> bool:
     return bool(p and not _PLURAL_NOUN.search(text[:p.start()]))
 
 
+@cache
+def _advice() -> re.Pattern[str]:
+    """`gives_advice`'s three shapes: an imperative, a condition and then one, "you" with should/need to/must."""
+    verbs = alternation(data()["advice_verbs"])
+    # what follows an imperative ("Send a reminder", "Ask people", "Consider moving"), not a noun's verb
+    # ("Test results show…", "Plan B is…")
+    nxt = (r"(?:the|a|an|your|their|them|it|this|that|these|those|people|everyone|what|how|who|which|one|some|each|"
+           r"every|all|any|out|up|down|off|back|sure|clear|ahead|early|to|with|for|about|and|[a-z]+ly|[a-z]+ing|"
+           r"[A-Z]{2,}s?)\b")
+    imperative = rf"(?i:{verbs})\s+{nxt}"
+    return re.compile(
+        rf"^\W*{imperative}"
+        rf"|^\W*(?i:if|when|whenever|before|after|once|until|unless)\b[^,.;]{{3,120}},\s+(?:[a-z]+ly\s+)?"
+        rf"(?:(?i:you|your)\b|{imperative})"
+        r"|^[^.!?]{0,60}?\b(?i:you|your)\b(?:\s+[\w'’-]+){0,4}?\s+(?i:should|must|need\s+to|needs\s+to|"
+        r"have\s+to|has\s+to)\b")
+
+
+def gives_advice(text: str) -> bool:
+    """A sentence that tells the reader what to do: "Send a reminder…", "If you have announcements, make that
+    clear.", "Your agenda should say…" (`advice_verbs` in the engine's data)."""
+    return _advice().search(text) is not None
+
+
 def is_fact_number(text: str) -> bool:
     return any(not (1900 <= n.value <= 2100 and n.value.is_integer()) for n in find_numbers(text))
 
@@ -298,6 +327,7 @@ def build_pool(pillar: Pillar) -> Pool:
         """A sentence a post may hold: `complete` (as an opening, or `following` the line before it), not
         addressed to a model, not a quotation, and a talk's line only when it reads as writing."""
         return complete(s.text, following) and not addressed_to_model(s.text) and s.kind != "quote" \
+            and not _ABOUT_ITSELF.search(s.text) \
             and (s.kind != "cue" or reads_as_writing(without_intensifiers(s.text)))
 
     ok = [usable(s) for s in sentences]
@@ -415,6 +445,16 @@ def _item_text(s: Sentence, ok: bool, back: bool) -> str | None:
     return None
 
 
+def _alike(items: list[str], ids: list[str]) -> tuple[list[str], list[str]]:
+    """A list's lines all of one kind: bare labels ("Leader", "Timekeeper") make a list, sentences make one, but
+    a label among sentences ("Quarterly SMM Audits" after two tips) is a heading the reader cannot use (editors
+    called it FRAGMENT, review r8): the sentences are the list."""
+    said = [complete(item, following=True) for item in items]
+    if all(said) or not any(said):
+        return items, ids
+    return [t for t, ok in zip(items, said, strict=True) if ok], [i for i, ok in zip(ids, said, strict=True) if ok]
+
+
 def _lists(pillar: Pillar, ok: list[bool], back: list[bool], scores: dict[str, float]) -> list[ListIdea]:
     sentences = pillar.sentences
     by_block: dict[tuple[int, int], list[int]] = {}
@@ -442,14 +482,15 @@ def _lists(pillar: Pillar, ok: list[bool], back: list[bool], scores: dict[str, f
                 if line:
                     items.append(line)
                     ids.append(sentences[i].id)
+            items, ids = _alike(items, ids)
             if len(items) < 3 or len(items) < len(run) * 0.6:
                 continue
             before = run[0] - 1
             intro = None
             if before >= 0 and sentences[before].section == k and sentences[before].text.rstrip().endswith(":"):
                 lead = sentences[before].text.strip()
-                if not back[before] and not _patterns()["first_person"].search(lead) and 4 <= len(lead.split()) <= 25 \
-                        and not _MARKUP.search(lead):
+                if not back[before] and not points_back(lead) and not _patterns()["first_person"].search(lead) \
+                        and 4 <= len(lead.split()) <= 25 and not _MARKUP.search(lead):
                     intro = lead
             out.append(ListIdea(_clean_heading(section.heading), intro, items, ids, default_noun, run[0]))
     # 2. sections whose headings are the items: numbered ("Tip #1: …", "1. …") or the children of one heading
