@@ -247,20 +247,6 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 CASUAL_GRADE_GAP = 3  # a casual voice's body may read this many grades above the brand's before it is VOICE
 
 
-def _own_ctas(brand: BrandVoice) -> set[str]:
-    return {_plain(c) for opt in brand.ctas.values() for t in opt.texts for c in split_sentences(t)}
-
-
-def lines_grade(text: str, brand: BrandVoice) -> float:
-    """The reading grade of a post's own lines (not the brand's CTA, tags or links; a list line is a sentence):
-    what a casual brand's VOICE is judged on (`hard_reading`), and what its offline drafts must stay under."""
-    own = _own_ctas(brand)
-    lines = [ln for line in HASHTAG_RE.sub(" ", re.sub(r"https?://\S+", " ", text)).split("\n")
-             if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
-             and WORD.search(ln)]
-    return reading_grade(" ".join(ln if ln[-1] in ".!?…:" else ln + "." for ln in lines)) if lines else 0.0
-
-
 def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     card = _Card("tone")
     formal = not brand.tone.contractions
@@ -328,7 +314,7 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if person == "we" and re.search(r"\bI\b", text) and we == 0:
         card.take(5, "person", "the post speaks as 'I'; this brand speaks as 'we'.")
     # the register is the body's: the brand's own CTA (its emoji, its "tell me") does not make formal copy casual
-    own = _own_ctas(brand)
+    own = {_plain(c) for opt in brand.ctas.values() for t in opt.texts for c in split_sentences(t)}
     body = " ".join(s for s in split_sentences(HASHTAG_RE.sub(" ", text)) if _plain(s) not in own)
     body_words = WORD.findall(body)
     casual = (len(CONTRACTION.findall(body)) + len(_find(IDIOM, body)) + _emoji_count(body)
@@ -346,7 +332,10 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     # (a line is a sentence: list lines and short lines have no full stop)
     hard, grade = False, 0.0
     if not formal and len(body_words) >= 12:
-        grade = lines_grade(text, brand)
+        lines = [ln for line in HASHTAG_RE.sub(" ", re.sub(r"https?://\S+", " ", text)).split("\n")
+                 if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
+                 and WORD.search(ln)]
+        grade = reading_grade(" ".join(ln if ln[-1] in ".!?…:" else ln + "." for ln in lines)) if lines else 0.0
         hard = grade > brand.reading_grade + CASUAL_GRADE_GAP
     if hard:
         card.take(12, "hard_reading", f"the body reads at grade {grade:.0f}; this voice writes at "

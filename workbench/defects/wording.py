@@ -1119,7 +1119,7 @@ def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
 
 
 def _aside(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
-    """An aside two words in ("Imagine, for instance, that…", "This view, however, …"): the sentence gives an
+    """An aside two words in ("Imagine, for instance, that…", "Meetings, however, …"): the sentence gives an
     example of, or turns from, a point the post never made."""
     m = _ASIDE.match(sentence)
     if m is None:

@@ -2,7 +2,8 @@
 
 An `Option` is one way to make a post of the pillar: an opening (a source sentence of a given `HookKind`,
 or a fixed connective around the pillar's own words) and the body that follows from it: the passage right
-after the hook, sentence by sentence as the source has it (no gap, no reordering), or a list's items.
+after the hook, sentence by sentence as the source has it (no gap, no reordering, into the next paragraph only
+when it goes on about the same thing), or a list's items.
 `shape_post` and `shape_thread` fit an option to a platform (its limit, sweet spot, hook window, points)
 and never cut a sentence: a unit that does not fit is left out.
 """

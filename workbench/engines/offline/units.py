@@ -446,7 +446,7 @@ def _item_text(s: Sentence, ok: bool, back: bool) -> str | None:
 
 
 def _alike(items: list[str], ids: list[str]) -> tuple[list[str], list[str]]:
-    """A list's lines all of one kind: bare labels ("Leader", "Timekeeper") make a list, sentences make one, but
+    """A list's lines all of one kind: bare labels ("Time keeper", "Note taker") make a list, sentences make one, but
     a label among sentences ("Quarterly SMM Audits" after two tips) is a heading the reader cannot use (editors
     called it FRAGMENT, review r8): the sentences are the list."""
     said = [complete(item, following=True) for item in items]
