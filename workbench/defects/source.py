@@ -657,33 +657,34 @@ class _Names:
 def _source_names(src: SourceIndex) -> _Names:
     """The pillar's names (capitalised inside a sentence somewhere, never written in lower case) and where each
     first appears."""
-    key = ("no_context", "names")
-    if key not in src.memo:
-        lower: set[str] = set()
-        capital_inside: set[str] = set()
-        for sent in src.sentences:
-            for n, m in enumerate(_TOKEN.finditer(sent.text)):
-                w = _bare(m.group(0))
-                if w.islower() or w.isdigit():
-                    lower.add(w)
-                elif n > 0 and any(c.isupper() for c in w):
-                    capital_inside.add(w)
-        # (an acronym in capitals, "SMM", is the acronym check's: readers of a trade post often know them)
-        names = {w for w in capital_inside if w.lower() not in lower and w.lower() not in _WELL_KNOWN
-                 and not (w.isupper() and w.isalpha())}
-        first: dict[str, int] = {}
-        for w in _TOKEN.findall(src.title or ""):
-            if _bare(w) in names:
-                first.setdefault(_bare(w), -1)
-        for sent in src.sentences:
-            for m in _TOKEN.finditer(sent.text):
-                w = _bare(m.group(0))
-                if w in names:
-                    first.setdefault(w, sent.index)
-        src.memo[key] = _Names(first)
-    found = src.memo[key]
+    found = src.remember(("no_context", "names"), lambda: _names_of(src))
     assert isinstance(found, _Names)
     return found
+
+
+def _names_of(src: SourceIndex) -> _Names:
+    lower: set[str] = set()
+    capital_inside: set[str] = set()
+    for sent in src.sentences:
+        for n, m in enumerate(_TOKEN.finditer(sent.text)):
+            w = _bare(m.group(0))
+            if w.islower() or w.isdigit():
+                lower.add(w)
+            elif n > 0 and any(c.isupper() for c in w):
+                capital_inside.add(w)
+    # (an acronym in capitals, "SMM", is the acronym check's: readers of a trade post often know them)
+    names = {w for w in capital_inside if w.lower() not in lower and w.lower() not in _WELL_KNOWN
+             and not (w.isupper() and w.isalpha())}
+    first: dict[str, int] = {}
+    for w in _TOKEN.findall(src.title or ""):
+        if _bare(w) in names:
+            first.setdefault(_bare(w), -1)
+    for sent in src.sentences:
+        for m in _TOKEN.finditer(sent.text):
+            w = _bare(m.group(0))
+            if w in names:
+                first.setdefault(w, sent.index)
+    return _Names(first)
 
 
 def _bare(token: str) -> str:

@@ -564,8 +564,9 @@ _WEAK_OPENINGS = (
 
 def weak_opening(line: str) -> tuple[str, str] | None:
     """(rule, why) when a post's first line gives no reason to read on: a list teaser ("Brand trust, in three
-    points:"), a short lead-in ("Influencers typically have:"), a definition, a concession ("While PMs vary, …").
-    The offline engine asks the same of its openings and tries the others first."""
+    points:"), a short lead-in ("Influencers typically have:"), a definition, a concession ("While PMs vary, …"),
+    a reminder ("Keep in mind that …"). The offline engine asks the same of its openings: from a long pillar it
+    skips them."""
     text = _LEAD_MARKS.sub("", line.strip())
     for rule, why, pattern in _WEAK_OPENINGS:
         if pattern.search(text):
@@ -1099,7 +1100,8 @@ def is_thin_statement(sentence: str) -> bool:
 
 
 def _opening(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
-    """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also'."""
+    """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also',
+    an aside ("Imagine, for instance, …")."""
     return _dangling(sentence) or _connective_start(sentence) or _also(sentence) or _aside(sentence)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ...defects import STOPWORDS
 from ...pillar import Sentence
 from ...platforms import PlatformSpec
-from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, _patterns, data, normalise
+from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, _patterns, data, normalise, same_paragraph
 
 Voice = Callable[[str], str | None]  # a source sentence in the brand's voice, or None when the brand cannot say it
 
@@ -98,10 +98,8 @@ def _goes_on(sentences: list[Sentence], last: int, unit: Unit) -> bool:
     """Does this unit carry on from the sentence before it? In the same paragraph, yes; in the next one only
     when it shares a word that names something ("agenda", "influencers"): two tips side by side with nothing in
     common read as salad (editors' ORDER, review r9: "…on mobile devices." then "The point of A/B testing…")."""
-    before, first = sentences[last], sentences[unit.indices[0]]
-    if (before.section, before.block) == (first.section, first.block):
-        return True
-    return bool(_naming(before.text) & _naming(unit.text))
+    before = sentences[last]
+    return same_paragraph(before, sentences[unit.indices[0]]) or bool(_naming(before.text) & _naming(unit.text))
 
 
 def _naming(text: str) -> set[str]:
@@ -145,8 +143,7 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
             kind = (HookKind.QUESTION if u.question else HookKind.STATISTIC if u.statistic
                     else HookKind.CONTRARIAN if u.contrarian else HookKind.LEAD)
             first = u.indices[0]
-            lead = first == 0 or sentences[first - 1].block != sentences[first].block \
-                or sentences[first - 1].section != sentences[first].section
+            lead = first == 0 or not same_paragraph(sentences[first - 1], sentences[first])
             out.append(Option(kind, u.text, u.ids, group.index, body, score=u.score + 0.1 * len(body),
                               position=first, lead=lead))
     if scope is not None:

@@ -298,6 +298,10 @@ def gives_advice(text: str) -> bool:
     return _advice().search(text) is not None
 
 
+def same_paragraph(a: Sentence, b: Sentence) -> bool:
+    return (a.section, a.block) == (b.section, b.block)
+
+
 def is_fact_number(text: str) -> bool:
     return any(not (1900 <= n.value <= 2100 and n.value.is_integer()) for n in find_numbers(text))
 
@@ -362,7 +366,7 @@ def build_pool(pillar: Pillar) -> Pool:
         if not back[i]:
             groups[g].units.append(_unit(sentences, [i], g, scores))
         elif i > 0 and ok[i - 1] and not back[i - 1] and not labelled[i - 1] \
-                and sentences[i - 1].block == s.block and sentences[i - 1].section == s.section \
+                and same_paragraph(sentences[i - 1], s) \
                 and len(s.text.split()) + len(sentences[i - 1].text.split()) <= MAX_WORDS + 10:
             groups[g].units.append(_unit(sentences, [i - 1, i], g, scores))
 
