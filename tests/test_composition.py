@@ -252,3 +252,77 @@ def test_a_passage_does_not_run_on_into_an_unrelated_paragraph(tmp_path: Path) -
     assert all(not o.body for o in mobile)
     assert any(u.text.startswith("A/B testing works best") for o in testing for u in o.body)
     assert not any("This post highlights" in t for o in opts for t in [o.hook, *(u.text for u in o.body)])
+
+
+TURN = """---
+title: Judging websites by their errors
+---
+# Judging websites by their errors
+
+## A first pass
+
+Five websites stand out as having the worst accessibility errors in the audit. Clearly, these websites must go. \
+As the team prepares to remove them, however, it sees that most errors come from one template that is easy to fix.
+
+Accessibility audits count errors, not their weight. A single broken template can put a useful website at the \
+bottom of the list. Fix the shared template first, then run the audit again before anything is removed.
+
+## What the audit misses
+
+Looking at the other websites in the list, you realize that many errors only show up in an automatic test. \
+Pair automatic accessibility tests with manual testing before deciding which websites to remove. Manual testing \
+shows which errors block a visitor and which only clutter the report.
+"""
+
+
+def test_a_post_never_ends_on_the_set_up_the_source_turns_against(tmp_path: Path) -> None:
+    """"Clearly, these websites must go." is the source's straw man: the next sentence turns against it
+    ("…, however, …"). A post that stops there says the opposite of the source (editors' MISLEADING, review
+    r10)."""
+    from workbench.engines.offline.units import Pool
+
+    pillar = _pillar(tmp_path, TURN, "audit.md")
+    pool = Pool.of(pillar)
+    turned = {u.text for g in pool.groups for u in g.units if u.turned}
+    assert any(t.endswith("Clearly, these websites must go.") for t in turned)
+    drafts = [d for brand in ("northwind-advisory", "sunny-studio") for d in _drafts(pillar, brand)]
+    assert drafts
+    for d in drafts:
+        lines = [line for p in d.parts for line in p.split("\n\n")]
+        said = [line for line in lines if any(s.text[:30] in line for s in pillar.sentences)]
+        assert said and not said[-1].rstrip(" 0123456789/").endswith("these websites must go."), d.text
+
+
+def test_a_heading_the_brand_would_reword_does_not_open_a_post(tmp_path: Path) -> None:
+    """"SEO Synergy" reworded by a brand that bans "synergy" reads mangled ("SEO teamwork, in three points:"):
+    the heading does not become the opening; the list's own lines still may be posted."""
+    text = ("---\ntitle: Social media and search\n---\n# Social media and search\n\n"
+            "## Traffic and SEO Synergy\n\n"
+            "- Amplification: Social channels give your articles their first readers within hours.\n"
+            "- Brand search: Steady social visibility makes more people search for your brand by name.\n"
+            "- Pathing: Social posts guide readers from a first look to a demo request.\n\n"
+            "## Why it matters\n\n"
+            "Search engines treat a rise in brand searches as a sign of authority. Posts that send readers to "
+            "useful pages earn links that last longer than the post.\n")
+    pillar = _pillar(tmp_path, text, "search.md")
+    for brand in ("northwind-advisory", "sunny-studio"):
+        for d in _drafts(pillar, brand):
+            assert "synergy" not in d.text.lower() and "SEO teamwork" not in d.text \
+                and "SEO collaboration" not in d.text, d.text
+
+
+def test_a_threads_payoff_is_not_the_rest_of_its_last_step(tmp_path: Path) -> None:
+    """The second sentence of the last list item goes on from that item; as the thread's closing post it reads
+    as a fourth step, not a takeaway (review r10): the last step carries the CTA instead."""
+    text = ("---\ntitle: Social media and search\n---\n# Social media and search\n\n"
+            "## Driving traffic with social posts\n\n"
+            "- Amplification: Social channels give your articles their first readers within hours.\n"
+            "- Brand search: Steady social visibility makes more people search for your brand by name.\n"
+            "- Pathing: Social posts guide readers from a first look to a demo request. While awareness starts on "
+            "short video, longer posts send serious readers to the pages that convert.\n\n"
+            "## Why it matters\n\n"
+            "Search engines treat a rise in brand searches as a sign of authority.\n")
+    pillar = _pillar(tmp_path, text, "search.md")
+    (thread,) = _drafts(pillar, variants=1, platforms=("x_thread",))
+    assert "Social posts guide readers" in thread.text
+    assert "While awareness starts" not in thread.text, thread.text

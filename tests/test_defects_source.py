@@ -223,6 +223,22 @@ def test_no_context_for_items_never_named() -> None:
     assert not found(named, None, code=Defect.NO_CONTEXT)
 
 
+@pytest.mark.parametrize(("opening", "scene"), [
+    ("Looking at the other beds in your plot, you realize that most of them were never mulched.", True),
+    ("Excited, you start by soaking every bed for an hour.", True),
+    ("You look closer and realize that the hose leaks at the tap.", True),
+    ("When you realize a bed stays wet for days, water it less.", False),
+    ("Before the season starts, you decide which beds get the hose.", False),
+    ("Water early, then you lose less to evaporation.", False),
+])
+def test_no_context_for_an_opening_inside_the_sources_story(opening: str, scene: bool) -> None:
+    """A hypothetical told as a story ("…, you realize…") means nothing to a reader who never heard it (review
+    r10: "opens inside the source's hypothetical"); advice that says "when you realize" is not a scene."""
+    text = f"{opening}\n\nMulch keeps the soil moist for twice as long."
+    hits = [f for f in found(text, None, code=Defect.NO_CONTEXT) if f.rule == "no_context_scene"]
+    assert bool(hits) is scene, opening
+
+
 def test_no_context_for_acronyms_only_when_the_brand_speaks_plainly() -> None:
     text = "Track the NPK, the EC and the VPD of every bed, then compare the CEC."
     hits = found(text, None, brand=PLAYFUL, code=Defect.NO_CONTEXT)

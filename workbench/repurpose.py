@@ -122,33 +122,40 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     # an engine whose run claims openings (`threads_first`) drafts the thread first: it needs the pillar's
     # one list or "how to" most; the drafts and notes still come out in the order of `specs`
     first = bool(getattr(engine, "threads_first", False))
-    for k in sorted(range(len(specs)), key=lambda i: first and not specs[i].is_thread):
-        spec = specs[k]
-        if progress is not None:
-            progress(spec.name)
-        if media_dir is not None and pillar.video_path is not None and spec.clips:
-            made[k] = _reel_drafts(pillar, brief, brand, spec, engine, max(variants, 3), media_dir, reel_layout, notes)
+    order = sorted(range(len(specs)), key=lambda i: first and not specs[i].is_thread)
+    reels = {k for k in order if media_dir is not None and pillar.video_path is not None and specs[k].clips}
+    for k in order:
+        if k in reels and media_dir is not None:
+            if progress is not None:
+                progress(specs[k].name)
+            made[k] = _reel_drafts(pillar, brief, brand, specs[k], engine, max(variants, 3), media_dir, reel_layout,
+                                   notes)
             count += len(made[k])
-            continue
-        options = []
-        for v in range(variants):
+    # every platform's first draft before any platform's second: a pillar with few ideas gives each platform one,
+    # not two to the platforms drafted first and none to the last
+    for v in range(variants):
+        for k in order:
+            spec = specs[k]
+            if k in reels or k in skipped:
+                continue  # a platform with nothing left for one variant has nothing for the next
+            if progress is not None and v == 0:
+                progress(spec.name)
             # the brand's value/promotion mix holds over the run: every n-th draft promotes
-            promotional = is_promotional(count + v, brand.mix.promotion)
+            promotional = is_promotional(count, brand.mix.promotion)
             try:
-                options.append(engine.draft(pillar, brief, brand, spec, variant=v, promotional=promotional))
+                made.setdefault(k, []).append(engine.draft(pillar, brief, brand, spec, variant=v,
+                                                           promotional=promotional))
             except NoDraft as skip:
-                skipped.setdefault(k, []).append(f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
-                                                 + f" ({skip.reason})")
-                break
-        made[k] = options
-        count += len(options)
+                skipped[k] = [f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "") + f" ({skip.reason})"]
+                continue
+            count += 1
     drafts: list[Draft] = []
     choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
     for k in range(len(specs)):
         if notes is not None:
             notes.extend(skipped.get(k, []))
         options = made.get(k, [])
-        if options and not (media_dir is not None and pillar.video_path is not None and specs[k].clips):
+        if options and k not in reels:
             choices.append((len(drafts), len(drafts) + len(options)))
         drafts.extend(options)
     score_together(drafts, pillar, brand, {s.name: s for s in specs})

@@ -558,6 +558,18 @@ def _unexplained_acronyms(text: str) -> list[str]:
     return out
 
 
+# a hypothetical told as a story ("Looking at the other websites in your list, you realize…", "Excited, you start
+# by…"): the main clause narrates what "you" noticed or decided; "When you realize…, ask" is advice, not a scene
+_SCENE = re.compile(r"^\W*(?:(?!(?:if|when|whenever|before|once|after|until|unless|then)\b)[\w'’-]+[^\w.!?]+){0,10}?"
+                    r"you(?:['’]ve| have)?\s+(?:realize|realise|notice|decide|discover|look closer|stop to|"
+                    r"start by|prepare to|find yourself)\b", re.IGNORECASE)
+
+
+def opens_in_scene(sentence: str) -> bool:
+    """Does this sentence, as a post's opening, narrate a scene from the source's story (`no_context_scene`)?"""
+    return _SCENE.search(sentence) is not None
+
+
 @detector(Defect.NO_CONTEXT)
 def no_context(ctx: Context) -> Iterator[Finding]:
     """What a reader who has not seen the source cannot follow: items referred to by number, acronyms, pronouns."""
@@ -585,6 +597,12 @@ def no_context(ctx: Context) -> Iterator[Finding]:
                 "Spell the terms out in plain words, or keep one acronym and explain it.",
                 span=first.span() if first else None, rating=3, rule="no_context_acronyms")
             return
+    opening = next((s for s in _sentences(ctx) if not _is_cta(s.text)), None)
+    if opening is not None and (scene := _SCENE.search(opening.text)) is not None:
+        yield Finding(
+            Defect.NO_CONTEXT, f"the post opens inside a story the reader has not heard ('{scene.group(0)}').",
+            "Open with the lesson the story teaches, then tell the scene if there is room.",
+            span=(opening.start + scene.start(), opening.start + scene.end()), rating=3, rule="no_context_scene")
     if len(_PRONOUNS.findall(text)) < 3 or len(text) > 600:
         return
     body = [s for s in _sentences(ctx) if not _is_cta(s.text)]

@@ -1071,8 +1071,10 @@ _CONNECTIVE_START = re.compile(
     re.IGNORECASE)
 # "also" in a post's first sentence adds to something the reader never saw ("we've also found", "You also have")
 # (after a pronoun subject: "Every post is also an SEO asset" names a second role, not an unseen point)
-_ALSO = re.compile(r"\b(?:we|you|they|i|he|she)(?:['’](?:ve|re|ll|d)|\s+(?:have|are|will|can))?\s+(also)\b",
-                   re.IGNORECASE)
+# "also" after a pronoun, or after the opening's short subject ("Some platforms also tend…", "Pricing also
+# depends…"): the sentence adds to a point made before it
+_ALSO = re.compile(r"\b(?:we|you|they|i|he|she)(?:['’](?:ve|re|ll|d)|\s+(?:have|are|will|can))?\s+(also)\b"
+                   r"|^\W*(?:[\w'’-]+\s+){1,3}?(also)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
 
 
@@ -1116,7 +1118,8 @@ def _also(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     m = _ALSO.search(sentence)
     if m is None or _NOT_ONLY.search(sentence[:m.start()]):
         return None
-    return (m.span(1), "start_also", 4, "'also' in the first sentence adds to a point the post never made.",
+    span = m.span(1) if m.group(1) else m.span(2)
+    return (span, "start_also", 4, "'also' in the first sentence adds to a point the post never made.",
             "Delete 'also', or open with the point it adds to.")
 
 

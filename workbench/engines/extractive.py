@@ -28,7 +28,7 @@ from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..defects import SourceIndex, words
-from ..defects.source import SUBJECT_PILLAR, names_in, unmet
+from ..defects.source import SUBJECT_PILLAR, names_in, opens_in_scene, unmet
 from ..defects.wording import cta_misfit, is_thin_statement, mid_argument, on_subject, weak_opening
 from ..drafts import CTA, CTAKind, Draft, Provenance
 from ..keyphrases import followed_topic, names_subject, subject_words
@@ -38,7 +38,7 @@ from ..scoring import CASUAL_GRADE_GAP, reading_grade
 from ..text import split_sentences
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
-from .offline.units import HookKind, Pool, Unit, complete, data, gives_advice, mass_nouns
+from .offline.units import HookKind, Pool, Unit, complete, data, gives_advice, mass_nouns, same_paragraph
 
 # the order hook kinds are tried in; each platform of a run starts one further along, so a run's platforms
 # open in different ways and never on the same sentence
@@ -89,12 +89,16 @@ def _apply_voice(text: str, brand: BrandVoice, platform: str) -> str | None:
 
 
 def _cold(o: Option, source: SourceIndex) -> bool:
-    """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), or meet a name or
-    a "the campaign" the source introduced before it?"""
+    """The scorer's own questions of an opening: does it start mid-argument ("Lastly", "Yet"), inside the source's
+    story ("…, you realize"), or meet a name or a "the campaign" the source introduced before it?"""
     # asked of the same openings for every platform: once per pillar; a two-sentence opening is found in the
     # source by its first sentence
-    return bool(source.remember(("offline_cold", o.hook), lambda: mid_argument(o.hook) or (
-        bool(o.hook_ids) and unmet(source, (split_sentences(o.hook) or [o.hook])[0]) is not None)))
+    def cold() -> bool:
+        first = (split_sentences(o.hook) or [o.hook])[0]
+        return mid_argument(o.hook) or opens_in_scene(first) or (
+            bool(o.hook_ids) and unmet(source, first) is not None)
+
+    return bool(source.remember(("offline_cold", o.hook), cold))
 
 
 def _weak(o: Option, source: SourceIndex) -> bool:
@@ -106,6 +110,12 @@ def _advice(o: Option, source: SourceIndex) -> bool:
     """An opening that tells the reader what to do (`offline.units.gives_advice`): editors rated them 2.9 against
     2.2 for the other openings (reviews r1-r8)."""
     return bool(source.remember(("offline_advice", o.hook), lambda: gives_advice(o.hook)))
+
+
+def _reworded(o: Option, brand: BrandVoice) -> bool:
+    """An opening made from a heading in words the brand bans: reworded, the heading reads mangled ("Driving
+    measurable traffic and SEO Synergy" became "…SEO teamwork, in three points:", review r10)."""
+    return not o.hook_ids and brand.rewrite(o.hook) != o.hook
 
 
 @dataclass
@@ -300,7 +310,7 @@ class ExtractiveEngine:
         left: set[Leftover] = set()
         for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title, source):
             said = voice(option.hook)
-            if not said or opening_key(said) in run.openings:
+            if not said or opening_key(said) in run.openings or _reworded(option, brand):
                 continue  # cheap: another platform of this run opens with it
             if option.body:
                 # the passage stops before a sentence that meets a name the source introduced before the
@@ -332,10 +342,18 @@ class ExtractiveEngine:
             # tags from the key phrases this post is about (a specific one, #Email, only on a post about it)
             tags = choose_hashtags(run.keywords, brand, spec, post=body_text)
             shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
-            if shaped is not None:
-                shaped.tags = tags
             if shaped is None:
                 continue
+            # the passage may stop short of the sentence a specific tag (#Writing) was chosen for: the tags are
+            # asked again of what the post holds, and the post shaped again without the ones it does not earn
+            said = shaped.parts[0].replace(" ".join(tags), " ")
+            kept = [t for t in tags if t in choose_hashtags(run.keywords, brand, spec, post=said)]
+            if kept != tags:
+                tags = kept
+                shaped = shape_post(option, spec, voice, self._cta_line(cta), tags)
+                if shaped is None:
+                    continue
+            shaped.tags = tags
             if option.hook.rstrip("\"”’') ").endswith("?") and len(shaped.used) <= len(option.hook_ids) \
                     and not shaped.has_list:
                 continue  # a question with no answer is a bare question
@@ -404,7 +422,7 @@ class ExtractiveEngine:
             if not option.items and option.kind is not HookKind.HOW_TO:
                 continue  # a thread is a promise and its steps: a list, or a "how to" and its points
             said = voice(option.hook)
-            if not said or opening_key(said) in run.openings:
+            if not said or opening_key(said) in run.openings or _reworded(option, brand):
                 continue  # cheap: another platform of this run opens with it
             if option.items:
                 promise = voice(option.hook) or ""
@@ -447,11 +465,15 @@ class ExtractiveEngine:
     def _closing(pool: Pool, group: int, after: int, voice: object, used: set[str] | None = None,
                  ) -> tuple[str, tuple[str, ...]] | None:
         """The thread's payoff: the strongest standalone unit after the list in the list's own idea that no
-        step already says; none (the last step carries the CTA) rather than a line from another idea."""
+        step already says, nor goes on from one (the second sentence of the last item reads as that item, not as
+        a takeaway: review r10); none (the last step carries the CTA) rather than a line from another idea."""
         assert callable(voice)
         used = used or set()
+        sentences = pool.pillar.sentences
+        steps = [s for s in sentences if s.id in used]
         tail: list[Unit] = [u for g in pool.groups[group:group + 1] for u in g.units if u.indices[0] > after
-                            and not u.first_person and not u.question and not used & set(u.ids)]
+                            and not u.first_person and not u.question and not used & set(u.ids)
+                            and not any(same_paragraph(s, sentences[u.indices[0]]) for s in steps)]
         for u in sorted(tail, key=lambda u: (-u.score, u.indices)):
             said = voice(u.text)
             if said:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...defects import STOPWORDS
+from ...keyphrases import subject_words
 from ...pillar import Sentence
 from ...platforms import PlatformSpec
 from .units import _ITEM_PREFIX, Group, HookKind, ListIdea, Pool, Unit, _patterns, data, normalise, same_paragraph
@@ -34,6 +36,7 @@ class Option:
     score: float = 0.0
     position: int = 0  # where in the source it starts
     lead: bool = True  # it opens where the source opens a paragraph (its topic sentence), or on a connective
+    turned: bool = False  # the source turns against the opening in its next sentence (`Unit.turned`)
 
 
 def number_word(n: int) -> str:
@@ -84,9 +87,10 @@ def _body_after(pool: Pool, group: Group, after: int, limit: int = 6) -> list[Un
         at = first
     pick: list[Unit] = []
     last = after if after >= 0 and at == after + 1 else None
+    subject = _subject(pool.pillar.title)
     while at < len(sentences) and len(pick) < limit and sentences[at].section == section:
         unit = pool.following.get(at)
-        if unit is None or (last is not None and not _goes_on(sentences, last, unit)):
+        if unit is None or (last is not None and not _goes_on(sentences, last, unit, subject)):
             break
         pick.append(unit)
         last = at
@@ -94,12 +98,20 @@ def _body_after(pool: Pool, group: Group, after: int, limit: int = 6) -> list[Un
     return pick
 
 
-def _goes_on(sentences: list[Sentence], last: int, unit: Unit) -> bool:
+def _goes_on(sentences: list[Sentence], last: int, unit: Unit, subject: frozenset[str] = frozenset()) -> bool:
     """Does this unit carry on from the sentence before it? In the same paragraph, yes; in the next one only
     when it shares a word that names something ("agenda", "influencers"): two tips side by side with nothing in
-    common read as salad (editors' ORDER, review r9: "…on mobile devices." then "The point of A/B testing…")."""
+    common read as salad (editors' ORDER, review r9: "…on mobile devices." then "The point of A/B testing…").
+    The pillar's own subject ("meetings" in a meetings article) is shared by every paragraph and links none
+    (review r10: a start-on-time tip ran on into "Start your meetings with pleasantries")."""
     before = sentences[last]
-    return same_paragraph(before, sentences[unit.indices[0]]) or bool(_naming(before.text) & _naming(unit.text))
+    return same_paragraph(before, sentences[unit.indices[0]]) \
+        or bool((_naming(before.text) & _naming(unit.text)) - subject)
+
+
+@lru_cache(maxsize=64)
+def _subject(title: str) -> frozenset[str]:
+    return frozenset(w.rstrip("s") for w in subject_words(title))
 
 
 def _naming(text: str) -> set[str]:
@@ -145,7 +157,7 @@ def _options(pool: Pool, scope: frozenset[str] | None) -> list[Option]:
             first = u.indices[0]
             lead = first == 0 or not same_paragraph(sentences[first - 1], sentences[first])
             out.append(Option(kind, u.text, u.ids, group.index, body, score=u.score + 0.1 * len(body),
-                              position=first, lead=lead))
+                              position=first, lead=lead, turned=u.turned))
     if scope is not None:
         return out
     first_person = _patterns()["first_person"]
@@ -234,12 +246,12 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
             lines.append(f"{mark}{said}")
         if len(lines) < 2 or len(lines) > max(points, 3):
             return None
-    body_units: list[tuple[str, tuple[str, ...]]] = []
+    body_units: list[tuple[str, tuple[str, ...], bool]] = []
     for u in option.body:
         said = voice(u.text)
         if not said:
             break  # the brand cannot say it: the passage stops there rather than skip a line
-        body_units.append((said, u.ids))
+        body_units.append((said, u.ids, u.turned))
 
     def compose(body: list[str], tail: list[str]) -> str:
         blocks = [hook]
@@ -254,14 +266,20 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
     for tail in (_tail(cta, tags), _tail(cta, []), _tail(None, tags), []):
         if not spec.fits(compose([], tail)):
             continue
-        body: list[str] = []
-        used = list(ids)
-        for text, uids in body_units[:points if not lines else 1]:
-            candidate = compose([*body, text], tail)
-            if not spec.fits(candidate) or (spec.length(candidate) > high and body):
+        taken: list[tuple[str, tuple[str, ...], bool]] = []
+        for unit in body_units[:points if not lines else 1]:
+            candidate = compose([*(t for t, _, _ in taken), unit[0]], tail)
+            if not spec.fits(candidate) or (spec.length(candidate) > high and taken):
                 break
-            body.append(text)
-            used.extend(uids)
+            taken.append(unit)
+        # a post does not end on the line before the source turns against it ("Clearly, these websites must go."
+        # then "…, however, you notice…"): the set-up without its turn says the opposite of the source
+        while taken and taken[-1][2]:
+            taken.pop()
+        if not taken and not lines and option.turned:
+            continue
+        body = [t for t, _, _ in taken]
+        used = [*ids, *(i for _, uids, _ in taken for i in uids)]
         if lines:
             used.extend(option.item_ids[:len(lines)])
         if not body and not lines and not option.hook_ids:

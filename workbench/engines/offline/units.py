@@ -54,6 +54,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     first = [w for w in d["first_person"] if w != "i"]
     return {
         "contrarian": _words_re(d["contrarian"]),
+        # a turn at the start, or "however" inside the first clause ("As you prepare…, however, you notice")
+        "turn": re.compile(r"^\W*(?:" + alternation(d["turns"]) + r")\b|^[^.;:!?]{0,60}?,\s*however\b",
+                           re.IGNORECASE),
         "filler": _words_re(d["fillers"]),
         "spoken": _words_re(d["spoken"]),
         "promotion": _words_re(d["promotion"]),
@@ -123,6 +126,7 @@ class Unit:
     question: bool
     statistic: bool
     contrarian: bool
+    turned: bool = False  # the source's next sentence, in the same paragraph, turns against this one
 
 
 @dataclass
@@ -311,10 +315,13 @@ def _unit(sentences: list[Sentence], at: list[int], group: int, scores: dict[str
                     for i in at)
     pats = _patterns()
     last = sentences[at[-1]].text
+    after = at[-1] + 1
+    turned = after < len(sentences) and same_paragraph(sentences[at[-1]], sentences[after]) \
+        and bool(pats["turn"].search(sentences[after].text))
     return Unit(tuple(at), tuple(sentences[i].id for i in at), text, group,
                 round(sum(scores.get(sentences[i].id, 0.0) for i in at) / len(at), 4), len(text.split()),
                 bool(pats["first_person"].search(text)), last.rstrip("\"”’') ").endswith("?"),
-                is_fact_number(text), bool(pats["contrarian"].search(text)))
+                is_fact_number(text), bool(pats["contrarian"].search(text)), turned)
 
 
 def _clean_heading(heading: str | None) -> str | None:
