@@ -326,3 +326,37 @@ def test_a_threads_payoff_is_not_the_rest_of_its_last_step(tmp_path: Path) -> No
     (thread,) = _drafts(pillar, variants=1, platforms=("x_thread",))
     assert "Social posts guide readers" in thread.text
     assert "While awareness starts" not in thread.text, thread.text
+
+
+def test_a_passage_does_not_run_on_by_the_pillars_subject_or_a_common_verb(tmp_path: Path) -> None:
+    """Every paragraph of a meetings article says "meetings", and two tips may both "start": neither links a
+    start-on-time tip to the next paragraph's pleasantries tip (review r10)."""
+    from workbench.engines.offline.compose import options
+    from workbench.engines.offline.units import Pool
+
+    text = ("---\ntitle: How to run efficient meetings\n---\n# How to run efficient meetings\n\n"
+            "## Starting well\n\n"
+            "To build good habits, you need to start your meetings on time. If you start late, people will come "
+            "later and later, because they learn that the first minutes do not count.\n\n"
+            "Start your meetings with pleasantries and set a friendly tone. Nobody knows what the others were "
+            "doing before the meeting, so a minute of small talk helps everyone arrive.\n")
+    opts = options(Pool.of(_pillar(tmp_path, text, "meetings.md")))
+    on_time = [o for o in opts if o.hook.startswith("To build good habits")]
+    assert on_time and on_time[0].body
+    assert not any("pleasantries" in u.text for o in on_time for u in o.body)
+
+
+def test_save_this_closes_only_a_post_that_says_what_to_do(tmp_path: Path) -> None:
+    """"Save this" and "Would you try this?" under an opinion or a story were the editors' CTA_MISMATCH (review
+    r11): they close a list or a passage that tells the reader what to do."""
+    from workbench.engines.offline.units import gives_advice
+    from workbench.text import split_sentences
+
+    pillar = _pillar(tmp_path)
+    for brand in ("northwind-advisory", "sunny-studio"):
+        for d in _drafts(pillar, brand):
+            if d.cta is None or not re.search(r"\b(?:save|bookmark) (?:this|it)\b|\btry this\b", d.cta.text, re.I):
+                continue
+            body = d.text.replace(d.cta.text, " ")
+            assert re.search(r"(?m)^(?:→|-) ", body) or any(
+                gives_advice(s) for s in split_sentences(re.sub(r"[✨👉💡🙌☕]", " ", body))), d.text

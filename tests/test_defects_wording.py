@@ -133,6 +133,20 @@ def test_also_in_the_first_sentence_adds_to_a_point_never_made() -> None:
     assert Defect.DANGLING not in codes("Not only do you save time, you also post more often.")
 
 
+def test_also_after_a_short_subject_and_other_after_a_done_verb_point_back() -> None:
+    """"Some platforms also tend to cost more" adds to a point never made; "After you've covered other
+    introductory material" points to things never named (review r11)."""
+    text = "Some platforms also tend to generate higher costs.\n\nCompare rates before you sign anything."
+    f = one(Defect.DANGLING, text)
+    assert spanned(f, text) == "also" and f.rule == "start_also"
+    text = ("After you've covered other introductory material, introduce the participants.\n\n"
+            "Keep each introduction to one line.")
+    f = one(Defect.DANGLING, text)
+    assert spanned(f, text) == "other" and f.rule == "start_other"
+    assert Defect.DANGLING not in codes("Teams that planned other ways than a calendar posted less often.")
+    assert Defect.DANGLING not in codes("Unlike other tools, a shared calendar shows every post in one place.")
+
+
 def test_a_video_caption_of_a_hook_and_a_prompt_is_not_thin() -> None:
     text = "Is your calendar running you?\n\nFollow Northwind Advisory for weekly analysis."
     assert Defect.THIN not in codes(text, platform="tiktok")

@@ -1104,7 +1104,8 @@ def is_thin_statement(sentence: str) -> bool:
 def _opening(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also',
     an aside ("Imagine, for instance, …")."""
-    return _dangling(sentence) or _connective_start(sentence) or _also(sentence) or _aside(sentence)
+    return _dangling(sentence) or _connective_start(sentence) or _also(sentence) or _aside(sentence) \
+        or _other(sentence)
 
 
 def mid_argument(sentence: str) -> bool:
@@ -1131,6 +1132,20 @@ def _aside(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
         return None
     return (m.span("word"), "start_aside", 3, f"'{m.group('word')}' in the first sentence goes on from a point the "
             "post never made.", f"Delete '{m.group('word')}', or open with the point it goes on from.")
+
+
+def _other(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
+    """'other' after a done verb in the first clause ("After you've covered other introductory material",
+    "Influencers supported other media tactics"): it points to things the post never named (review r11)."""
+    m = _OTHER.match(sentence)
+    if m is None:
+        return None
+    return (m.span("word"), "start_other", 3, "'other' in the first sentence points to things the post never "
+            "named.", "Name them, or open with the point that introduces them.")
+
+
+_OTHER = re.compile(r"^[^.;:!?]{0,60}?\b[a-z]+ed\s+(?P<word>other)\s+(?!(?:[a-z]+\s+){0,2}than\b)[a-z]",
+                    re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"^\W*(?:[\w'’-]+\s+){0,2}?[\w'’-]+,\s+(?P<word>for\s+(?:instance|example)|however|though|"

@@ -335,8 +335,10 @@ class ExtractiveEngine:
                                   *(u.text for u in option.body[:spec.points])])
             if not self._names_subject(pillar, body_text):
                 continue  # cheap: no shape of this passage can say what the post is about (`_on_subject`)
-            # something to save or try: a list, or a passage the platform has room for (not one remark)
-            steps = bool(option.items or option.body)
+            # something to save or try: a list, or a passage that tells the reader what to do ("Save this" under
+            # an opinion or a story was the editors' CTA_MISMATCH, review r11)
+            steps = bool(option.items) or (bool(option.body) and any(
+                gives_advice(t) for t in [option.hook, *(u.text for u in option.body[:spec.points])]))
             cta = self._cta(brand, spec, pillar, promotional, variant, bool(option.items), body_text,
                            run.keywords, run.ctas, steps)
             # tags from the key phrases this post is about (a specific one, #Email, only on a post about it)

@@ -121,7 +121,9 @@ def _naming(text: str) -> set[str]:
 _COMMON = frozenset(w.rstrip("s") for w in STOPWORDS) | frozenset(
     "more most many much also just only even very well make made time times people thing things help need "
     "want like that this there their these those what when where which while with would could should about "
-    "other others every each some such than then them they your yours will have been being into over".split())
+    "other others every each some such than then them they your yours will have been being into over "
+    # verbs any two tips share ("start your meetings on time" / "Start your meetings with pleasantries")
+    "start starting begin give take keep find know show tell come look seem feel call move turn follow".split())
 
 
 _OPTIONS: dict[tuple[int, frozenset[str] | None], tuple[Pool, list[Option]]] = {}
