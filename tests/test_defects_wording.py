@@ -139,6 +139,7 @@ def test_also_after_a_short_subject_and_other_after_a_done_verb_point_back() -> 
     text = "Some platforms also tend to generate higher costs.\n\nCompare rates before you sign anything."
     f = one(Defect.DANGLING, text)
     assert spanned(f, text) == "also" and f.rule == "start_also"
+    assert Defect.DANGLING not in codes("Every post is also an SEO asset, so write it to be found.")
     text = ("After you've covered other introductory material, introduce the participants.\n\n"
             "Keep each introduction to one line.")
     f = one(Defect.DANGLING, text)

@@ -1069,12 +1069,11 @@ _CONNECTIVE_START = re.compile(
     r"then(?=,)|(?:a|one|another)\s+(?:great\s+|good\s+|classic\s+|perfect\s+|prime\s+)?example\b|"
     r"another(?=\s+(?!one\b|way\b|thing\b)[a-z]))",
     re.IGNORECASE)
-# "also" in a post's first sentence adds to something the reader never saw ("we've also found", "You also have")
-# (after a pronoun subject: "Every post is also an SEO asset" names a second role, not an unseen point)
-# "also" after a pronoun, or after the opening's short subject ("Some platforms also tend…", "Pricing also
-# depends…"): the sentence adds to a point made before it
+# "also" in a post's first sentence adds to something the reader never saw: after a pronoun ("we've also found",
+# "You also have") or right after a short subject ("Some platforms also tend…", "Pricing also depends…"); after
+# "is" or "are" it names a second role ("Every post is also an SEO asset"), not an unseen point
 _ALSO = re.compile(r"\b(?:we|you|they|i|he|she)(?:['’](?:ve|re|ll|d)|\s+(?:have|are|will|can))?\s+(also)\b"
-                   r"|^\W*(?:[\w'’-]+\s+){1,3}?(also)\b", re.IGNORECASE)
+                   r"|^\W*(?:[\w'’-]+\s+){1,3}?(?<!\bis )(?<!\bare )(also)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
 
 
@@ -1103,7 +1102,7 @@ def is_thin_statement(sentence: str) -> bool:
 
 def _opening(sentence: str) -> tuple[tuple[int, int], str, int, str, str] | None:
     """What dangles in a post's first sentence: a pronoun with nothing before it, a connective, a first 'also',
-    an aside ("Imagine, for instance, …")."""
+    an aside ("Imagine, for instance, …"), an 'other' that points to things never named."""
     return _dangling(sentence) or _connective_start(sentence) or _also(sentence) or _aside(sentence) \
         or _other(sentence)
 

@@ -311,7 +311,7 @@ class ExtractiveEngine:
         for option in self._ordered(options(pool, scope), run, spec, variant, brand, pillar.title, source):
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings or _reworded(option, brand):
-                continue  # cheap: another platform of this run opens with it
+                continue  # cheap: another platform of this run opens with it, or its heading reads mangled
             if option.body:
                 # the passage stops before a sentence that meets a name the source introduced before the
                 # opening, or one too hard for the brand: what follows it may lean on it
@@ -425,7 +425,7 @@ class ExtractiveEngine:
                 continue  # a thread is a promise and its steps: a list, or a "how to" and its points
             said = voice(option.hook)
             if not said or opening_key(said) in run.openings or _reworded(option, brand):
-                continue  # cheap: another platform of this run opens with it
+                continue  # cheap: another platform of this run opens with it, or its heading reads mangled
             if option.items:
                 promise = voice(option.hook) or ""
                 if not promise:
