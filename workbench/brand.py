@@ -84,7 +84,7 @@ class CTANeed(StrEnum):
     BIO = "bio"  # "link in bio": only where the platform has a bio link and no URL is in the post
     LINK_BELOW = "link_below"  # "at the link below": an engine puts the link on the same line, so never used
     WRITTEN = "written"  # "Read the full guide": the pillar is a written piece, not a talk with no guide behind it
-    STEPS = "steps"  # "Save this", "Would you try this?": the post holds something to keep or try (a list, a passage)
+    STEPS = "steps"  # "Save this", "Would you try this?": the post holds something to keep or try (a list, advice)
 
 
 _NEEDS_FOUND = (

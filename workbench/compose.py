@@ -52,7 +52,7 @@ def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotio
     (`offers_list`), a {topic} slot only with a `topic` (then such a text is preferred, so the question is
     about the post), "link in bio" only where the platform has one and the post carries no URL, a closing
     colon only before the link, "the full guide" only for a `written` pillar (a talk has none), "save this" or
-    "try this" only when the post `offers_steps` (a list, or a passage, not one remark). `avoid`: texts
+    "try this" only when the post `offers_steps` (a list, or a passage that says what to do). `avoid`: texts
     already used in this run (filled or not), so platforms vary; they are used again only when nothing else
     fits."""
     allowed = set(brand.cta_kinds_for(spec.name))

@@ -117,7 +117,7 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     if callable(start_run):
         start_run(pillar, brand)  # the openings a run has used start empty: the same input, the same drafts
     made: dict[int, list[Draft]] = {}
-    skipped: dict[int, list[str]] = {}
+    skipped: dict[int, str] = {}  # a platform stops at its first skip: one note each
     count = 0
     # an engine whose run claims openings (`threads_first`) drafts the thread first: it needs the pillar's
     # one list or "how to" most; the drafts and notes still come out in the order of `specs`
@@ -146,14 +146,14 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
                 made.setdefault(k, []).append(engine.draft(pillar, brief, brand, spec, variant=v,
                                                            promotional=promotional))
             except NoDraft as skip:
-                skipped[k] = [f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "") + f" ({skip.reason})"]
+                skipped[k] = f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "") + f" ({skip.reason})"
                 continue
             count += 1
     drafts: list[Draft] = []
     choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
     for k in range(len(specs)):
-        if notes is not None:
-            notes.extend(skipped.get(k, []))
+        if notes is not None and k in skipped:
+            notes.append(skipped[k])
         options = made.get(k, [])
         if options and k not in reels:
             choices.append((len(drafts), len(drafts) + len(options)))

@@ -13,7 +13,7 @@ longer than `SHORT_PILLAR` sentences, any line of a talk). A post of a long pill
 scorer's `no_context_off_subject`); openings that tell the reader what to do (`gives_advice`) are tried first,
 and the ones the scorer calls weak (`weak_opening`) or cold (mid-argument, a name met before) are only a short
 pillar's fallback (`Leftover` says why a long one's are skipped); a CTA promises only what is there ("the full
-guide" for a written pillar, "save this" after a list or a passage).
+guide" for a written pillar, "save this" after a list or advice).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def _body_after(pool: Pool, group: Group, after: int, limit: int = 6) -> list[Un
     return pick
 
 
-def _goes_on(sentences: list[Sentence], last: int, unit: Unit, subject: frozenset[str] = frozenset()) -> bool:
+def _goes_on(sentences: list[Sentence], last: int, unit: Unit, subject: frozenset[str]) -> bool:
     """Does this unit carry on from the sentence before it? In the same paragraph, yes; in the next one only
     when it shares a word that names something ("agenda", "influencers"): two tips side by side with nothing in
     common read as salad (editors' ORDER, review r9: "…on mobile devices." then "The point of A/B testing…").
