@@ -360,3 +360,55 @@ def test_save_this_closes_only_a_post_that_says_what_to_do(tmp_path: Path) -> No
             body = d.text.replace(d.cta.text, " ")
             assert re.search(r"(?m)^(?:→|-) ", body) or any(
                 gives_advice(s) for s in split_sentences(re.sub(r"[✨👉💡🙌☕]", " ", body))), d.text
+
+
+MEMO = """---
+title: Why community management matters
+---
+# Why community management matters
+
+## Operational excellence
+
+Professional community management is the continuous orchestration of organizational communication across every
+channel, every market and every audience segment that the organization serves. It establishes institutional
+accountability, operational consistency and reputational resilience for the organization and for every one of its
+departments. Comprehensive measurement of engagement effectiveness enables systematic optimization of the
+communication infrastructure across the entire organization and all of its regional divisions.
+
+## Strategic alignment
+
+Community management delivers strategic alignment between organizational objectives and audience expectations in
+every market where the organization maintains a presence. Its effectiveness depends on the integration of
+editorial governance, performance evaluation and stakeholder communication across the whole organization.
+Institutional credibility is the cumulative consequence of consistent, professional interaction with every
+audience the organization serves.
+
+## Answer every comment
+
+Answer every comment on your posts within a day, even the grumpy ones. People who get a reply come back, and the
+people reading along see that someone is there: that is community management.
+""" + "".join(
+    f"\n## Tip {n}\n\nGood community management starts in your {topic}: open them once a day. "
+    f"Reply to the {topic} people leave you. Keep a note of what they ask "
+    f"about the {topic}. Thank them when they help. Then you will know what to post next about the {topic}.\n"
+    for n, topic in enumerate(("inbox", "comments", "mentions", "reviews", "messages", "polls", "stories"), 1))
+
+
+def test_a_casual_brand_is_not_offered_formal_prose_pasted_into_a_long_post(tmp_path: Path) -> None:
+    """Source prose that reads as a memo (a hard grade, or corporate words: "orchestration", "accountability")
+    across a long post is the rubric's VOICE, rated 2: a casual brand's later variants skip it and say why; the
+    formal brand may post it, and the casual brand still gets the plain passage."""
+    from workbench.scoring import MEMO_WORDS, casual_register
+
+    pillar = _pillar(tmp_path, MEMO, "community.md")
+    playful = load_brand("sunny-studio")
+    notes: list[str] = []
+    drafts = _drafts(pillar, "sunny-studio", notes=notes, platforms=("linkedin", "threads", "bluesky"))
+    assert any("Answer every comment" in d.text for d in drafts)
+    for d in drafts:
+        reg = casual_register(d.text, playful)
+        if d.variant > 0:
+            assert not (reg and reg.memo and reg.words > MEMO_WORDS), d.text
+    assert any("formal source prose" in n for n in notes), notes
+    formal = _drafts(pillar, "northwind-advisory", platforms=("linkedin", "threads", "bluesky"))
+    assert any("orchestration" in d.text or "strategic alignment" in d.text for d in formal)

@@ -230,6 +230,8 @@ def test_no_context_for_items_never_named() -> None:
     ("When you realize a bed stays wet for days, water it less.", False),
     ("Before the season starts, you decide which beds get the hose.", False),
     ("Water early, then you lose less to evaporation.", False),
+    ("The visitor waits while the garden page slowly loads.", True),
+    ("The user is the one who decides when the beds get water.", False),
 ])
 def test_no_context_for_an_opening_inside_the_sources_story(opening: str, scene: bool) -> None:
     """A hypothetical told as a story ("…, you realize…") means nothing to a reader who never heard it (review

@@ -562,7 +562,10 @@ def _unexplained_acronyms(text: str) -> list[str]:
 # by…"): the main clause narrates what "you" noticed or decided; "When you realize…, ask" is advice, not a scene
 _SCENE = re.compile(r"^\W*(?:(?!(?:if|when|whenever|before|once|after|until|unless|then)\b)[\w'’-]+[^\w.!?]+){0,10}?"
                     r"you(?:['’]ve| have)?\s+(?:realize|realise|notice|decide|discover|look closer|stop to|"
-                    r"start by|prepare to|find yourself)\b", re.IGNORECASE)
+                    r"start by|prepare to|find yourself)\b"
+                    # a walk-through of one imagined user: "The user waits while the website slowly loads."
+                    r"|^\W*the\s+(?:user|visitor|customer|reader|viewer|shopper|participant)\s+[a-z]+s\s+(?:while|as|"
+                    r"until)\b", re.IGNORECASE)
 
 
 def opens_in_scene(sentence: str) -> bool:

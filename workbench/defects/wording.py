@@ -552,7 +552,10 @@ _WEAK_OPENINGS = (
      re.compile(r"^(?:\S+\s+){0,5}\S+:\s*(?:\d+/\d+)?$")),
     ("hook_definition", "opens on a definition, not the finding",
      re.compile(r"^[^\n,]{2,60}?\s(?:is|are|refers\s+to)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:term|process|practice|"
-                r"method|type|kind|form|concept)\b", re.IGNORECASE)),
+                r"method|type|kind|form|concept)\b"
+                # "'AI' refers to software that…", "SMM is defined as…", "Understanding what SMM is means…"
+                r"|^[^\n,]{2,40}?\s(?:refers\s+to|is\s+defined\s+as)\s|^understanding\s+what\b[^\n,.]{0,40}?\smeans\s",
+                re.IGNORECASE)),
     ("hook_concession", "opens on a concession that buries the point",
      re.compile(r"^(?:while|although|though|whether|even\s+though)\b", re.IGNORECASE)),
     ("hook_softener", "opens on a reminder to the reader, not the point",

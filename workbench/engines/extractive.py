@@ -34,7 +34,7 @@ from ..drafts import CTA, CTAKind, Draft, Provenance
 from ..keyphrases import followed_topic, names_subject, subject_words
 from ..pillar import Pillar
 from ..platforms import PlatformSpec
-from ..scoring import CASUAL_GRADE_GAP, reading_grade
+from ..scoring import CASUAL_GRADE_GAP, MEMO_WORDS, casual_register, reading_grade
 from ..text import split_sentences
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
@@ -56,6 +56,7 @@ class Leftover(StrEnum):
     THIN = "is single statements with no reason or example"
     WEAK = "opens on a list teaser, a lead-in, a definition, a concession or a reminder"
     COLD = "opens mid-argument or on a name the reader has not met"
+    FORMAL = "reads as formal source prose, which this brand would say in its own words"
 
 
 def _left(found: set[Leftover]) -> str:
@@ -299,7 +300,6 @@ class ExtractiveEngine:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
-        plain = brand.reading_grade <= PLAIN_GRADE
         source = SourceIndex.of(pillar)
         fallback: tuple[Shaped, Option, CTA | None, Leftover] | None = None
         # a long pillar whose passages opened the other platforms' drafts does not post its leftovers, nor does a
@@ -314,12 +314,13 @@ class ExtractiveEngine:
                 continue  # cheap: another platform of this run opens with it, or its heading reads mangled
             if option.body:
                 # the passage stops before a sentence that meets a name the source introduced before the
-                # opening, or one too hard for the brand: what follows it may lean on it
+                # opening: what follows it may lean on it (one too hard for a casual brand no longer stops it: a
+                # passage cut there was a lone statement, skipped as THIN; the whole post's register is asked
+                # instead, `_memo`)
                 seen = names_in(option.hook)
 
                 def may_follow(u: Unit, seen: frozenset[str] = seen) -> bool:
-                    return not (plain and _too_hard(voice(u.text) or u.text, brand)) \
-                        and unmet(source, u.text, seen, opening=False) is None
+                    return unmet(source, u.text, seen, opening=False) is None
 
                 option = replace(option, body=list(takewhile(may_follow, option.body)))
             if final:
@@ -368,7 +369,7 @@ class ExtractiveEngine:
                 continue  # another platform opens with it: a second copy of a hook is worse than none
             if not self._on_subject(pillar, shaped, cta):
                 continue  # the scorer's NO_CONTEXT: a passage of a long pillar that never says what it is about
-            doubt = Leftover.THIN if thin else self._doubt(option, source)
+            doubt = Leftover.THIN if thin else self._doubt(option, source) or self._memo(shaped, brand)
             if doubt:
                 # one statement with no reason, a weak or cold opening: skipped rather than posted (the reason
                 # says why), unless the pillar has nothing better
@@ -389,6 +390,14 @@ class ExtractiveEngine:
         if _cold(option, source):
             return Leftover.COLD
         return None
+
+    @staticmethod
+    def _memo(shaped: Shaped, brand: BrandVoice) -> Leftover | None:
+        """The scorer's VOICE of a casual brand's post that is source prose pasted in (`casual_register`: a grade
+        too hard, or corporate words) longer than `MEMO_WORDS`: the rubric's VOICE across a long post, rated 2. A
+        shorter one is one line to restate (rated 3) and is offered."""
+        memo = casual_register("\n".join(shaped.parts), brand)
+        return Leftover.FORMAL if memo is not None and memo.memo and memo.words > MEMO_WORDS else None
 
     @staticmethod
     def _names_subject(pillar: Pillar, text: str) -> bool:
@@ -458,7 +467,8 @@ class ExtractiveEngine:
             if shaped is None:
                 continue
             shaped.used = [*option.hook_ids, *shaped.used]
-            if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta):
+            if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta) \
+                    or self._memo(shaped, brand):
                 continue
             return shaped, option, cta
         return None
