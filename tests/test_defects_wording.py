@@ -502,6 +502,7 @@ def test_a_marketing_cta_under_a_post_on_another_subject_does_not_fit() -> None:
     ("A/B testing is the process of comparing two versions of an email.", "hook_definition"),
     ('"AI" refers to software that can do human-like tasks.', "hook_definition"),
     ("Understanding what SMM is means recognizing that it is a discipline.", "hook_definition"),
+    ("To truly understand what SMM is, one must recognize that it is a loop.", "hook_definition"),
     ("While PMs vary in expertise, the hallmark of a great PM is knowing how to get things done.",
      "hook_concession"),
     ("Keep in mind that influencers may have a larger presence on certain platforms.", "hook_softener"),

@@ -553,8 +553,10 @@ _WEAK_OPENINGS = (
     ("hook_definition", "opens on a definition, not the finding",
      re.compile(r"^[^\n,]{2,60}?\s(?:is|are|refers\s+to)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:term|process|practice|"
                 r"method|type|kind|form|concept)\b"
-                # "'AI' refers to software that…", "SMM is defined as…", "Understanding what SMM is means…"
-                r"|^[^\n,]{2,40}?\s(?:refers\s+to|is\s+defined\s+as)\s|^understanding\s+what\b[^\n,.]{0,40}?\smeans\s",
+                # "'AI' refers to software that…", "SMM is defined as…", "Understanding what SMM is means…", "To
+                # truly understand what SMM is, one must…"
+                r"|^[^\n,]{2,40}?\s(?:refers\s+to|is\s+defined\s+as)\s|^understanding\s+what\b[^\n,.]{0,40}?\smeans\s"
+                r"|^to\s+(?:truly\s+|really\s+|fully\s+)?understand\s+what\b",
                 re.IGNORECASE)),
     ("hook_concession", "opens on a concession that buries the point",
      re.compile(r"^(?:while|although|though|whether|even\s+though)\b", re.IGNORECASE)),

@@ -300,6 +300,7 @@ class ExtractiveEngine:
         def voice(text: str) -> str | None:
             return self._voice(text, brand, spec.name)
 
+        plain = brand.reading_grade <= PLAIN_GRADE
         source = SourceIndex.of(pillar)
         fallback: tuple[Shaped, Option, CTA | None, Leftover] | None = None
         # a long pillar whose passages opened the other platforms' drafts does not post its leftovers, nor does a
@@ -314,13 +315,12 @@ class ExtractiveEngine:
                 continue  # cheap: another platform of this run opens with it, or its heading reads mangled
             if option.body:
                 # the passage stops before a sentence that meets a name the source introduced before the
-                # opening: what follows it may lean on it (one too hard for a casual brand no longer stops it: a
-                # passage cut there was a lone statement, skipped as THIN; the whole post's register is asked
-                # instead, `_memo`)
+                # opening, or one too hard for the brand: what follows it may lean on it
                 seen = names_in(option.hook)
 
                 def may_follow(u: Unit, seen: frozenset[str] = seen) -> bool:
-                    return unmet(source, u.text, seen, opening=False) is None
+                    return not (plain and _too_hard(voice(u.text) or u.text, brand)) \
+                        and unmet(source, u.text, seen, opening=False) is None
 
                 option = replace(option, body=list(takewhile(may_follow, option.body)))
             if final:
