@@ -83,16 +83,13 @@ def _case_like(new: str, old: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() else new
 
 
-_WH = ("what ", "who ", "where ", "how ")
-
-
 def contract(text: str) -> str:
     """'do not' -> "don't", 'it is' -> "it's" (before a word only, never inside a quote)."""
     ls = _lists()
 
     def swap(m: re.Match[str]) -> str:
         pair = m.group(1)
-        if pair.lower().startswith(_WH) and re.search(r"\w[,;]?\s*$", m.string[:m.start()]):
+        if pair.lower() == "what is" and re.search(r"\w[,;]?\s*$", m.string[:m.start()]):
             return pair  # inside a clause, "understand what is SMM" reads broken as "what's SMM"
         return _case_like(ls.contract_map[pair.lower()], pair)
 

@@ -564,7 +564,7 @@ _SCENE = re.compile(r"^\W*(?:(?!(?:if|when|whenever|before|once|after|until|unle
                     r"you(?:['’]ve| have)?\s+(?:realize|realise|notice|decide|discover|look closer|stop to|"
                     r"start by|prepare to|find yourself)\b"
                     # a walk-through of one imagined user: "The user waits while the website slowly loads."
-                    r"|^\W*the\s+(?:user|visitor|customer|reader|viewer|shopper|participant)\s+[a-z]+s\s+(?:while|as|"
+                    r"|^\W*the\s+(?:user|visitor|customer|shopper|participant)\s+[a-z]+s\s+(?:while|as|"
                     r"until)\b", re.IGNORECASE)
 
 
