@@ -291,9 +291,8 @@ def _own(brand: BrandVoice) -> set[str]:
     return {_plain(c) for opt in brand.ctas.values() for t in opt.texts for c in split_sentences(t)}
 
 
-def _body(text: str, brand: BrandVoice) -> str:
-    """A post's own sentences: without its tags and the brand's CTA lines."""
-    own = _own(brand)
+def _body(text: str, own: set[str]) -> str:
+    """A post's own sentences: without its tags and the brand's CTA lines (`_own`)."""
     return " ".join(s for s in split_sentences(HASHTAG_RE.sub(" ", text)) if _plain(s) not in own)
 
 
@@ -315,14 +314,18 @@ class Register:
 def casual_register(text: str, brand: BrandVoice) -> Register | None:
     """The register of a casual brand's post of 12 words or more, or None (a formal brand, a short post).
     The offline engine asks the same of a post before it offers it."""
+    own = _own(brand)
+    return _register(text, brand, own, _body(text, own))
+
+
+def _register(text: str, brand: BrandVoice, own: set[str], body: str) -> Register | None:
+    """`casual_register` of a post whose CTA sentences (`own`) and body the caller has already found."""
     if not brand.tone.contractions:
         return None
-    body = _body(text, brand)
     n = len(WORD.findall(body))
     if n < 12:
         return None
     # a line is a sentence: list lines and short lines have no full stop
-    own = _own(brand)
     lines = [ln for line in HASHTAG_RE.sub(" ", _NO_URL.sub(" ", text)).split("\n")
              if (ln := " ".join(c for c in split_sentences(line) if _plain(c) not in own).strip())
              and WORD.search(ln)]
@@ -406,7 +409,8 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if person == "we" and re.search(r"\bI\b", text) and we == 0:
         card.take(5, "person", "the post speaks as 'I'; this brand speaks as 'we'.")
     # the register is the body's: the brand's own CTA (its emoji, its "tell me") does not make formal copy casual
-    body = _body(text, brand)
+    own = _own(brand)
+    body = _body(text, own)
     body_words = WORD.findall(body)
     casual = (len(CONTRACTION.findall(body)) + len(_find(IDIOM, body)) + _emoji_count(body)
               + (1 if body.lstrip(" \"'“‘(")[:1].islower() else 0))
@@ -418,9 +422,9 @@ def score_tone(text: str, brand: BrandVoice, platform: str) -> Component:
     if not formal and avg > 22:
         card.take(8, "long_sentences", f"sentences average {avg:.0f} words; this voice keeps lines short.",
                   voice=True, fix="split them: one idea a line.", rating=3)
-    memo = casual_register(text, brand)
+    memo = _register(text, brand, own, body)
     hard = bool(memo and memo.hard)
-    if memo and memo.hard:
+    if memo and hard:
         card.take(12, "hard_reading", f"the body reads at grade {memo.grade:.0f}; this voice writes at "
                   f"about {brand.reading_grade:g}.", voice=True, fix="say it in short, everyday words: one idea a "
                   "line, the way you would tell a friend.", rating=2 if memo.words > MEMO_WORDS else 3)
