@@ -46,6 +46,22 @@ def test_link_in_bio_only_where_the_platform_has_one() -> None:
             assert "bio" not in cta.text and cta.url and cta.text.endswith(":")
 
 
+def test_a_comment_ask_says_replies_where_the_platform_calls_them_that() -> None:
+    """"Tell us in the comments" on X sat awkwardly with the editor (review r13): X, Threads, Bluesky and
+    Mastodon call them replies. A run that asked in the comments on LinkedIn does not ask again in the replies."""
+    comment_first = (CTAKind.COMMENT, CTAKind.FOLLOW)
+    for name in ("x", "threads", "bluesky", "mastodon"):
+        spec = get_platform(name).model_copy(update={"cta_preference": comment_first})
+        cta = choose_cta(FORMAL, spec, "p", False, topic="meetings")
+        assert cta is not None and cta.text.endswith("Tell us in the replies."), (name, cta)
+    on_linkedin = LINKEDIN.model_copy(update={"cta_preference": comment_first})
+    asked = choose_cta(FORMAL, on_linkedin, "p", False, topic="meetings")
+    assert asked is not None and asked.text.endswith("Tell us in the comments.")
+    x = get_platform("x").model_copy(update={"cta_preference": comment_first})
+    again = choose_cta(FORMAL, x, "p", False, topic="meetings", avoid={asked.text})
+    assert again is not None and again.text.replace("replies", "comments") != asked.text
+
+
 def test_link_below_is_never_written_beside_the_link(tmp_path: Path) -> None:
     profile = tmp_path / "b.yaml"
     profile.write_text("name: B\nctas:\n  link:\n    texts: [Read it at the link below., 'Read it:']\n"

@@ -9,6 +9,7 @@ import pytest
 
 from workbench.brand import load_brand
 from workbench.defects import words
+from workbench.drafts import Draft
 from workbench.engines import get_engine
 from workbench.pillar import Pillar, load_pillar
 from workbench.platforms import get_platform
@@ -311,21 +312,48 @@ def test_a_heading_the_brand_would_reword_does_not_open_a_post(tmp_path: Path) -
                 and "SEO collaboration" not in d.text, d.text
 
 
+def _thread_of(tmp_path: Path, title: str, heading: str, items: list[str], after: str) -> Draft:
+    """The X thread of a pillar that is one list of labelled bullets under a heading, then a short section."""
+    text = (f"---\ntitle: {title}\n---\n# {title}\n\n## {heading}\n\n" + "".join(f"- {i}\n" for i in items)
+            + f"\n## Why it matters\n\n{after}\n")
+    (thread,) = _drafts(_pillar(tmp_path, text, "list.md"), variants=1, platforms=("x_thread",))
+    return thread
+
+
 def test_a_threads_payoff_is_not_the_rest_of_its_last_step(tmp_path: Path) -> None:
     """The second sentence of the last list item goes on from that item; as the thread's closing post it reads
-    as a fourth step, not a takeaway (review r10): the last step carries the CTA instead."""
-    text = ("---\ntitle: Social media and search\n---\n# Social media and search\n\n"
-            "## Driving traffic with social posts\n\n"
-            "- Amplification: Social channels give your articles their first readers within hours.\n"
-            "- Brand search: Steady social visibility makes more people search for your brand by name.\n"
-            "- Pathing: Social posts guide readers from a first look to a demo request. While awareness starts on "
-            "short video, longer posts send serious readers to the pages that convert.\n\n"
-            "## Why it matters\n\n"
-            "Search engines treat a rise in brand searches as a sign of authority.\n")
-    pillar = _pillar(tmp_path, text, "search.md")
-    (thread,) = _drafts(pillar, variants=1, platforms=("x_thread",))
+    as a fourth step, not a takeaway (review r10): it stays with its step, and the last step carries the CTA."""
+    thread = _thread_of(tmp_path, "Social media and search", "Driving traffic with social posts", [
+        "Amplification: Social channels give your articles their first readers within hours.",
+        "Brand search: Steady social visibility makes more people search for your brand by name.",
+        "Pathing: Social posts guide readers from a first look to a demo request. While awareness starts on short "
+        "video, longer posts send serious readers to the pages that convert."],
+        "Search engines treat a rise in brand searches as a sign of authority.")
     assert "Social posts guide readers" in thread.text
-    assert "While awareness starts" not in thread.text, thread.text
+    for part in thread.parts:
+        assert ("While awareness starts" in part) <= ("Social posts guide readers" in part), thread.text
+    assert thread.cta is not None and thread.cta.text in thread.parts[-1]
+
+
+def test_each_thread_step_keeps_its_reason_where_it_fits(tmp_path: Path) -> None:
+    """A list item's next sentence in its bullet is its reason; a step posted without it is the editors' THIN
+    ("each step drops the source's reason": review r13). Where the reason and the CTA do not both fit the last
+    post, the CTA stays and the reason goes."""
+    thread = _thread_of(tmp_path, "Replies that build a community", "Community engagement and customer service", [
+        "Response times: Agree on a response time for every question asked on social media. A fast answer settles "
+        "most issues before they turn into public complaints.",
+        "Human replies: Write replies in plain, friendly language instead of canned text. People come back to "
+        "accounts that answer them like a person would.",
+        "Customer stories: Share the stories and photos your customers post about you. Their words persuade new "
+        "buyers better than any advert you could write yourself, and they cost you nothing to reuse once you have "
+        "asked for permission."],
+        "A community that gets answers recommends the brand to others.")
+    steps = thread.parts[1:]
+    assert "A fast answer settles most issues" in steps[0] and "Agree on a response time" in steps[0]
+    assert "People come back to accounts" in steps[1] and "Write replies in plain" in steps[1]
+    assert "Share the stories and photos" in steps[-1] and "Their words persuade" not in thread.text
+    assert thread.cta is not None and thread.cta.text in steps[-1]
+    assert all(get_platform("x_thread").fits(p) for p in thread.parts)
 
 
 def test_a_passage_does_not_run_on_by_the_pillars_subject_or_a_common_verb(tmp_path: Path) -> None:
@@ -412,3 +440,40 @@ def test_a_casual_brand_is_not_offered_formal_prose_pasted_into_a_long_post(tmp_
     assert any("formal source prose" in n for n in notes), notes
     formal = _drafts(pillar, "northwind-advisory", platforms=("linkedin", "threads", "bluesky"))
     assert any("orchestration" in d.text or "strategic alignment" in d.text for d in formal)
+
+
+MAPS = """# How we compare our websites
+
+Every quarter our team compares the sites we run, so each site team knows where to put its next month of work.
+
+## Scores as maps
+
+We score every site on speed, accessibility and search. We draw the scores as maps of each site, one ring for each
+measure, so a team sees its weak spots at a glance. The maps go to every site team in the same week.
+
+But even maps that hold several kinds of data miss some nuance. One site is a plain page of text, whereas another
+runs a payment form with many more moving parts. To show this nuance, the research team pairs these maps with
+interviews of the people who run each site. Interviews show what a score cannot: why a page is hard to use.
+
+## What changed
+
+Teams that read both the maps and the interviews fixed their slowest pages first. Search traffic to those pages
+rose within two months, and support tickets about them fell.
+"""
+
+
+def test_a_post_never_meets_this_nuance_without_the_sentence_that_names_it(tmp_path: Path) -> None:
+    """A passage stops before a "this nuance" or "these maps" whose naming sentence the post left out
+    (`units.reaches_past`, the scorer's `dangling_far_ref`)."""
+    from workbench.engines.offline.units import reaches_past
+
+    pillar = _pillar(tmp_path, MAPS, "maps.md")
+    at = next(i for i, s in enumerate(pillar.sentences) if s.text.startswith("To show this nuance"))
+    assert reaches_past(pillar.sentences, (at - 1, at))
+    assert not reaches_past(pillar.sentences, (at - 1, at), frozenset({pillar.sentences[at - 2].id}))
+    drafts = [d for b in ("northwind-advisory", "sunny-studio") for d in _drafts(pillar, b)]
+    assert drafts
+    for d in drafts:
+        if "this nuance" in d.text:
+            assert "miss some nuance" in d.text, d.text
+        assert "dangling_far_ref" not in str(d.score), d.text

@@ -183,6 +183,32 @@ def test_dangling_pronoun_put_where_the_source_names_a_thing(source: SourceIndex
     assert not found(named, source, code=Defect.DANGLING)
 
 
+MAPS = """# Comparing websites
+
+We score every site on speed, accessibility and search. We draw the scores as maps of each site, one ring for each
+measure, so a team sees its weak spots at a glance.
+
+Even maps that hold several kinds of data miss some nuance. One site is a plain page of text, whereas another
+runs a payment form with many more moving parts. To show this nuance, the research team pairs these maps with
+interviews of the people who run each site.
+"""
+
+
+def test_dangling_reference_that_reaches_past_the_sentence_before(tmp_path: Path) -> None:
+    """"To show this nuance, … these maps" after the sentence before it, with the one that names the nuance and
+    the maps left out: the reader meets both unnamed (review r13 rated such a post 2, DANGLING and NO_CONTEXT)."""
+    path = tmp_path / "maps.md"
+    path.write_text(MAPS, encoding="utf-8")
+    src = SourceIndex.of(load_pillar(path))
+    cut = ("One site is a plain page of text, whereas another runs a payment form with many more moving parts.\n\n"
+           "To show this nuance, the research team pairs these maps with interviews of the people who run each site.")
+    hits = found(cut, src, code=Defect.DANGLING)
+    assert len(hits) == 1 and hits[0].rule == "dangling_far_ref" and hits[0].rating == 3
+    assert spanned(cut, hits[0]) == "this nuance" and "Even maps that hold" in hits[0].message
+    whole = "Even maps that hold several kinds of data miss some nuance.\n\n" + cut
+    assert not found(whole, src, code=Defect.DANGLING)
+
+
 # -- MISLEADING ------------------------------------------------------------------------------------------------
 
 def test_misleading_number_beside_another_series(source: SourceIndex) -> None:

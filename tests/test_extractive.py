@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.brand import BrandVoice, load_brand
-from workbench.compose import check_numbers
+from workbench.compose import as_platform_says, check_numbers
 from workbench.engines import get_engine
 from workbench.engines.extractive import connectives
 from workbench.pillar import Pillar, load_pillar
@@ -42,7 +42,8 @@ def assert_nothing_invented(draft, pillar: Pillar, brand: BrandVoice) -> None:
     own_emoji = tuple(brand.emoji.set)
     pillar_words = {w.lower() for t in [*source, pillar.title, *(s.heading or "" for s in pillar.sections)]
                     for w in re.findall(r"[A-Za-z]+", brand.rewrite(t))}
-    cta_texts = {t for option in brand.ctas.values() for t in option.texts}
+    spec = get_platform(draft.platform)
+    cta_texts = {as_platform_says(t, spec) for option in brand.ctas.values() for t in option.texts}
     for part in draft.parts:
         for line in COUNTER.sub("", part).split("\n"):
             line = LIST_MARK.sub("", line.strip())

@@ -31,6 +31,8 @@ def test_playful_contracts_only_before_a_word_and_never_in_quotes() -> None:
     # a question word contracts where it opens a sentence, not inside one ("understand what's SMM" reads broken)
     assert contract("What is SMM? To understand what is SMM, ask.") == "What's SMM? To understand what is SMM, ask."
     assert contract('She said "do not post at 2am" and we do not.') == 'She said "do not post at 2am" and we do not.'
+    # "you will not" is "you won't", never "you'll not" (review r13: "the awkward 'you'll not be able'")
+    assert contract("Without a purpose you will not be able to plan.") == "Without a purpose you won't be able to plan."
     assert expand('We\'re sure. He wrote "don\'t stop".') == 'We are sure. He wrote "don\'t stop".'
 
 

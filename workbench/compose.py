@@ -16,7 +16,7 @@ from .defects.topics import SPECIFIC
 from .drafts import CTA, Draft, Problem
 from .keyphrases import followed_topic
 from .pillar import Pillar
-from .platforms import PlatformSpec, validate
+from .platforms import PlatformSpec, Responses, validate
 from .text import number_values, unsupported_numbers
 
 
@@ -72,8 +72,9 @@ def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotio
             if any(need in option.needs_of(t) for t in fitting):
                 fitting = [t for t in fitting if need in option.needs_of(t)]
                 break
-        texts = [(t, t.replace("{topic}", topic) if topic else t) for t in fitting]
-        fresh = [(t, filled) for t, filled in texts if t not in avoid and filled not in avoid]
+        texts = [(t, as_platform_says(t.replace("{topic}", topic) if topic else t, spec)) for t in fitting]
+        used = {_one_ask(a) for a in avoid}  # "in the comments" and "in the replies" are one ask
+        fresh = [(t, filled) for t, filled in texts if _one_ask(t) not in used and _one_ask(filled) not in used]
         pick = fresh or texts
         _, text = pick[variant % len(pick)]
         cta = CTA(kind=kind.value, text=text, url=url)
@@ -81,6 +82,21 @@ def choose_cta(brand: BrandVoice, spec: PlatformSpec, pillar_stem: str, promotio
             return cta
         fallback = fallback or cta
     return fallback
+
+
+_IN_THE_COMMENTS = re.compile(r"\b(in|to) the comments\b", re.IGNORECASE)
+_IN_THE_ANSWERS = re.compile(r"\b(in|to) the (?:comments|replies)\b", re.IGNORECASE)
+
+
+def _one_ask(text: str) -> str:
+    return _IN_THE_ANSWERS.sub(lambda m: f"{m.group(1)} the comments", text)
+
+
+def as_platform_says(text: str, spec: PlatformSpec) -> str:
+    """"Tell us in the comments" as the platform says it: replies on X, Threads, Bluesky and Mastodon."""
+    if spec.responses is Responses.COMMENTS:
+        return text
+    return _IN_THE_COMMENTS.sub(lambda m: f"{m.group(1)} the {spec.responses.value}", text)
 
 
 def camel_tag(word: str) -> str:

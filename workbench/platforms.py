@@ -67,6 +67,13 @@ class PreviewStyle(StrEnum):
     PLAIN = "plain"  # the post (and title) with its count
 
 
+class Responses(StrEnum):
+    """What the platform calls the answers under a post: a CTA says "tell us in the replies" on X."""
+
+    COMMENTS = "comments"
+    REPLIES = "replies"
+
+
 _ALL_CTAS = (CTAKind.LINK, CTAKind.SIGNUP, CTAKind.COMMENT, CTAKind.SAVE, CTAKind.SHARE, CTAKind.FOLLOW,
              CTAKind.DM)
 
@@ -101,6 +108,7 @@ class PlatformSpec(BaseModel):
     hook_lines: int | None = Field(default=None, gt=0)  # lines shown before "see more"
     more_label: str = "the cut"  # what the feed shows where it cuts a post
     preview: PreviewStyle = PreviewStyle.PLAIN
+    responses: Responses = Responses.COMMENTS  # what answers under a post are called there
     # -- drafting (both engines) ------------------------------------------------------------------
     points: int = Field(default=2, ge=0)  # key points a post carries at most
     hashtag_target: int = Field(default=2, ge=0)  # hashtags a post carries (the brand and max_hashtags cap it)
@@ -184,7 +192,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         images=(ImageSpec(name="landscape", width=1200, height=675),),
         points=7, hashtag_target=1, cta_preference=(_C.LINK, _C.FOLLOW, _C.SIGNUP, _C.COMMENT, _C.SHARE, _C.SAVE,
         _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD, slots=("Tue 17:00", "Thu 17:00"),
-        prompt="thread",
+        prompt="thread", responses=Responses.REPLIES,
         guidance="A thread: the first post is the hook, then one key point per post, the last post holds the call "
                  "to action with its link. Do not number the posts; numbering is added for you.",
         source="twitter-text config v3 per post; 25 posts per thread (X composer).",
@@ -195,7 +203,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         video=VideoSpec(width=720, height=1280, fps=30, min_seconds=0.5, max_seconds=140, max_megabytes=512),
         images=(ImageSpec(name="landscape", width=1200, height=675),),
         points=1, hashtag_target=1, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE,
-        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD,
+        _C.DM), preview=PreviewStyle.CARDS, card=_LANDSCAPE_CARD, responses=Responses.REPLIES,
         slots=("Mon 12:00", "Tue 12:00", "Wed 12:00", "Thu 12:00", "Fri 12:00"),
         guidance="One post. A hook that states the most striking point, then the call to action. At most 1-2 "
                  "hashtags.",
@@ -220,7 +228,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         name="threads", label="Threads post", limit=500, counting=Counting.THREADS, max_links=5,
         max_hashtags=1, sweet_spot=(100, 400),
         hashtag_target=1, cta_preference=(_C.COMMENT, _C.LINK, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
-        card=_PORTRAIT, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"),
+        card=_PORTRAIT, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"), responses=Responses.REPLIES,
         guidance="One conversational post of up to 500 characters; a question invites replies. One topic tag at "
                  "most.",
         source="Threads API (Posts): 500 characters, emoji counted as their UTF-8 bytes; at most 5 links "
@@ -229,7 +237,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
     PlatformSpec(
         name="bluesky", label="Bluesky post", limit=300, counting=Counting.GRAPHEMES, sweet_spot=(80, 280),
         points=1, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
-        card=_LANDSCAPE_CARD, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"),
+        card=_LANDSCAPE_CARD, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"), responses=Responses.REPLIES,
         guidance="One post of up to 300 characters: the sharpest point and the call to action.",
         source="AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300.",
     ),
@@ -237,7 +245,7 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         name="mastodon", label="Mastodon post", limit=500, counting=Counting.MASTODON, sweet_spot=(80, 450),
         # no sign-up: the rubric's "no hard sell" on Mastodon (editors flagged "Register for our briefing" there)
         hashtag_target=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SAVE, _C.DM),
-        card=_LANDSCAPE_CARD, slots=("Tue 10:00", "Thu 10:00"),
+        card=_LANDSCAPE_CARD, slots=("Tue 10:00", "Thu 10:00"), responses=Responses.REPLIES,
         guidance="One post of up to 500 characters; plain, no hype. Hashtags in CamelCase for screen readers.",
         source="Mastodon default (instance-configurable): 500 characters, every URL counts 23, "
                "@user@domain counts as @user.",

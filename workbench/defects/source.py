@@ -213,6 +213,36 @@ def _supplied(src: SourceIndex, prev_source: SourceSentence, before: list[_Sente
     return False
 
 
+_FAR_NP = re.compile(r"\b(this|these|those)\s+([a-z][a-z'-]+)", re.IGNORECASE)
+_NOT_FAR = frozenset("way week weeks year years month months day days morning time times moment point case "
+                     "post article blog guide page talk video".split())
+FAR_BACK = 3  # source sentences a "this nuance" may reach back for its noun
+
+
+def far_reference(text: str, earlier: list[str], said: str = "") -> tuple[int, int, str] | None:
+    """A "this nuance" or "these maps" in `text` whose noun the post has not named (in `said`, or in `text`
+    before it) but one of the `earlier` source sentences (nearest last) did: the reader meets "these maps"
+    with the maps left out (review r13: rated 2, NO_CONTEXT and DANGLING). (start, end, the naming sentence)."""
+    for m in _FAR_NP.finditer(text):
+        noun = m.group(2).lower()
+        if m.start() == 0 or len(noun) < 4 or noun in STOPWORDS or noun in _NOT_ANAPHORIC or noun in _NOT_FAR \
+                or noun.endswith(("ing", "ed", "ly")):
+            continue
+        stem = _stem(noun)
+        if stem in {_stem(w) for w in words(f"{said} {text[:m.start()]}")}:
+            continue
+        named = next((e for e in reversed(earlier) if stem in {_stem(w) for w in words(e)}), None)
+        if named is not None:
+            return m.start(), m.end(), named
+    return None
+
+
+def _far(src: SourceIndex, found: SourceSentence, text: str, said: str) -> tuple[int, int, str] | None:
+    earlier = [e.text for e in src.sentences[max(0, found.index - FAR_BACK):found.index]
+               if e.section == found.section]
+    return far_reference(text, earlier, said)
+
+
 @detector(Defect.DANGLING)
 def dangling_source(ctx: Context) -> Iterator[Finding]:
     """A this/these/those/it/they inside the post whose antecedent was the source sentence the draft left out."""
@@ -232,6 +262,19 @@ def dangling_source(ctx: Context) -> Iterator[Finding]:
         if labelled:
             continue  # a "Label: this …" line takes its referent from the label (a META matter, not DANGLING)
         source_body = _LABEL.sub("", found.text, count=1)
+        far = _far(src, found, body, " ".join(x.text for x in sentences[:k]))
+        if far is not None:
+            start, end, named = far
+            offset = s.start + (ctx.text[s.start:s.end].find(s.text) if s.text else 0)
+            at = len(s.text) - len(body)
+            yield Finding(
+                Defect.DANGLING,
+                f"\"{body[start:end]}\" in \"{_quote(s.text)}\" points back past what the post holds, to a "
+                f"source sentence it left out: \"{_quote(named, 60)}\".",
+                f"Name what \"{body[start:end]}\" means, or start the post where the source introduces it.",
+                span=(offset + at + start, offset + at + end), rating=3, blocking=False, rule="dangling_far_ref",
+                where=f"part {s.part + 1}" if len(ctx.part_spans) > 1 else None)
+            continue
         refs: list[tuple[int, int, str, str | None]] = []  # (start in s.text, end, words, referent)
         m = _INITIAL_REF.match(body)
         if m and not labelled and not s.first_in_part and _INITIAL_REF.match(source_body) \

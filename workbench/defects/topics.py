@@ -125,7 +125,7 @@ CTA_WORDS: frozenset[str] = frozenset("""
 which one ones these those does your team today tell comments comment below follow weekly monthly analysis
 save later future-you future thank share send friend still posts post grab free planner link bio read full
 guide complete site register briefing trying first tiny marketing wins more next day checklist dm i'll
-send you wins tips our us me see learn click tap visit check out get download join book watch drop reply
+send you wins tips our us me see learn click tap visit check out get download join book watch drop reply replies
 """.split())
 
 SET_NOUNS: frozenset[str] = frozenset("""

@@ -19,10 +19,10 @@ guide" for a written pillar, "save this" after a list or advice).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
-from itertools import takewhile
 
 from ..brand import BrandVoice
 from ..brief import Brief, NoDraft, extract_brief
@@ -38,7 +38,18 @@ from ..scoring import CASUAL_GRADE_GAP, MEMO_WORDS, casual_register, reading_gra
 from ..text import split_sentences
 from ..voice import add_emoji, apply_voice
 from .offline.compose import Option, Shaped, opening_key, options, shape_post, shape_thread
-from .offline.units import HookKind, Pool, Unit, complete, data, gives_advice, mass_nouns, same_paragraph
+from .offline.units import (
+    HookKind,
+    Pool,
+    Unit,
+    complete,
+    data,
+    gives_advice,
+    mass_nouns,
+    reaches_past,
+    reason_after,
+    same_paragraph,
+)
 
 # the order hook kinds are tried in; each platform of a run starts one further along, so a run's platforms
 # open in different ways and never on the same sentence
@@ -318,11 +329,19 @@ class ExtractiveEngine:
                 # opening, or one too hard for the brand: what follows it may lean on it
                 seen = names_in(option.hook)
 
-                def may_follow(u: Unit, seen: frozenset[str] = seen) -> bool:
+                def may_follow(u: Unit, held: frozenset[str], seen: frozenset[str] = seen) -> bool:
                     return not (plain and _too_hard(voice(u.text) or u.text, brand)) \
-                        and unmet(source, u.text, seen, opening=False) is None
+                        and unmet(source, u.text, seen, opening=False) is None \
+                        and not reaches_past(pillar.sentences, u.indices, held)
 
-                option = replace(option, body=list(takewhile(may_follow, option.body)))
+                body: list[Unit] = []
+                held = frozenset(option.hook_ids)
+                for u in option.body:
+                    if not may_follow(u, held):
+                        break
+                    body.append(u)
+                    held |= frozenset(u.ids)
+                option = replace(option, body=body)
             if final:
                 # a leftover is never posted here: what can only be one statement, or opens weak or cold, is not
                 # worth a CTA and tags (the same reasons as below, asked before the cost)
@@ -439,11 +458,15 @@ class ExtractiveEngine:
                 promise = voice(option.hook) or ""
                 if not promise:
                     continue
-                posts: list[tuple[str, tuple[str, ...]]] = [
+                plain: list[tuple[str, tuple[str, ...]]] | None = [
                     (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
                          if (said := voice(item)) and complete(item, following=True)]
-                if len(posts) < len(option.items):
+                assert plain is not None
+                if len(plain) < len(option.items):
                     continue  # the promise counts the items: a thread that drops one breaks it
+                # each step with its reason, the sentence after it in the item ("…, each step drops the
+                # source's reason": review r13), where the brand can say it
+                posts = [self._with_reason(pool, text, ids[0], voice) for text, ids in plain]
                 closing = self._closing(pool, option.group, after=max(option.position, 0), voice=voice,
                                         used=set(option.item_ids))
             else:
@@ -452,6 +475,7 @@ class ExtractiveEngine:
                     continue
                 promise = said
                 posts = [(s, u.ids) for u in option.body if (s := voice(u.text))]
+                plain = None
                 closing = None
                 if len(posts) >= 3:
                     closing = posts.pop()
@@ -461,7 +485,7 @@ class ExtractiveEngine:
             cta = self._cta(brand, spec, pillar, promotional, variant, False, body, run.keywords, run.ctas)
             tags = choose_hashtags(run.keywords, brand, spec, post=body)
             shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags,
-                                  whole=bool(option.items) or option.kind is HookKind.HOW_TO)
+                                  whole=bool(option.items) or option.kind is HookKind.HOW_TO, plain=plain)
             if shaped is not None:
                 shaped.tags = tags
             if shaped is None:
@@ -472,6 +496,17 @@ class ExtractiveEngine:
                 continue
             return shaped, option, cta
         return None
+
+    @staticmethod
+    def _with_reason(pool: Pool, said: str, item_id: str, voice: Callable[[str], str | None],
+                     ) -> tuple[str, tuple[str, ...]]:
+        """A list item with the sentence after it in its bullet (`units.reason_after`), voiced; else the item
+        as it is."""
+        sentences = pool.pillar.sentences
+        at = next((k for k, s in enumerate(sentences) if s.id == item_id), None)
+        nxt = reason_after(sentences, at) if at is not None else None
+        reason = voice(nxt.text) if nxt is not None else None
+        return (f"{said} {reason}", (item_id, nxt.id)) if nxt is not None and reason else (said, (item_id,))
 
     @staticmethod
     def _closing(pool: Pool, group: int, after: int, voice: object, used: set[str] | None = None,

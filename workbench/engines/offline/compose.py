@@ -294,15 +294,17 @@ def shape_post(option: Option, spec: PlatformSpec, voice: Voice, cta: str | None
 
 
 def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing: tuple[str, tuple[str, ...]] | None,
-                 spec: PlatformSpec, cta: str | None, tags: list[str], whole: bool = False) -> Shaped | None:
+                 spec: PlatformSpec, cta: str | None, tags: list[str], whole: bool = False,
+                 plain: list[tuple[str, tuple[str, ...]]] | None = None) -> Shaped | None:
     """A thread: the promise, one point per post (source order), the closing point with the CTA; numbered n/N.
     A post that does not fit is left out, never cut; with `whole` (the promise counts the steps) the thread
-    is all of them or nothing."""
+    is all of them or nothing. `plain`: each point without its reason, for where the point with it does not
+    fit (the last post carries the CTA and tags as well)."""
     max_mid = max(1, min(spec.points, spec.max_parts - 2, 5))
     if whole and len(posts) > max_mid:
         return None  # the promise counts the steps: every one is posted, or none
-    body = posts[:max_mid]
-    n = len(body) + 2
+    short = plain if plain is not None and len(plain) == len(posts) else posts
+    n = min(len(posts), max_mid) + 2
     suffix = f" {n}/{n}"
 
     def fits(t: str) -> bool:
@@ -310,8 +312,9 @@ def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing
 
     if not fits(promise):
         return None
-    mid = [(t, i) for t, i in body if fits(t)]
-    if whole and len(mid) < len(body):
+    pairs = [(p, q) if fits(p[0]) else (q, q) for p, q in zip(posts[:max_mid], short[:max_mid], strict=True)]
+    mid = [(p, q) for p, q in pairs if fits(p[0])]
+    if whole and len(mid) < len(pairs):
         return None
     last_text, last_ids = closing if closing else ("", ())
     tail = "\n\n".join(_tail(cta, tags))
@@ -324,11 +327,18 @@ def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing
     if last is None:
         if len(mid) < 2:
             return None
-        last_text, last_ids = mid.pop()
-        last = next((c for c in (f"{last_text}\n\n{tail}".strip(), last_text) if fits(c)), last_text)
+        (long_text, long_ids), (short_text, short_ids) = mid.pop()
+        last_ids = long_ids
+        for text, ids_ in ((f"{long_text}\n\n{tail}".strip(), long_ids), (f"{short_text}\n\n{tail}".strip(),
+                                                                           short_ids), (long_text, long_ids)):
+            if fits(text):
+                last, last_ids = text, ids_
+                break
+        else:
+            last = long_text
     if len(mid) < 2:
         return None
-    bodies = [promise, *(t for t, _ in mid), last]
+    bodies = [promise, *(t for (t, _), _ in mid), last]
     total = len(bodies)
-    ids = [i for _, u in mid for i in u] + list(last_ids)
+    ids = [i for (_, u), _ in mid for i in u] + list(last_ids)
     return Shaped([f"{b} {k}/{total}" for k, b in enumerate(bodies, 1)], ids, False)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...brief import DANGLING, addressed_to_model, sentence_scores
+from ...defects.source import FAR_BACK, far_reference
 from ...defects.wording import _connective_start, _dangling, _unbalanced
 from ...pillar import Pillar, Sentence
 from ...text import alternation, find_numbers
@@ -302,6 +303,35 @@ def gives_advice(text: str) -> bool:
     return _advice().search(text) is not None
 
 
+def reaches_past(sentences: list[Sentence], at: tuple[int, ...] | list[int],
+                 held: frozenset[str] = frozenset()) -> bool:
+    """Does a "this nuance" or "these maps" in these sentences name what one of the few before them introduced
+    (`defects.source.far_reference`), one the post does not hold (`held`: source ids already in it)? Then they
+    cannot stand without it."""
+    first = at[0]
+    if not any(w in sentences[i].text.lower() for i in at for w in ("this ", "these ", "those ")):
+        return False
+    window = [s for s in sentences[max(0, first - FAR_BACK):first] if s.section == sentences[first].section]
+    said = " ".join(s.text for s in window if s.id in held)
+    earlier = [s.text for s in window if s.id not in held]
+    return far_reference(" ".join(sentences[i].text for i in at), earlier, said) is not None
+
+
+def reason_after(sentences: list[Sentence], at: int) -> Sentence | None:
+    """The sentence after a list item in its own bullet (its reason or example, "Rapid response … can resolve
+    issues before they become public complaints."), when it may follow the item in a post: complete, not the
+    author's "we", no question, no quotation, nothing it points back to that the item does not hold."""
+    if at + 1 >= len(sentences) or not same_paragraph(sentences[at], sentences[at + 1]):
+        return None
+    nxt = sentences[at + 1]
+    t = nxt.text.strip()
+    if nxt.kind in ("quote", "cue") or not complete(t, following=True) or t.rstrip("\"”’') ").endswith("?") \
+            or _patterns()["first_person"].search(t) or addressed_to_model(t) or _ABOUT_ITSELF.search(t) \
+            or reaches_past(sentences, (at + 1,), frozenset({sentences[at].id})):
+        return None
+    return nxt
+
+
 def same_paragraph(a: Sentence, b: Sentence) -> bool:
     return (a.section, a.block) == (b.section, b.block)
 
@@ -371,11 +401,15 @@ def build_pool(pillar: Pillar) -> Pool:
             continue
         g = group_of[i]
         if not back[i]:
-            groups[g].units.append(_unit(sentences, [i], g, scores))
+            at = [i]
         elif i > 0 and ok[i - 1] and not back[i - 1] and not labelled[i - 1] \
                 and same_paragraph(sentences[i - 1], s) \
                 and len(s.text.split()) + len(sentences[i - 1].text.split()) <= MAX_WORDS + 10:
-            groups[g].units.append(_unit(sentences, [i - 1, i], g, scores))
+            at = [i - 1, i]
+        else:
+            continue
+        if not reaches_past(sentences, at):
+            groups[g].units.append(_unit(sentences, at, g, scores))
 
     lists = _lists(pillar, ok, back, scores)
     how_to: list[tuple[str, int]] = []
