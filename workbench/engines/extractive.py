@@ -458,15 +458,15 @@ class ExtractiveEngine:
                 promise = voice(option.hook) or ""
                 if not promise:
                     continue
-                plain: list[tuple[str, tuple[str, ...]]] | None = [
+                steps: list[tuple[str, tuple[str, ...]]] = [
                     (said, (i,)) for item, i in zip(option.items, option.item_ids, strict=False)
                          if (said := voice(item)) and complete(item, following=True)]
-                assert plain is not None
-                if len(plain) < len(option.items):
+                if len(steps) < len(option.items):
                     continue  # the promise counts the items: a thread that drops one breaks it
                 # each step with its reason, the sentence after it in the item ("…, each step drops the
-                # source's reason": review r13), where the brand can say it
-                posts = [self._with_reason(pool, text, ids[0], voice) for text, ids in plain]
+                # source's reason": review r13), where the brand can say it; `plain` where it does not fit
+                plain: list[tuple[str, tuple[str, ...]]] | None = steps
+                posts = [self._with_reason(pool, text, ids[0], voice) for text, ids in steps]
                 closing = self._closing(pool, option.group, after=max(option.position, 0), voice=voice,
                                         used=set(option.item_ids))
             else:

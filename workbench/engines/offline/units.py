@@ -408,7 +408,7 @@ def build_pool(pillar: Pillar) -> Pool:
             at = [i - 1, i]
         else:
             continue
-        if not reaches_past(sentences, at):
+        if not reaches_past(sentences, at):  # "this nuance" named two sentences back: not a unit on its own
             groups[g].units.append(_unit(sentences, at, g, scores))
 
     lists = _lists(pillar, ok, back, scores)
