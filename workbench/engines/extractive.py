@@ -486,10 +486,9 @@ class ExtractiveEngine:
             tags = choose_hashtags(run.keywords, brand, spec, post=body)
             shaped = shape_thread(promise, posts, closing, spec, self._cta_line(cta), tags,
                                   whole=bool(option.items) or option.kind is HookKind.HOW_TO, plain=plain)
-            if shaped is not None:
-                shaped.tags = tags
             if shaped is None:
                 continue
+            shaped.tags = tags
             shaped.used = [*option.hook_ids, *shaped.used]
             if opening_key(shaped.parts[0]) in run.openings or not self._on_subject(pillar, shaped, cta) \
                     or self._memo(shaped, brand):

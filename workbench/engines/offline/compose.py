@@ -327,15 +327,11 @@ def shape_thread(promise: str, posts: list[tuple[str, tuple[str, ...]]], closing
     if last is None:
         if len(mid) < 2:
             return None
+        # the step with its reason and the CTA, else the plain step with the CTA, else the step alone
         (long_text, long_ids), (short_text, short_ids) = mid.pop()
-        last_ids = long_ids
-        for text, ids_ in ((f"{long_text}\n\n{tail}".strip(), long_ids), (f"{short_text}\n\n{tail}".strip(),
-                                                                           short_ids), (long_text, long_ids)):
-            if fits(text):
-                last, last_ids = text, ids_
-                break
-        else:
-            last = long_text
+        last, last_ids = next(((t, i) for t, i in ((f"{long_text}\n\n{tail}".strip(), long_ids),
+                                                   (f"{short_text}\n\n{tail}".strip(), short_ids))
+                               if fits(t)), (long_text, long_ids))
     if len(mid) < 2:
         return None
     bodies = [promise, *(t for (t, _), _ in mid), last]
