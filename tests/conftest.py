@@ -131,3 +131,12 @@ from hypothesis import settings as _hsettings  # noqa: E402
 _hsettings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _hsettings.load_profile("ci")
+
+
+@pytest.fixture
+def server() -> Iterator[object]:
+    """A local OpenAI-compatible server (`tests/llm_server.py`) for the LLM engine's tests."""
+    from llm_server import FakeOpenAIServer
+
+    with FakeOpenAIServer() as srv:
+        yield srv

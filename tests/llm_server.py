@@ -1,11 +1,16 @@
 """A real HTTP server on loopback that speaks OpenAI's /v1/chat/completions, for the LLM engine's tests.
 
-The real openai client and langchain code run over a socket against it. It answers structured-output
+The real openai client runs over a socket against it. It answers structured-output
 requests like a small, obedient model (built from the sentence ids and brief lines in the prompt), records
 every request so tests can assert what was sent, and can be scripted to fail: invalid JSON, 429, 500, a
 slow reply, an unknown model, or a custom reply. Hostile or broken servers too: a 400 or 403 that echoes the
 request's Authorization header (as some gateways do), a 200 with empty, null or missing `choices`, a 200 that
 carries an `error` object, and a proxy's HTML login page served with 200 (directly, or after a redirect).
+
+Like real servers it takes only some forms of structured output (`modes`; the others are refused with
+llama-cpp-python's own 500), lists its models at `GET /v1/models` when given `models`, answers after `delay`
+seconds (requests are served concurrently, and `started` records when each arrived), and reports as
+`cached_tokens` the prompt prefix it has already seen (a provider's prompt cache, in characters / 4).
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ class FakeOpenAIServer:
         self.script: list[str | Callable[[dict[str, Any]], str]] = []  # consumed one per request
         self.slow_seconds = 3.0
         self.echo_prefix = ""  # text before the echoed credentials (to move them across a message's cut)
+        self.modes = {"json_schema", "json_object", "prompt", "tools"}  # the forms of structured output it takes
+        self.models: list[str] | None = None  # what GET /v1/models lists (None: the endpoint is missing)
+        self.delay = 0.0  # seconds before every answer
+        self.started: list[float] = []  # time.monotonic() at each request's arrival
+        self.seen_prompts: list[str] = []
+        self.lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,11 +48,20 @@ class FakeOpenAIServer:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                server.requests.append({"path": self.path, "body": body,
-                                        "auth": self.headers.get("authorization", "")})
+                with server.lock:
+                    server.started.append(time.monotonic())
+                    server.requests.append({"path": self.path, "body": body,
+                                            "auth": self.headers.get("authorization", "")})
+                    step = server.script.pop(0) if server.script else "ok"
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": "not found"}})
-                step = server.script.pop(0) if server.script else "ok"
+                mode = server.mode_of(body)
+                if mode not in server.modes:  # as llama-cpp-python's server refuses json_schema
+                    return self._send(500, {"error": {"message": "1 validation error: {'loc': ('body', "
+                                                      "'response_format', 'type'), 'msg': \"Input should be 'text' or "
+                                                      "'json_object'\"}", "type": "internal_server_error"}})
+                if server.delay:
+                    time.sleep(server.delay)
                 if step == "429":
                     return self._send(429, {"error": {"message": "Rate limit reached", "type": "rate_limit"}},
                                       {"retry-after-ms": "10"})
@@ -70,23 +90,48 @@ class FakeOpenAIServer:
                     return self._send(200, payload)
                 if step == "slow":
                     time.sleep(server.slow_seconds)
+                if step == "wants_completion_tokens":  # OpenAI's words for a reasoning model given max_tokens
+                    return self._send(400, {"error": {
+                        "message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                                   "'max_completion_tokens' instead.", "type": "invalid_request_error",
+                        "param": "max_tokens", "code": "unsupported_parameter"}})
+                if step == "context_overflow":  # llama-cpp-python's words for a prompt over n_ctx
+                    return self._send(400, {"error": {"message": "Requested tokens (9120) exceed context window of "
+                                                                 "2048", "type": "invalid_request_error"}})
+                finish = "stop"
                 if step == "invalid_json":
                     content = "Sure! Here is the draft: {parts: [oops"
+                elif step == "cut_off":  # the reply limit reached mid-object
+                    content, finish = '{"parts": ["Batching saves', "length"
                 elif callable(step):
                     content = step(body)
                 else:
                     content = server.answer(body)
-                prompt_tokens = sum(len(str(m.get("content", ""))) for m in body.get("messages", [])) // 4
+                prompt = "".join(str(m.get("content", "")) for m in body.get("messages", []))
+                prompt_tokens = len(prompt) // 4
+                with server.lock:
+                    cached = max((_common_prefix(prompt, seen) for seen in server.seen_prompts), default=0) // 4
+                    server.seen_prompts.append(prompt)
                 completion_tokens = max(len(content) // 4, 1)
+                message: dict[str, Any] = {"role": "assistant", "content": content}
+                if mode == "tools":
+                    name = body["tools"][0]["function"]["name"]
+                    message = {"role": "assistant", "content": None, "tool_calls": [
+                        {"id": "call_1", "type": "function", "function": {"name": name, "arguments": content}}]}
                 return self._send(200, {
                     "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion", "created": 0,
                     "model": body.get("model"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": content}}],
+                    "choices": [{"index": 0, "finish_reason": finish, "message": message}],
                     "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                              "total_tokens": prompt_tokens + completion_tokens}})
+                              "total_tokens": prompt_tokens + completion_tokens,
+                              "prompt_tokens_details": {"cached_tokens": cached}}})
 
-            def do_GET(self) -> None:  # noqa: N802 (the login page a redirect leads to)
+            def do_GET(self) -> None:  # noqa: N802 (the models list; else the login page a redirect leads to)
+                if self.path.endswith("/models") and server.models is not None:
+                    return self._send(200, {"object": "list", "data": [{"id": m, "object": "model"}
+                                                                        for m in server.models]})
+                if self.path.endswith("/models"):
+                    return self._send(404, {"error": {"message": "not found"}})
                 self._send_raw(200, LOGIN_PAGE, "text/html; charset=utf-8")
 
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -131,15 +176,32 @@ class FakeOpenAIServer:
     # -- a tiny deterministic "model" ---------------------------------------------------------
 
     @staticmethod
+    def mode_of(body: dict[str, Any]) -> str:
+        """The form of structured output a request asks for."""
+        if body.get("tools"):
+            return "tools"
+        return str((body.get("response_format") or {}).get("type", "prompt"))
+
+    @staticmethod
     def schema_name(body: dict[str, Any]) -> str:
-        return body.get("response_format", {}).get("json_schema", {}).get("name", "")
+        """The schema a request asks for, in whichever form it asks."""
+        response_format = body.get("response_format") or {}
+        if response_format.get("type") == "json_schema":
+            return str(response_format["json_schema"].get("name", ""))
+        if response_format.get("type") == "json_object":
+            return str(response_format.get("schema", {}).get("title", ""))
+        if body.get("tools"):
+            return str(body["tools"][0]["function"]["name"])
+        last = str(body["messages"][-1]["content"]) if body.get("messages") else ""
+        found = re.search(r'matching this JSON schema:\n\{.*"title":"(\w+)","type":"object"\}\s*$', last, re.S)
+        return found.group(1) if found else ""
 
     @staticmethod
     def user_text(body: dict[str, Any]) -> str:
         return "\n".join(str(m["content"]) for m in body["messages"] if m["role"] == "user")
 
     def answer(self, body: dict[str, Any]) -> str:
-        text = self.user_text(body)
+        text = re.sub(r"\n\nReply with one JSON object and nothing else.*", "", self.user_text(body), flags=re.S)
         if self.schema_name(body) == "BriefOut":
             items = re.findall(r"^\[(s[0-9a-f]{8}(?:-\d+)?)\] (.+)$", text, re.M)
             pick = [{"text": t, "sentence_id": i} for i, t in items]
@@ -162,13 +224,21 @@ class FakeOpenAIServer:
         tags = re.search(r"^Hashtags to use: (.*)$", text, re.M)
         cta_line = (cta.group(2) + (" " + cta.group(3) if cta.group(3) else "")) if cta else ""
         tag_line = tags.group(1) if tags and tags.group(1) != "(none)" else ""
-        system = "\n".join(str(m["content"]) for m in body["messages"] if m["role"] == "system")
-        thread = "A thread of at most" in system
+        thread = "A thread of at most" in text
         used = points[:3]
         if thread:
             parts = [t for _, t in used] + [f"{cta_line}\n\n{tag_line}".strip()]
         else:
             parts = ["\n\n".join([t for _, t in used[:2]] + [x for x in (cta_line, tag_line) if x])]
-        return json.dumps({"parts": parts, "title": "A short title" if "A title of at most" in system else None,
+        return json.dumps({"parts": parts, "title": "A short title" if "A title of at most" in text else None,
                            "hashtags": tag_line.split(), "cta_kind": cta.group(1) if cta else None,
                            "cta_text": cta.group(2) if cta else None, "source_sentence_ids": [i for i, _ in used]})
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -1,9 +1,8 @@
-"""The LLM engine over a real socket: the openai client and langchain against a local server."""
+"""The LLM engine over a real socket: the openai client against a local server."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 
 from llm_server import FakeOpenAIServer
 from workbench.brand import load_brand
+from workbench.brief import NoDraft
 from workbench.cli import repurpose_cmd
 from workbench.engines.llm import LLMEngine, LLMError
 from workbench.pillar import load_pillar
@@ -21,12 +21,6 @@ from workbench.repurpose import repurpose
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "media/samples/batch-your-content.md"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as srv:
-        yield srv
 
 
 def make_engine(server: FakeOpenAIServer, tmp_path: Path, **kw: Any) -> LLMEngine:
@@ -60,15 +54,18 @@ def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_
         # the brief is reused: the draft prompts carry brief items, not the whole article
         assert "Start small: batch one week" not in sent or "Key points:" in sent
         assert "Headline: Headline" in sent
-    assert "LinkedIn post: at most 3000 (utf16) per post." in all_text(server.requests[1])
+    # the platforms' requests go out at once: each is known by the platform it names
+    by_platform = {spec.name: next(r for r in server.requests[1:] if f"Now the draft for {spec.label}." in all_text(r))
+                   for spec in specs}
+    assert "LinkedIn post: at most 3000 (utf16) per post." in all_text(by_platform["linkedin"])
     # one drafting template: each platform's guidance comes from its catalogue entry
-    for request, spec in zip(server.requests[1:], specs, strict=True):
-        assert spec.guidance in all_text(request)
+    for spec in specs:
+        assert spec.guidance in all_text(by_platform[spec.name])
     for d in drafts:
         assert d.problems == [], (d.platform, d.problems)
         assert d.score is not None and d.score["overall"] > 0
         assert d.provenance.engine == "llm" and d.provenance.model == "test-model"
-        expected = "thread@v2" if d.platform == "x_thread" else "draft@v2"
+        expected = "thread@v3" if d.platform == "x_thread" else "draft@v3"
         assert d.provenance.prompt_version == expected and d.provenance.source_sentence_ids
     thread = drafts[1].parts
     assert len(thread) > 1 and thread[-1].endswith(f" {len(thread)}/{len(thread)}")
@@ -99,9 +96,22 @@ def test_invalid_json_is_sent_back_once_with_the_error(server: FakeOpenAIServer,
 
 
 def test_invalid_json_twice_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from workbench.brief import extract_brief
+    from workbench.engines.llm import BriefOut, ReplyError
+
+    pillar = load_pillar(SAMPLE)
+    engine = make_engine(server, tmp_path)
     server.script = ["invalid_json", "invalid_json"]
-    with pytest.raises(LLMError, match="not valid JSON for BriefOut, twice.*use --engine extractive"):
-        make_engine(server, tmp_path).brief(load_pillar(SAMPLE))
+    with pytest.raises(ReplyError, match="not valid JSON for BriefOut, twice.*use --engine extractive") as err:
+        engine.call(engine.brief_messages(pillar), BriefOut)
+    assert err.value.field == "model reply"
+    # the brief falls back to the offline one, and says so; a draft like that is skipped with the reason
+    server.script = ["invalid_json", "invalid_json"]
+    brief = make_engine(server, tmp_path / "again").brief(pillar)
+    assert brief == extract_brief(pillar)
+    server.script = ["invalid_json", "invalid_json"]
+    with pytest.raises(NoDraft, match="not valid JSON for DraftOut, twice"):
+        engine.draft(pillar, brief, load_brand("sunny-studio"), get_platform("x"))
 
 
 def test_rate_limit_is_retried_with_backoff(server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -166,7 +176,8 @@ def test_a_draft_with_problems_is_sent_back_once_then_fitted(server: FakeOpenAIS
 
 def test_prompt_variables_are_checked_before_any_call(tmp_path: Path) -> None:
     with pytest.raises(PromptError,
-                       match="missing variable\\(s\\) rules, guidance, examples, brief, variant, cta, hashtags"):
+                       match="missing variable\\(s\\) brief, platform, voice_for, rules, guidance, variant, "
+                             "examples, cta, hashtags"):
         load_prompt("draft").render(brand_voice="x")
     (tmp_path / "bad.md").write_text("---\nname: bad\nversion: 1\ntask: draft\nvariables: [brief]\n---\n"
                                      "## system\nHi {brand}\n\n## user\n{brief}\n")
@@ -410,7 +421,9 @@ def test_a_batch_goes_on_past_a_server_that_answers_a_login_page(server: FakeOpe
     assert "a-first.md" in result.output and "b-second.md" in result.output
     assert "FAILED" in result.output and "HTML page" in result.output
     assert "1 written, 0 unchanged, 1 failed" in result.output
-    assert (tmp_path / "out/b-second/drafts.json").exists() and not (tmp_path / "out/a-first").exists()
+    # the pillars go out at once: whichever met the login page failed, the other was written
+    written = [name for name in ("a-first", "b-second") if (tmp_path / "out" / name / "drafts.json").exists()]
+    assert len(written) == 1
 
 
 # -- pillar text is data, never instructions ---------------------------------------------------------

@@ -38,6 +38,12 @@ class LLMSettings(BaseModel):
     timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=3, ge=0)
     requests_per_second: float | None = Field(default=None, gt=0)
+    # requests in flight at once (a pillar's platforms, and the pillars of a batch, share them)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    # the most tokens a reply may take; a reply cut off there is that draft's error, not a traceback
+    max_tokens: int = Field(default=1500, ge=16)
+    # 0 gives the same reply to the same request (on one server build), for runs that must repeat
+    temperature: float = Field(default=0.3, ge=0, le=2)
     # USD per 1M tokens: {model: [input, output]}
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
 

@@ -15,7 +15,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -112,7 +112,10 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     With `media_dir`: a video pillar gets vertical clips for the video platforms (one draft per clip, the
     clip as its media), and with `images` the text drafts get quote cards and LinkedIn a carousel.
     """
+    said = len(getattr(engine, "notes", []))
     brief = engine.brief(pillar)
+    if notes is not None:  # what the engine had to say of the brief (the LLM's fell back to the offline one)
+        notes.extend(getattr(engine, "notes", [])[said:])
     start_run = getattr(engine, "start_run", None)
     if callable(start_run):
         start_run(pillar, brand)  # the openings a run has used start empty: the same input, the same drafts
@@ -133,7 +136,11 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
             count += len(made[k])
     # every platform's first draft before any platform's second: a pillar with few ideas gives each platform one,
     # not two to the platforms drafted first and none to the last
-    for v in range(variants):
+    parallel = int(getattr(engine, "concurrency", 1))
+    if parallel > 1:  # an engine that waits on a server: every platform's request goes out at once
+        _draft_concurrently(pillar, brief, brand, specs, engine, variants, order, reels, made, skipped, parallel,
+                            progress, count)
+    for v in range(variants if parallel <= 1 else 0):
         for k in order:
             spec = specs[k]
             if k in reels or k in skipped:
@@ -165,6 +172,36 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     if media_dir is not None and images:
         _attach_images(pillar, brief, brand, drafts, {s.name: s for s in specs}, media_dir)
     return drafts
+
+
+def _draft_concurrently(pillar: Pillar, brief: Any, brand: BrandVoice, specs: list[PlatformSpec], engine: Engine,
+                        variants: int, order: list[int], reels: set[int], made: dict[int, list[Draft]],
+                        skipped: dict[int, str], parallel: int, progress: Callable[[str], None] | None,
+                        count: int) -> None:
+    """`repurpose`'s drafting loop for an engine with `concurrency`: the same drafts in the same order, each
+    platform's variants independent of one another, every request in flight at once (the engine's gate holds
+    the server's limits). `count` drafts (reels) came before: the brand's promotion mix goes on from there."""
+    jobs = [(v, k) for v in range(variants) for k in order if k not in reels]
+    promotional = {job: is_promotional(count + n, brand.mix.promotion) for n, job in enumerate(jobs)}
+
+    def one(job: tuple[int, int]) -> Draft | NoDraft:
+        v, k = job
+        try:
+            return engine.draft(pillar, brief, brand, specs[k], variant=v, promotional=promotional[job])
+        except NoDraft as skip:
+            return skip
+
+    with ThreadPoolExecutor(max_workers=min(parallel, max(len(jobs), 1))) as pool:
+        if progress is not None:
+            for k in order:
+                if k not in reels:
+                    progress(specs[k].name)
+        for (v, k), result in zip(jobs, pool.map(one, jobs), strict=True):
+            if isinstance(result, NoDraft):
+                skipped.setdefault(k, f"{SKIPPED_NOTE} {specs[k].name}" + (f" variant {v + 1}" if v else "")
+                                   + f" ({result.reason})")
+            else:
+                made.setdefault(k, []).append(result)
 
 
 def score_together(drafts: list[Draft], pillar: Pillar, brand: BrandVoice, specs: dict[str, PlatformSpec]) -> None:
@@ -555,7 +592,8 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
     """Every pillar under `paths`, drafted on `executor` (any `concurrent.futures.Executor`: a process pool,
     or a Dask cluster's `Client.get_executor()`), written here as each one comes back.
 
-    Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process. Media
+    Without an executor, `options.workers > 1` uses a local process pool and 1 runs in this process; with the
+    LLM engine, pillars run on `llm.concurrency` threads of this process, sharing the server's limits. Media
     (clips, cards) are written by the workers under `options.out`, so on a cluster `out` must be storage
     every worker can reach. Ctrl-C cancels the work not started, stops a local pool's workers and raises
     `BatchInterrupted` with the pillars done."""
@@ -579,8 +617,15 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
         if progress is not None:
             progress(result)
 
-    own_pool = executor is None and options.workers > 1 and len(files) > 1
-    pool = ProcessPoolExecutor(max_workers=options.workers, initializer=_worker_signals) if own_pool else executor
+    # the LLM engine waits on a server, not on this machine's cores: its pillars go on threads of this process,
+    # where every engine shares the server's gate (`llm.concurrency` in flight, `llm.requests_per_second`)
+    on_threads = executor is None and options.engine == "llm" and len(files) > 1
+    own_pool = executor is None and options.workers > 1 and len(files) > 1 and not on_threads
+    pool: Executor | None = executor
+    if on_threads:
+        pool = ThreadPoolExecutor(max_workers=settings.file.llm.concurrency)
+    elif own_pool:
+        pool = ProcessPoolExecutor(max_workers=options.workers, initializer=_worker_signals)
     futures: dict[Future[PillarDrafts], Path] = {}
     try:
         if pool is None:
@@ -607,8 +652,10 @@ def run_batch(paths: list[Path], options: RunOptions, settings: Settings, execut
         raise BatchInterrupted([results[f] for f in files if f in results],
                                [f for f in files if f not in results]) from None
     finally:
-        if own_pool and pool is not None:
-            pool.shutdown()  # after a Ctrl-C the pool is already stopped, and this returns at once
+        if (own_pool or on_threads) and pool is not None:
+            # after a Ctrl-C a process pool is already stopped, and this returns at once; threads finish the
+            # requests they have in flight, and nothing new starts
+            pool.shutdown(cancel_futures=True)
     return [results[f] for f in files]
 
 

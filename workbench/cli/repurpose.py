@@ -14,6 +14,7 @@ from rich.table import Table
 from ..brand import load_brand
 from ..config import Settings, load_settings
 from ..engines import engine_names
+from ..engines.chat import watching
 from ..errors import WorkbenchError
 from ..pillar import iter_pillar_files
 from ..platforms import PlatformSpec
@@ -80,6 +81,8 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
             executor = stack.enter_context(on_cluster(scheduler)) if scheduler else None
             bar = stack.enter_context(Progress(transient=True))
             task = bar.add_task("repurposing", total=len(iter_pillar_files(list(paths))))
+            # the LLM engine's requests in flight, as they go out and come back
+            stack.enter_context(watching(lambda n: bar.update(task, description=f"repurposing ({n} in flight)")))
             results = run_batch(list(paths), options, settings, executor=executor,
                                 progress=lambda r: bar.advance(task))
     except BatchInterrupted as stop:

@@ -1,12 +1,21 @@
-"""The LLM engine: langchain's ChatOpenAI against any OpenAI-compatible server (OpenAI, Ollama, vLLM,
-llama.cpp server, LM Studio), with structured output validated by pydantic.
+"""The LLM engine: the openai client against any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp's
+server, llama-cpp-python's server, LM Studio), with structured output validated by pydantic.
 
-The brief is extracted once per pillar and every platform's prompt is built from it, not from the whole
-article. Replies are cached in SQLite in the workspace, so a re-run costs zero tokens. A reply that is not
-valid JSON is sent back once with the error (as `instructor` does); a draft that breaks a platform rule or
-states a number the pillar does not is sent back once with the problems, then fitted deterministically.
+Structured output is negotiated per server (`chat.NEGOTIATION`: `json_schema`, then `json_object` with the
+schema, then the schema in the prompt with the reply repaired, then a forced tool call) and the form that
+worked is remembered in the workspace cache, so later runs go straight to it. The brief is extracted once per
+pillar; every platform's prompt starts with the same prefix (instructions, brand voice, brief) so a server's
+prompt cache applies, and only the platform's part comes last. A pillar's platforms go out concurrently, up to
+`llm.concurrency` requests in flight per server and `llm.requests_per_second` (`chat.Gate`).
 
-Every failure of a call is classified once, in `LLMEngine._invoke`, into an `LLMError` that names the server
+Replies are cached in SQLite in the workspace, so a re-run costs zero tokens. A reply that is not valid JSON
+is sent back once with the error (as `instructor` does); a draft that breaks a platform rule, states a number
+or makes a claim the pillar does not (`support.check_support`) is sent back once with the problems, then
+fitted deterministically with the unsupported sentences dropped. A reply the model could not make usable
+(invalid twice, cut off at `llm.max_tokens`, nothing supported left) is that draft's `ReplyError`: the run
+skips the platform and says why; a brief like that falls back to the offline brief.
+
+Every failure of a call is classified once, in `LLMEngine._request`, into an `LLMError` that names the server
 and the fix (a reply that is not a chat completion, such as a proxy's HTML login page, included), and
 every message the engine builds has the API key and the base URL's credentials redacted.
 """
@@ -18,7 +27,7 @@ import json
 import re
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +36,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..brand import BrandVoice
-from ..brief import Brief, BriefItem, addressed_to_model, extract_brief
+from ..brief import Brief, BriefItem, NoDraft, addressed_to_model, extract_brief
 from ..compose import choose_cta, choose_hashtags, finish, is_promotional
 from ..defects.judge import MAX_TEXT, Judged, JudgeDefect, dropped_note, judge_findings
 from ..drafts import CTA, Draft, Provenance
@@ -36,7 +45,21 @@ from ..pillar import Pillar
 from ..platforms import PlatformSpec, split_thread
 from ..prompts import load_prompt
 from ..redact import redact, redact_url, url_secrets
-from ..text import split_sentences, unsupported_numbers
+from ..support import Support, check_support
+from ..text import split_sentences
+from .chat import (
+    NEGOTIATION,
+    Mode,
+    Reply,
+    TokenField,
+    context_overflow,
+    gate_for,
+    parse_reply,
+    refused,
+    request_options,
+    schema_instruction,
+    wants_completion_tokens,
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -49,7 +72,18 @@ OUTPUT_ESTIMATE = {"brief": 900, "draft": 450}  # tokens a reply is expected to 
 
 
 class LLMError(WorkbenchError):
-    pass
+    """The server or the settings stop every request: the pillar fails with this message."""
+
+
+class ReplyError(LLMError):
+    """One request's reply could not be made usable (invalid twice, cut off, nothing supported): that draft is
+    skipped with this reason, and the run goes on."""
+
+
+class _Refused(Exception):  # noqa: N818 (a signal inside the engine: try the next form of structured output)
+    def __init__(self, mode: Mode, detail: str) -> None:
+        super().__init__(detail)
+        self.mode, self.detail = mode, detail
 
 
 def reply_problem(content_type: str, body: bytes) -> str | None:
@@ -133,6 +167,21 @@ class Usage:
     output_tokens: int = 0
     cache_hits: int = 0
     cached_tokens: int = 0  # tokens a cache hit saved (input + output of the stored reply)
+    prompt_cache_tokens: int = 0  # input tokens the server read from its own prompt cache (its usage says)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, reply: Reply) -> None:
+        """One reply's tokens; requests run on several threads at once."""
+        with self._lock:
+            self.requests += 1
+            self.input_tokens += reply.input_tokens
+            self.output_tokens += reply.output_tokens
+            self.prompt_cache_tokens += reply.cached_tokens
+
+    def hit(self, tokens: int) -> None:
+        with self._lock:
+            self.cache_hits += 1
+            self.cached_tokens += tokens
 
     def cost(self, model: str, prices: dict[str, tuple[float, float]] | None = None) -> float:
         table = {**DEFAULT_PRICES, **(prices or {})}
@@ -140,7 +189,7 @@ class Usage:
         return (self.input_tokens * price_in + self.output_tokens * price_out) / 1_000_000
 
     def to_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
 
 class ResponseCache:
@@ -154,6 +203,10 @@ class ResponseCache:
             db.execute("CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, reply TEXT NOT NULL, "
                        "input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, "
                        "created TEXT DEFAULT CURRENT_TIMESTAMP)")
+            # what each server (base URL + model) accepts, learnt once: later runs go straight to it
+            db.execute("CREATE TABLE IF NOT EXISTS servers (server TEXT NOT NULL, model TEXT NOT NULL, "
+                       "mode TEXT NOT NULL, token_field TEXT NOT NULL, updated TEXT DEFAULT CURRENT_TIMESTAMP, "
+                       "PRIMARY KEY (server, model))")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -169,6 +222,20 @@ class ResponseCache:
         with self._lock, self._connect() as db:
             db.execute("INSERT OR REPLACE INTO replies (key, reply, input_tokens, output_tokens) VALUES (?, ?, ?, ?)",
                        (key, json.dumps(reply), input_tokens, output_tokens))
+
+    def server_mode(self, server: str, model: str) -> tuple[Mode, TokenField] | None:
+        """The form of structured output and the reply-limit field this server took last time."""
+        with self._lock, self._connect() as db:
+            row = db.execute("SELECT mode, token_field FROM servers WHERE server = ? AND model = ?",
+                             (server, model)).fetchone()
+        if row is None or row[0] not in Mode.__members__.values() or row[1] not in TokenField.__members__.values():
+            return None
+        return Mode(row[0]), TokenField(row[1])
+
+    def remember_mode(self, server: str, model: str, mode: Mode, token_field: TokenField) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO servers (server, model, mode, token_field) VALUES (?, ?, ?, ?)",
+                       (server, model, mode.value, token_field.value))
 
 
 @lru_cache(maxsize=1)
@@ -186,20 +253,26 @@ def count_tokens(messages: list[tuple[str, str]]) -> int:
 
 # -- the engine -------------------------------------------------------------------------------------
 
-def _voice_text(brand: BrandVoice, platform: str) -> str:
+def _voice_text(brand: BrandVoice) -> str:
+    """The brand's voice as every platform's prompt shares it (the platform's own lines: `_voice_for`)."""
     banned = ", ".join(f"'{w}'" + (f" (say '{r}')" if r else "") for w, r in brand.vocabulary.banned.items())
-    emoji = brand.emoji_for(platform)
     lines = [f"{brand.name}: {brand.description}".strip(),
              f"Tone: {', '.join(brand.tone.adjectives)}.",
              *[f"Do: {d}" for d in brand.tone.do], *[f"Don't: {d}" for d in brand.tone.dont],
-             f"Speak as '{brand.person_for(platform)}'. Target reading grade: {brand.reading_grade:g}.",
-             f"Emoji: {emoji.policy.value}, at most {emoji.max_per_post} per post.",
+             f"Target reading grade: {brand.reading_grade:g}.",
              f"At most {brand.tone.exclamations} exclamation mark(s) per post."]
     if banned:
         lines.append(f"Never use: {banned}.")
     if brand.vocabulary.preferred:
         lines.append(f"Preferred words: {', '.join(brand.vocabulary.preferred)}.")
     return "\n".join(lines)
+
+
+def _voice_for(brand: BrandVoice, platform: str) -> str:
+    """The voice's lines that differ by platform: who speaks, and the emoji."""
+    emoji = brand.emoji_for(platform)
+    return (f"Speak as '{brand.person_for(platform)}'. "
+            f"Emoji: {emoji.policy.value}, at most {emoji.max_per_post} per post.")
 
 
 def _rules_text(spec: PlatformSpec) -> str:
@@ -220,15 +293,35 @@ def _rules_text(spec: PlatformSpec) -> str:
 
 
 def _brief_text(brief: Brief) -> str:
+    """The brief with each sentence once (a sentence that is a key point and a hook is listed as a key point,
+    and named among the hooks by its id): the same sentence twice is tokens for nothing."""
+    listed: set[str] = set()
+
     def block(title: str, items: list[BriefItem]) -> str:
         # a sentence addressed to a model never reaches a drafting prompt, whichever brief it came in
-        kept = [i for i in items if not addressed_to_model(i.text)]
+        kept = [i for i in items if not addressed_to_model(i.text) and i.sentence_id not in listed]
+        listed.update(i.sentence_id for i in kept)
         return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in kept) if kept else ""
 
+    blocks = [block("Key points", brief.key_points), block("Statistics", brief.statistics),
+              block("Quotes", brief.quotes), block("Questions", brief.questions)]
+    hooks = [i.sentence_id for i in brief.hooks if not addressed_to_model(i.text)]
+    hook_line = block("Hooks", [i for i in brief.hooks if i.sentence_id not in listed])
     return "\n".join(x for x in [
-        f"Headline: {brief.headline}", block("Key points", brief.key_points), block("Statistics", brief.statistics),
-        block("Quotes", brief.quotes), block("Questions", brief.questions), block("Hooks", brief.hooks),
+        f"Headline: {brief.headline}", *blocks, hook_line,
+        f"Good openings: {', '.join(hooks)}" if hooks else "",
         f"Keywords: {', '.join(brief.keywords)}"] if x)
+
+
+_MODES: dict[tuple[str, str], tuple[Mode, TokenField]] = {}  # learnt this process, beside the cache's table
+_NEGOTIATING: dict[tuple[str, str], threading.Lock] = {}
+_NEGOTIATING_LOCK = threading.Lock()
+_CHECKED: set[tuple[str, str]] = set()  # servers whose model list was read this process
+
+
+def serves(served: list[str], model: str) -> bool:
+    """Whether a server's model list has `model` (Ollama lists "llama3.1:latest" for "llama3.1")."""
+    return model in served or f"{model}:latest" in served or model.removesuffix(":latest") in served
 
 
 class LLMEngine:
@@ -237,7 +330,8 @@ class LLMEngine:
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None,
                  settings: Any = None, cache_path: Path | None = None, timeout: float = 60.0,
                  max_retries: int = 3, requests_per_second: float | None = None,
-                 prices: dict[str, tuple[float, float]] | None = None) -> None:
+                 prices: dict[str, tuple[float, float]] | None = None, concurrency: int = 4,
+                 max_tokens: int = 1500, temperature: float = 0.3) -> None:
         if not model:
             raise LLMError("no model chosen for the LLM engine.", field="model",
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
@@ -245,6 +339,7 @@ class LLMEngine:
         self.base_url = base_url
         # the server as messages, the cache key and files may show it: never with its credentials
         self.where = redact_url(base_url) or "api.openai.com"
+        self._server = (self.where.rstrip("/"), model)
         from_env: list[str] = settings.secret_values() if settings is not None else []
         self._secrets: list[str] = [s for s in [api_key, *url_secrets(base_url), *from_env] if s]
         key = api_key
@@ -258,25 +353,28 @@ class LLMEngine:
         self.cache = ResponseCache(cache_path or workspace / ".workbench" / "llm-cache.sqlite")
         self.timeout = timeout
         self.prices = prices
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.concurrency = concurrency
         self.usage = Usage()
-
-        from langchain_core.rate_limiters import InMemoryRateLimiter
-        from langchain_openai import ChatOpenAI
-
-        limiter = InMemoryRateLimiter(requests_per_second=requests_per_second) if requests_per_second else None
-        # each reply is looked at before the client parses it, so a proxy's page is named as what it is
-        self._problem: str | None = None  # set by the hook (langchain runs the request on a worker thread)
+        self.notes: list[str] = []  # what the run should say (a brief that fell back to the offline one)
+        # requests in flight and per second, shared by every engine of this process that talks to this server
+        self.gate = gate_for(self.where, concurrency, requests_per_second)
+        # each reply is looked at before the client parses it, so a proxy's page is named as what it is; the
+        # hook runs on the thread that sent the request, and several send at once
+        self._seen = threading.local()
         http = openai.DefaultHttpxClient(event_hooks={"response": [self._look_at_reply]})
-        self.chat = ChatOpenAI(model=model, base_url=base_url, api_key=key, timeout=timeout,
-                               max_retries=max_retries, temperature=0.3, rate_limiter=limiter, http_client=http)
+        self.client = openai.OpenAI(base_url=base_url, api_key=key, timeout=timeout, max_retries=max_retries,
+                                    http_client=http)
 
     def _redact(self, text: str) -> str:
         """Redact before cutting a server's text short: a key cut in half would no longer be recognised."""
         return redact(text, self._secrets)
 
-    def _error(self, message: str, *, field: str | None = None, fix: str | None = None) -> LLMError:
+    def _error(self, message: str, *, field: str | None = None, fix: str | None = None,
+               kind: type[LLMError] = LLMError) -> LLMError:
         """An LLMError with the key and the URL's credentials redacted from everything it says."""
-        return LLMError(self._redact(message), field=field, fix=self._redact(fix) if fix else None)
+        return kind(self._redact(message), field=field, fix=self._redact(fix) if fix else None)
 
     def _look_at_reply(self, response: Any) -> None:
         """httpx response hook: remember why a successful reply is not a chat completion (if it is not). Every
@@ -284,9 +382,9 @@ class LLMEngine:
         if response.is_success:
             response.read()
             problem = reply_problem(response.headers.get("content-type", ""), response.content)
-            self._problem = self._redact(problem)[:300] if problem else None
+            self._seen.problem = self._redact(problem)[:300] if problem else None
 
-    # -- one structured call, cached, with one retry fed with the validation error -------------
+    # -- one structured call: cached, negotiated, with one retry fed with the validation error ----------
 
     def _key(self, messages: list[tuple[str, str]], schema: type[BaseModel]) -> str:
         # two servers may serve different models under one name: the server is part of the key
@@ -294,59 +392,132 @@ class LLMEngine:
                            "schema": schema.model_json_schema()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
+    def mode(self) -> tuple[Mode, TokenField] | None:
+        """The form of structured output this server takes, once learnt (this run or an earlier one)."""
+        known = _MODES.get(self._server)
+        if known is None:
+            known = self.cache.server_mode(*self._server)
+            if known is not None:
+                _MODES[self._server] = known
+        return known
+
+    def _remember(self, mode: Mode, token_field: TokenField) -> None:
+        if _MODES.get(self._server) != (mode, token_field):
+            _MODES[self._server] = (mode, token_field)
+            self.cache.remember_mode(*self._server, mode, token_field)
+
     def call(self, messages: list[tuple[str, str]], schema: type[T]) -> T:
         key = self._key(messages, schema)
         hit = self.cache.get(key)
         if hit is not None:
             reply, tokens_in, tokens_out = hit
-            self.usage.cache_hits += 1
-            self.usage.cached_tokens += tokens_in + tokens_out
+            self.usage.hit(tokens_in + tokens_out)
             return schema.model_validate(reply)
-        # the schema goes as JSON schema, and pydantic validates here: a bad reply comes back as an error
-        # to feed to the retry, instead of an exception from deep inside the client
-        runnable = self.chat.with_structured_output(schema.model_json_schema(), method="json_schema",
-                                                    include_raw=True)
-        convo: list[tuple[str, str]] = list(messages)
+        self._check_model()
+        known = self.mode()
+        if known is not None:
+            try:
+                return self._structured(key, messages, schema, *known)
+            except _Refused:
+                _MODES.pop(self._server, None)  # the server changed under its URL: learn it again
+        with _NEGOTIATING_LOCK:
+            lock = _NEGOTIATING.setdefault(self._server, threading.Lock())
+        with lock:  # one request learns what the server takes; the others wait for the answer
+            known = self.mode()
+            if known is not None:
+                return self._structured(key, messages, schema, *known)
+            return self._negotiate(key, messages, schema)
+
+    def _check_model(self) -> None:
+        """Before the first request to a server: a model it does not list is an error that lists what it has.
+        Some servers (llama-cpp-python's) answer any name with the model they have, so a typo would otherwise
+        pass unseen; a server without `GET /v1/models` is not asked again."""
+        if self._server in _CHECKED:
+            return
+        served = self._models()
+        _CHECKED.add(self._server)
+        if served and not serves(served, self.model):
+            _CHECKED.discard(self._server)
+            raise self._error(f"model '{self.model}' is not one the server at {self.where} serves "
+                              f"(it lists: {', '.join(served[:20])}).", field="model",
+                              fix="pass one of those names to --model (or WORKBENCH_MODEL).")
+
+    def _negotiate(self, key: str, messages: list[tuple[str, str]], schema: type[T]) -> T:
+        token_field = TokenField.MAX_TOKENS
+        refusals: list[str] = []
+        for mode in NEGOTIATION:
+            try:
+                return self._structured(key, messages, schema, mode, token_field)
+            except _Refused as no:
+                refusals.append(f"{no.mode.value}: {no.detail[:120]}")
+        raise self._error(f"the server at {self.where} took no form of structured output ({'; '.join(refusals)}).",
+                          field="base_url", fix="use a server with an OpenAI-compatible chat API (llama.cpp, "
+                                                "Ollama, vLLM, LM Studio, OpenAI), or --engine extractive.")
+
+    def _structured(self, key: str, messages: list[tuple[str, str]], schema: type[T], mode: Mode,
+                    token_field: TokenField) -> T:
+        json_schema = schema.model_json_schema()
+        convo = list(messages)
+        if mode is not Mode.JSON_SCHEMA:  # the server does not hold the schema: the prompt's end does
+            role, text = convo[-1]
+            convo[-1] = (role, f"{text}\n\n{schema_instruction(json_schema)}")
         error = ""
         for _ in range(2):
-            out = self._invoke(runnable, convo)
-            raw = out["raw"]
-            meta = getattr(raw, "usage_metadata", None) or {}
-            self.usage.requests += 1
-            self.usage.input_tokens += meta.get("input_tokens", 0)
-            self.usage.output_tokens += meta.get("output_tokens", 0)
-            if out.get("parsing_error") is None and out.get("parsed") is not None:
+            reply, token_field = self._request(convo, schema.__name__, json_schema, mode, token_field)
+            self._remember(mode, token_field)
+            self.usage.count(reply)
+            if reply.finish == "length":
+                raise self._error(
+                    f"the model's reply for {schema.__name__} was cut off at the limit of {self.max_tokens} tokens "
+                    f"(llm.max_tokens) before it was complete.", field="llm.max_tokens", kind=ReplyError,
+                    fix="raise llm.max_tokens in workbench.yaml, or use a model that answers more briefly.")
+            if reply.data is not None:
                 try:
-                    parsed = schema.model_validate(out["parsed"])
+                    parsed = schema.model_validate(reply.data)
                 except ValidationError as exc:
                     error = str(exc)
                 else:
-                    self.cache.put(key, parsed.model_dump(), meta.get("input_tokens", 0),
-                                   meta.get("output_tokens", 0))
+                    self.cache.put(key, parsed.model_dump(), reply.input_tokens, reply.output_tokens)
                     return parsed
             else:
-                error = str(out.get("parsing_error") or "empty reply")
-            convo += [("assistant", str(getattr(raw, "content", "")) or "(empty)"),
+                error = reply.problem
+            convo += [("assistant", reply.text or "(empty)"),
                       ("user", f"That reply did not match the JSON schema: {error[:800]}\n"
                                "Reply again with only JSON that matches the schema.")]
         first_line = (self._redact(error).strip().splitlines() or [""])[0]
         raise self._error(f"the model's reply was not valid JSON for {schema.__name__}, twice: {first_line[:300]}.",
-                          field="model reply", fix="try a model that supports structured output (json_schema), "
-                                                   "or use --engine extractive.")
+                          field="model reply", kind=ReplyError,
+                          fix="try a larger model, or one that supports structured output (json_schema), "
+                              "or use --engine extractive.")
 
-    def _invoke(self, runnable: Any, messages: list[tuple[str, str]]) -> dict[str, Any]:
-        """One request; any way it fails becomes an LLMError here, and nowhere else."""
-        self._problem = None
-        try:
-            reply: dict[str, Any] = runnable.invoke(messages)  # include_raw: {"raw", "parsed", "parsing_error"}
-        except Exception as exc:
-            error = self._classify(exc)
-            if error is None:
-                raise  # not the server's doing: a bug keeps its traceback
-            raise error from None
-        if self._problem:
-            raise self._not_a_completion(self._problem)
-        return reply
+    def _request(self, messages: list[tuple[str, str]], name: str, json_schema: dict[str, Any], mode: Mode,
+                 token_field: TokenField) -> tuple[Reply, TokenField]:
+        """One request in `mode`, through the gate; any way it fails becomes an LLMError (or `_Refused`) here,
+        and nowhere else. Returns the reply and the reply-limit field the server took."""
+        sent: list[Any] = [{"role": role, "content": text} for role, text in messages]
+        for _ in range(2):
+            options = request_options(mode, name, json_schema, self.max_tokens, token_field)
+            self._seen.problem = None
+            try:
+                with self.gate:
+                    completion = self.client.chat.completions.create(model=self.model, messages=sent,
+                                                                     temperature=self.temperature, **options)
+            except openai.APIStatusError as exc:
+                if not getattr(self._seen, "problem", None) and wants_completion_tokens(exc) \
+                        and token_field is TokenField.MAX_TOKENS:
+                    token_field = TokenField.MAX_COMPLETION_TOKENS
+                    continue
+                raise self._classify(exc, messages, mode) from None
+            except Exception as exc:
+                error = self._classify(exc, messages, mode)
+                if error is None:
+                    raise  # not the server's doing: a bug keeps its traceback
+                raise error from None
+            problem = getattr(self._seen, "problem", None)
+            if problem:
+                raise self._not_a_completion(problem)
+            return parse_reply(mode, completion), token_field
+        raise AssertionError("unreachable: the second pass either returns or raises")
 
     def _not_a_completion(self, problem: str) -> LLMError:
         fix = ("see the server's log: it reported a failure with a success status." if problem.startswith("an error")
@@ -355,10 +526,18 @@ class LLMEngine:
         return self._error(f"the server at {self.where} answered with {problem}, not an OpenAI chat completion.",
                            field="base_url", fix=fix)
 
-    def _classify(self, exc: Exception) -> LLMError | None:
+    def _models(self) -> list[str]:
+        """What the server says it serves (`GET /v1/models`), or [] where it will not say."""
+        try:
+            return sorted(m.id for m in self.client.with_options(max_retries=0, timeout=5).models.list())
+        except Exception:  # a server without the endpoint: the message goes without the list
+            return []
+
+    def _classify(self, exc: Exception, messages: list[tuple[str, str]], mode: Mode) -> Any:
         where = self.where
-        if self._problem:  # whatever the client made of it, the reply was not a chat completion
-            return self._not_a_completion(self._problem)
+        problem = getattr(self._seen, "problem", None)
+        if problem:  # whatever the client made of it, the reply was not a chat completion
+            return self._not_a_completion(problem)
         if isinstance(exc, openai.APITimeoutError):
             return self._error(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
                                fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml.")
@@ -369,12 +548,27 @@ class LLMEngine:
             return self._error(f"the server at {where} refused the API key.", field="OPENAI_API_KEY",
                                fix="check OPENAI_API_KEY / WORKBENCH_API_KEY.")
         if isinstance(exc, openai.NotFoundError):
-            return self._error(f"model '{self.model}' is not available at {where}.", field="model",
-                               fix="check the model name (for Ollama: `ollama list`).")
+            served = self._models()
+            has = f" It serves: {', '.join(served[:20])}." if served else ""
+            return self._error(f"model '{self.model}' is not available at {where}.{has}", field="model",
+                               fix="pass one of those names to --model." if served else
+                                   "check the model name (for Ollama: `ollama list`).")
         if isinstance(exc, openai.RateLimitError):
             return self._error(f"rate limited by {where}, retries exhausted.", field="rate limit",
                                fix="wait and run again (cached replies are kept), or lower llm.requests_per_second.")
         if isinstance(exc, openai.APIStatusError):
+            overflow, window = context_overflow(exc)
+            if overflow:
+                needed = count_tokens(messages) + self.max_tokens
+                size = f"the model's window is {window} tokens" if window else "the model's window is smaller"
+                return self._error(f"the prompt does not fit the model's context at {where}: it needs about "
+                                   f"{needed} tokens ({needed - self.max_tokens} of prompt, counted with tiktoken, "
+                                   f"and llm.max_tokens = {self.max_tokens} for the reply); {size}.",
+                                   field="context window",
+                                   fix="start the server with a larger context (llama.cpp: --n_ctx / -c; Ollama: "
+                                       "num_ctx), lower llm.max_tokens, or use a shorter pillar.")
+            if refused(exc):
+                return _Refused(mode, self._redact(str(exc)))
             return self._error(f"the server at {where} answered {exc.status_code}: {self._redact(str(exc))[:200]}",
                                fix="see the server's log.")
         if isinstance(exc, openai.APIError):
@@ -389,7 +583,12 @@ class LLMEngine:
         return load_prompt("brief").render(title=pillar.title, sentences=sentences)
 
     def brief(self, pillar: Pillar) -> Brief:
-        out = self.call(self.brief_messages(pillar), BriefOut)
+        """The model's brief; where the model could not give a usable one (`ReplyError`, or no item that cites a
+        sentence of the pillar), the offline brief, with a note in `self.notes` that says why."""
+        try:
+            out = self.call(self.brief_messages(pillar), BriefOut)
+        except ReplyError as exc:
+            return self._offline_brief(pillar, str(exc))
         # a sentence addressed to a model is never content, as in the offline brief
         known = {s.id for s in pillar.sentences if not addressed_to_model(s.text)}
 
@@ -398,8 +597,15 @@ class LLMEngine:
             return [BriefItem(v.text, v.sentence_id) for v in values
                     if v.sentence_id in known and not addressed_to_model(v.text)]
 
-        return Brief(pillar.content_hash, out.headline or pillar.title, items(out.key_points), items(out.quotes),
-                     items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
+        brief = Brief(pillar.content_hash, out.headline or pillar.title, items(out.key_points), items(out.quotes),
+                      items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
+        if not (brief.key_points or brief.statistics or brief.quotes):
+            return self._offline_brief(pillar, "the model's brief cited no sentence of the pillar")
+        return brief
+
+    def _offline_brief(self, pillar: Pillar, why: str) -> Brief:
+        self.notes.append(f"drafted from the offline brief: {why}")
+        return extract_brief(pillar)
 
     def draft_messages(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
                        promotional: bool) -> tuple[list[tuple[str, str]], CTA | None, list[str], str]:
@@ -408,50 +614,71 @@ class LLMEngine:
         examples = brand.examples.get(spec.name) or next(iter(brand.examples.values()), [])
         cta_text = (f"{cta.kind}: \"{cta.text}\"" + (f" with the link {cta.url}" if cta.url else "")) if cta else "none"
         prompt = load_prompt(spec.prompt)
-        messages = prompt.render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
+        messages = prompt.render(brand_voice=_voice_text(brand), brief=_brief_text(brief), platform=spec.label,
+                                 voice_for=_voice_for(brand, spec.name), rules=_rules_text(spec),
                                  guidance=spec.guidance,
-                                 examples="\n".join(f"- {e}" for e in examples) or "(none)",
-                                 brief=_brief_text(brief),
                                  variant=(f"(variant {variant + 1}: open with a different hook than the first "
                                           "variant)\n" if variant else ""),
+                                 examples="\n".join(f"- {e}" for e in examples) or "(none)",
                                  cta=cta_text, hashtags=" ".join(tags) or "(none)")
         return messages, cta, tags, prompt.version
 
     def draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int = 0,
               promotional: bool | None = None) -> Draft:
+        """One platform's draft. A reply the model could not make usable skips the platform (`NoDraft`, with the
+        reason); a server or settings failure (`LLMError`) stops the pillar."""
+        try:
+            return self._draft(pillar, brief, brand, spec, variant, promotional)
+        except ReplyError as exc:
+            raise NoDraft(str(exc)) from None
+
+    def _draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
+               promotional: bool | None) -> Draft:
         promo = is_promotional(variant, brand.mix.promotion) if promotional is None else promotional
         messages, cta, tags, prompt_version = self.draft_messages(pillar, brief, brand, spec, variant, promo)
+        ours = f"{brand.name}\n{spec.label}"  # the brand and the platform may be named where the pillar does not
+        told = messages[0][1]  # the instructions: a post that repeats them is not supported either
         out = self.call(messages, DraftOut)
-        draft = self._to_draft(out, pillar, spec, cta, variant, prompt_version)
+        draft = self._to_draft(out, pillar, spec, cta, variant, prompt_version, ours, told)
         if any(p.severity == "error" for p in draft.problems):
             listed = "\n".join(f"- {p.where + ': ' if p.where else ''}{p.message}" for p in draft.problems)
             retry = messages + [("assistant", out.model_dump_json()),
                                 ("user", f"The draft has these problems:\n{listed}\nFix them and reply again.")]
-            draft = self._to_draft(self.call(retry, DraftOut), pillar, spec, cta, variant, prompt_version)
+            draft = self._to_draft(self.call(retry, DraftOut), pillar, spec, cta, variant, prompt_version, ours, told)
         if any(p.severity == "error" for p in draft.problems):
-            fit(draft, pillar, spec)
+            fit(draft, pillar, spec, ours, told)
+            if not "".join(draft.parts).strip():
+                raise self._error(f"nothing the model wrote for {spec.label} is supported by the pillar, twice.",
+                                  field="model reply", kind=ReplyError,
+                                  fix="try a larger model, or use --engine extractive.")
         draft.hashtags = draft.hashtags or tags
         return draft
 
     def _to_draft(self, out: DraftOut, pillar: Pillar, spec: PlatformSpec, cta: CTA | None, variant: int,
-                  prompt_version: str) -> Draft:
+                  prompt_version: str, ours: str, told: str) -> Draft:
         known = {s.id for s in pillar.sentences}
         parts = [p.strip() for p in out.parts if p.strip()]
+        if not spec.is_thread and len(parts) > 1:  # one post, sent as several: read as one, and checked as one
+            parts = ["\n\n".join(parts)]
         if spec.is_thread and len(parts) > 1:
             n = len(parts)
             parts = [f"{p} {i}/{n}" for i, p in enumerate(parts, 1)]
-        used_cta = CTA(kind=out.cta_kind or (cta.kind if cta else ""), text=out.cta_text or (cta.text if cta else ""),
-                       url=cta.url if cta else None) if (out.cta_kind or cta) else None
+        # the call to action is the brand's, chosen before the request: the model's own words for it are not
+        # taken (they would be text no check has read)
         draft = Draft(platform=spec.name, parts=parts or [""], title=out.title if spec.title_limit else None,
-                      hashtags=out.hashtags, cta=used_cta, variant=variant,
+                      hashtags=out.hashtags, cta=cta, variant=variant,
                       provenance=Provenance(source_sentence_ids=[i for i in out.source_sentence_ids if i in known],
                                             engine=self.name, model=self.model, prompt=spec.prompt,
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
-        return finish(draft, pillar, spec)
+        finish(draft, pillar, spec)
+        # numbers are checked by `finish`; every other sentence's support here
+        draft.problems += [p for p in check_support(draft, pillar, ours, told) if "is not a number" not in p.message]
+        return draft
 
     def judge_messages(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> list[tuple[str, str]]:
         text = (f"Title: {draft.title}\n" if draft.title else "") + "\n---\n".join(draft.parts)
-        return load_prompt("judge").render(brand_voice=_voice_text(brand, spec.name), rules=_rules_text(spec),
+        return load_prompt("judge").render(brand_voice=f"{_voice_text(brand)}\n{_voice_for(brand, spec.name)}",
+                                           rules=_rules_text(spec),
                                            draft=text)
 
     def judge(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> Judged:
@@ -481,21 +708,22 @@ class LLMEngine:
                 "cost_usd": round(usage.cost(self.model, self.prices), 6)}
 
 
-def fit(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
-    """The deterministic last resort: drop sentences with invented numbers, re-split or trim to the limit."""
-    allowed = pillar.number_values
-    body = "\n\n".join(draft.parts)
-    if spec.is_thread:
-        body = "\n\n".join(re.sub(r"\s\d+/\d+$", "", p) for p in draft.parts)
-    kept = [s for s in split_sentences(body.replace("\n\n", " ")) if not unsupported_numbers(s, allowed)]
-    text = " ".join(kept)
+def fit(draft: Draft, pillar: Pillar, spec: PlatformSpec, ours: str = "", told: str = "") -> Draft:
+    """The deterministic last resort: drop every sentence the pillar does not support (invented numbers, names,
+    quotes, claims, the prompt's own words; `ours` is the brand's own text, `told` the prompt), read as the
+    post will read once its parts are joined; then re-split or trim to the limit. A title the pillar does not
+    support becomes the pillar's."""
+    support = Support(pillar, f"{ours}\n{draft.cta.text if draft.cta else ''}", told)
+    body = "\n\n".join(re.sub(r"\s\d+/\d+$", "", p) if spec.is_thread else p for p in draft.parts)
+    kept = [s for s in split_sentences(body.replace("\n\n", " ")) if support.why(s) is None]
+    text = " ".join(kept) if support.says_something(kept) else ""  # a CTA or a tag alone is not a post
     tags = [t for t in draft.hashtags if t in text]
     if spec.max_hashtags is not None:
         for extra in tags[spec.max_hashtags:]:
             text = text.replace(" " + extra, "")
     text = "".join(c for c in text if c not in spec.forbidden_chars)
     if spec.is_thread:
-        draft.parts = split_thread(text, spec)[:spec.max_parts]
+        draft.parts = split_thread(text, spec)[:spec.max_parts] if text else [""]
     else:
         out = ""
         for s in split_sentences(text):
@@ -503,7 +731,8 @@ def fit(draft: Draft, pillar: Pillar, spec: PlatformSpec) -> Draft:
                 out = f"{out} {s}".strip()
         draft.parts = [out]
     if draft.title and spec.title_limit:
-        draft.title = "".join(c for c in draft.title if c not in spec.forbidden_chars)[:spec.title_limit]
+        title = draft.title if support.why(draft.title) is None else pillar.title
+        draft.title = "".join(c for c in title if c not in spec.forbidden_chars)[:spec.title_limit]
     return finish(draft, pillar, spec)
 
 
@@ -516,6 +745,8 @@ def create(model: str | None = None, base_url: str | None = None, settings: Any 
     settings = settings if settings is not None else load_settings()
     llm = settings.file.llm
     options = {"timeout": llm.timeout, "max_retries": llm.max_retries,
-               "requests_per_second": llm.requests_per_second, "prices": dict(llm.prices), **options}
+               "requests_per_second": llm.requests_per_second, "prices": dict(llm.prices),
+               "concurrency": llm.concurrency, "max_tokens": llm.max_tokens, "temperature": llm.temperature,
+               **options}
     return LLMEngine(model=settings.get("model", model), base_url=settings.get("base_url", base_url),
                      api_key=api_key or settings.api_key(), settings=settings, **options)
