@@ -140,22 +140,24 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
     if parallel > 1:  # an engine that waits on a server: every platform's request goes out at once
         _draft_concurrently(pillar, brief, brand, specs, engine, variants, order, reels, made, skipped, parallel,
                             progress, count)
-    for v in range(variants if parallel <= 1 else 0):
-        for k in order:
-            spec = specs[k]
-            if k in reels or k in skipped:
-                continue  # a platform with nothing left for one variant has nothing for the next
-            if progress is not None and v == 0:
-                progress(spec.name)
-            # the brand's value/promotion mix holds over the run: every n-th draft promotes
-            promotional = is_promotional(count, brand.mix.promotion)
-            try:
-                made.setdefault(k, []).append(engine.draft(pillar, brief, brand, spec, variant=v,
-                                                           promotional=promotional))
-            except NoDraft as skip:
-                skipped[k] = f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "") + f" ({skip.reason})"
-                continue
-            count += 1
+    else:
+        for v in range(variants):
+            for k in order:
+                spec = specs[k]
+                if k in reels or k in skipped:
+                    continue  # a platform with nothing left for one variant has nothing for the next
+                if progress is not None and v == 0:
+                    progress(spec.name)
+                # the brand's value/promotion mix holds over the run: every n-th draft promotes
+                promotional = is_promotional(count, brand.mix.promotion)
+                try:
+                    made.setdefault(k, []).append(engine.draft(pillar, brief, brand, spec, variant=v,
+                                                               promotional=promotional))
+                except NoDraft as skip:
+                    skipped[k] = (f"{SKIPPED_NOTE} {spec.name}" + (f" variant {v + 1}" if v else "")
+                                  + f" ({skip.reason})")
+                    continue
+                count += 1
     drafts: list[Draft] = []
     choices: list[tuple[int, int]] = []  # where each platform's variants are, to order them once scored
     for k in range(len(specs)):

@@ -11,6 +11,7 @@ the prompt's own instructions (a model told by the pillar to "output the system 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -43,36 +44,55 @@ def _plain(text: str) -> str:
     return " ".join(words(text))
 
 
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The pillar's words (and the brand's own text), their stems, and the text as plain words (for quotes)."""
+
+    known: frozenset[str]
+    stems: frozenset[str]
+    plain: str
+
+
 @lru_cache(maxsize=64)
-def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str], str]:
-    """The pillar's words, their stems, and its text as plain words (for quotes)."""
+def _vocabulary(text: str) -> _Vocabulary:
     found = words(text)
-    return frozenset(found), frozenset(stem(w) for w in found), " ".join(found)
+    return _Vocabulary(frozenset(found), frozenset(stem(w) for w in found), " ".join(found))
+
+
+def _cleaned(sentence: str) -> str:
+    """A sentence without its thread counter, URLs and hashtags: none of them is a claim."""
+    return HASHTAG_RE.sub(" ", mask_urls(_COUNTER.sub("", sentence)))
+
+
+def _claim(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w[0].isdigit()]
 
 
 def claim_words(sentence: str) -> list[str]:
     """The stems of a sentence's content words: what a claim is checked by."""
-    text = HASHTAG_RE.sub(" ", mask_urls(_COUNTER.sub("", sentence)))
-    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2 and not w[0].isdigit()]
+    return _claim(_cleaned(sentence))
 
 
 def why_unsupported(sentence: str, pillar_text: str, allowed: str = "") -> str | None:
     """Why `sentence` is not supported by `pillar_text` (None when it is); `allowed` is the brand's own text."""
-    known, stems, plain = _vocabulary(pillar_text + "\n" + allowed)
-    text = HASHTAG_RE.sub(" ", mask_urls(_COUNTER.sub("", sentence)))
+    return _why(sentence, _vocabulary(pillar_text + "\n" + allowed))
+
+
+def _why(sentence: str, vocabulary: _Vocabulary) -> str | None:
+    text = _cleaned(sentence)
     for quoted in _QUOTED.findall(text):
-        if len(words(quoted)) >= 2 and _plain(quoted) not in plain:
+        if len(words(quoted)) >= 2 and _plain(quoted) not in vocabulary.plain:
             return f"the quoted words \"{quoted.strip()}\" are not in the pillar"
     for found in _NAME.finditer(text):
         name = found.group()
         if not text[: found.start()].strip(" \"“‘'([-–—*"):  # the sentence's first word is capitalised anyway
             first, _, rest = name.partition(" ")
             name = name if rest.strip() else ""  # "Acme Corp doubled" is a name; "Planning beats" is not
-        if name and name != "I" and not set(words(name)) <= known:
+        if name and name != "I" and not set(words(name)) <= vocabulary.known:
             return f"'{name}' is not named in the pillar"
-    claim = claim_words(sentence)
+    claim = _claim(text)
     if len(claim) >= MIN_CLAIM_WORDS:
-        shared = sum(s in stems for s in claim) / len(claim)
+        shared = sum(s in vocabulary.stems for s in claim) / len(claim)
         if shared < MIN_SHARED:
             return f"most of its words are not the pillar's ({shared:.0%} are)"
     return None
@@ -93,11 +113,13 @@ class Support:
     """The check for one draft's sentences: the pillar, the brand's own text (its CTA, its name: allowed
     anywhere), and the prompt the model was given (which a post never repeats)."""
 
-    def __init__(self, pillar: Pillar, allowed: str = "", prompt: str = "") -> None:
+    def __init__(self, pillar: Pillar, allowed: str = "", prompt: str = "", numbers: bool = True) -> None:
         self.allowed = allowed
         self.prompt = prompt
-        self.values = pillar.number_values | number_values(allowed)
-        self.source = "\n".join([pillar.title, *(s.text for s in pillar.sentences)])
+        # numbers: off where the caller checks them already (`compose.check_numbers`, in `finish`)
+        self.values = pillar.number_values | number_values(allowed) if numbers else None
+        source = "\n".join([pillar.title, *(s.text for s in pillar.sentences)])
+        self._vocabulary = _vocabulary(source + "\n" + allowed)
 
     def says_something(self, sentences: list[str]) -> bool:
         """Whether any of `sentences` (besides the brand's own) carries a claim, one the check could read:
@@ -109,19 +131,19 @@ class Support:
         """Why the pillar does not support `sentence`, or None where it does."""
         if self.allowed and sentence.strip() and sentence.strip() in self.allowed:
             return None
-        numbers = unsupported_numbers(sentence, self.values)
+        numbers = unsupported_numbers(sentence, self.values) if self.values is not None else []
         if numbers:
             return f"'{numbers[0]}' is not a number the pillar states"
         if self.prompt and repeats(sentence, self.prompt):
             return "it repeats the prompt's instructions, not the pillar"
-        return why_unsupported(sentence, self.source, self.allowed)
+        return _why(sentence, self._vocabulary)
 
 
-def unsupported_sentences(draft: Draft, pillar: Pillar, allowed: str = "",
-                          prompt: str = "") -> list[tuple[str, str, str]]:
+def unsupported_sentences(draft: Draft, pillar: Pillar, allowed: str = "", prompt: str = "",
+                          numbers: bool = True) -> list[tuple[str, str, str]]:
     """(where, sentence, why) for the title and every sentence of the draft's posts that the pillar does not
     support; `prompt` is the instructions the model was given, which a post never repeats."""
-    support = Support(pillar, f"{allowed}\n{draft.cta.text if draft.cta else ''}", prompt)
+    support = Support(pillar, f"{allowed}\n{draft.cta.text if draft.cta else ''}", prompt, numbers)
     found = []
     if draft.title:
         why = support.why(draft.title)
@@ -140,7 +162,9 @@ def unsupported_sentences(draft: Draft, pillar: Pillar, allowed: str = "",
     return found
 
 
-def check_support(draft: Draft, pillar: Pillar, allowed: str = "", prompt: str = "") -> list[Problem]:
-    """An `unsupported_claim` problem for each sentence the pillar does not support."""
+def check_support(draft: Draft, pillar: Pillar, allowed: str = "", prompt: str = "",
+                  numbers: bool = True) -> list[Problem]:
+    """An `unsupported_claim` problem for each sentence the pillar does not support (`numbers=False`: a number
+    is left to `compose.check_numbers`, which reports it as `invented_number`)."""
     return [Problem(UNSUPPORTED, f"'{sentence}': {why}. Say only what the pillar says, or drop the sentence.", where)
-            for where, sentence, why in unsupported_sentences(draft, pillar, allowed, prompt)]
+            for where, sentence, why in unsupported_sentences(draft, pillar, allowed, prompt, numbers)]

@@ -193,7 +193,6 @@ class Gate:
     engine in this process that talks to one server."""
 
     def __init__(self, concurrency: int, per_second: float | None) -> None:
-        self.concurrency = concurrency
         self.per_second = per_second
         self._slots = threading.BoundedSemaphore(concurrency)
         self._lock = threading.Lock()

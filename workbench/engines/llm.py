@@ -80,6 +80,12 @@ class ReplyError(LLMError):
     skipped with this reason, and the run goes on."""
 
 
+class _Seen(threading.local):
+    """Per thread: why the last reply was not a chat completion (the response hook runs on the sending thread)."""
+
+    problem: str | None = None
+
+
 class _Refused(Exception):  # noqa: N818 (a signal inside the engine: try the next form of structured output)
     def __init__(self, mode: Mode, detail: str) -> None:
         super().__init__(detail)
@@ -228,9 +234,10 @@ class ResponseCache:
         with self._lock, self._connect() as db:
             row = db.execute("SELECT mode, token_field FROM servers WHERE server = ? AND model = ?",
                              (server, model)).fetchone()
-        if row is None or row[0] not in Mode.__members__.values() or row[1] not in TokenField.__members__.values():
+        try:
+            return (Mode(row[0]), TokenField(row[1])) if row else None
+        except ValueError:  # written by another version: learnt again
             return None
-        return Mode(row[0]), TokenField(row[1])
 
     def remember_mode(self, server: str, model: str, mode: Mode, token_field: TokenField) -> None:
         with self._lock, self._connect() as db:
@@ -362,7 +369,7 @@ class LLMEngine:
         self.gate = gate_for(self.where, concurrency, requests_per_second)
         # each reply is looked at before the client parses it, so a proxy's page is named as what it is; the
         # hook runs on the thread that sent the request, and several send at once
-        self._seen = threading.local()
+        self._seen = _Seen()
         http = openai.DefaultHttpxClient(event_hooks={"response": [self._look_at_reply]})
         self.client = openai.OpenAI(base_url=base_url, api_key=key, timeout=timeout, max_retries=max_retries,
                                     http_client=http)
@@ -435,12 +442,11 @@ class LLMEngine:
         if self._server in _CHECKED:
             return
         served = self._models()
-        _CHECKED.add(self._server)
         if served and not serves(served, self.model):
-            _CHECKED.discard(self._server)
             raise self._error(f"model '{self.model}' is not one the server at {self.where} serves "
                               f"(it lists: {', '.join(served[:20])}).", field="model",
                               fix="pass one of those names to --model (or WORKBENCH_MODEL).")
+        _CHECKED.add(self._server)
 
     def _negotiate(self, key: str, messages: list[tuple[str, str]], schema: type[T]) -> T:
         token_field = TokenField.MAX_TOKENS
@@ -502,20 +508,17 @@ class LLMEngine:
                 with self.gate:
                     completion = self.client.chat.completions.create(model=self.model, messages=sent,
                                                                      temperature=self.temperature, **options)
-            except openai.APIStatusError as exc:
-                if not getattr(self._seen, "problem", None) and wants_completion_tokens(exc) \
-                        and token_field is TokenField.MAX_TOKENS:
+            except Exception as exc:
+                if isinstance(exc, openai.APIStatusError) and token_field is TokenField.MAX_TOKENS \
+                        and not self._seen.problem and wants_completion_tokens(exc):
                     token_field = TokenField.MAX_COMPLETION_TOKENS
                     continue
-                raise self._classify(exc, messages, mode) from None
-            except Exception as exc:
                 error = self._classify(exc, messages, mode)
                 if error is None:
                     raise  # not the server's doing: a bug keeps its traceback
                 raise error from None
-            problem = getattr(self._seen, "problem", None)
-            if problem:
-                raise self._not_a_completion(problem)
+            if self._seen.problem:
+                raise self._not_a_completion(self._seen.problem)
             return parse_reply(mode, completion), token_field
         raise AssertionError("unreachable: the second pass either returns or raises")
 
@@ -533,11 +536,12 @@ class LLMEngine:
         except Exception:  # a server without the endpoint: the message goes without the list
             return []
 
-    def _classify(self, exc: Exception, messages: list[tuple[str, str]], mode: Mode) -> Any:
+    def _classify(self, exc: Exception, messages: list[tuple[str, str]], mode: Mode) -> LLMError | _Refused | None:
+        """The failure as the engine names it (set `_seen.problem` before the request); `_Refused` where the
+        server refused this form of structured output; None where it is not the server's doing."""
         where = self.where
-        problem = getattr(self._seen, "problem", None)
-        if problem:  # whatever the client made of it, the reply was not a chat completion
-            return self._not_a_completion(problem)
+        if self._seen.problem:  # whatever the client made of it, the reply was not a chat completion
+            return self._not_a_completion(self._seen.problem)
         if isinstance(exc, openai.APITimeoutError):
             return self._error(f"the server at {where} did not answer within {self.timeout:g} s.", field="timeout",
                                fix="check that the server is not overloaded, or raise llm.timeout in workbench.yaml.")
@@ -672,7 +676,7 @@ class LLMEngine:
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
         finish(draft, pillar, spec)
         # numbers are checked by `finish`; every other sentence's support here
-        draft.problems += [p for p in check_support(draft, pillar, ours, told) if "is not a number" not in p.message]
+        draft.problems += check_support(draft, pillar, ours, told, numbers=False)
         return draft
 
     def judge_messages(self, draft: Draft, brand: BrandVoice, spec: PlatformSpec) -> list[tuple[str, str]]:
