@@ -1,10 +1,10 @@
 """LLM token use per pillar against a local OpenAI-compatible server (the tests' fake server).
 
 Baseline, measured in the same run: the whole article sent once per platform. Ours: the brief once, then
-each platform's prompt built from the brief, every prompt opening on the same prefix (instructions, brand
-voice, brief) so a provider's prompt cache applies; the tokens the server reports as read from its cache
-are counted, and the ratio net of them printed too. Drafts the fake model wrote over a platform's limit are
-sent back once (as the engine does for any model): those requests are counted, and shown apart. A second
+the platforms' requests built from the brief (the four short single posts in one, `llm.together`), every
+prompt opening on the same prefix (instructions, brand voice, brief) so a provider's prompt cache applies;
+the tokens the server reports as read from its cache are counted, and the ratio net of them printed too.
+Drafts sent back with problems (as the engine does for any model) are counted, and shown apart. A second
 run shows the reply cache at zero tokens. Tokens are counted with tiktoken on exactly what went over the
 socket.
 
@@ -71,7 +71,7 @@ def main() -> None:
         second = sent_tokens(server.requests)
     print(f"pillar: {args.source.name}, {len(pillar.sentences)} sentences, {len(specs)} platforms")
     print(f"baseline (whole article per platform): {baseline} input tokens in {len(specs)} requests")
-    print(f"ours (brief once, then per platform):  {first} input tokens in {requests} requests "
+    print(f"ours (brief once, then the platforms): {first} input tokens in {requests} requests "
           f"({len(sent_back)} sent back with problems: {retries} tokens)")
     print(f"ratio ours / baseline: {first / baseline:.2f}; without the sent-back requests "
           f"{(first - retries) / baseline:.2f}")

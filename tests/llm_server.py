@@ -46,10 +46,11 @@ class FakeOpenAIServer:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                arrived = time.monotonic()  # before the lock: another request's work must not delay the record
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server.lock:
-                    server.started.append(time.monotonic())
+                    server.started.append(arrived)
                     server.requests.append({"path": self.path, "body": body,
                                             "auth": self.headers.get("authorization", "")})
                     step = server.script.pop(0) if server.script else "ok"
@@ -110,8 +111,9 @@ class FakeOpenAIServer:
                 prompt = "".join(str(m.get("content", "")) for m in body.get("messages", []))
                 prompt_tokens = len(prompt) // 4
                 with server.lock:
-                    cached = max((_common_prefix(prompt, seen) for seen in server.seen_prompts), default=0) // 4
+                    seen_before = list(server.seen_prompts)
                     server.seen_prompts.append(prompt)
+                cached = max((_common_prefix(prompt, seen) for seen in seen_before), default=0) // 4
                 completion_tokens = max(len(content) // 4, 1)
                 message: dict[str, Any] = {"role": "assistant", "content": content}
                 if mode == "tools":
@@ -203,7 +205,7 @@ class FakeOpenAIServer:
     def answer(self, body: dict[str, Any]) -> str:
         text = re.sub(r"\n\nReply with one JSON object and nothing else.*", "", self.user_text(body), flags=re.S)
         if self.schema_name(body) == "BriefOut":
-            items = re.findall(r"^\[(s[0-9a-f]{8}(?:-\d+)?)\] (.+)$", text, re.M)
+            items = re.findall(r"^\[(s\d+)\] (.+)$", text, re.M)
             pick = [{"text": t, "sentence_id": i} for i, t in items]
             stats = [p for p in pick if re.search(r"\d", p["text"])]
             return json.dumps({"headline": "Headline", "key_points": pick[:6], "quotes": pick[:2],
@@ -219,18 +221,27 @@ class FakeOpenAIServer:
                                                          "fix": "Open with the finding."}],
                                "tone": 60, "cta": 50, "platform_fit": 80,
                                "reasons": ["The hook could be sharper."]})
-        points = re.findall(r"^- \[(s[0-9a-f]{8}(?:-\d+)?)\] (.+)$", text, re.M)
-        cta = re.search(r'^Call to action to use: (\w+): "(.+?)"(?: with the link (\S+))?$', text, re.M)
-        tags = re.search(r"^Hashtags to use: (.*)$", text, re.M)
+        if self.schema_name(body) == "DraftsOut":  # several platforms at once: one draft per "## Label" section
+            sections = re.findall(r"^## ([^\n]+)\n(.*?)(?=^## |\nReturn )", text, re.M | re.S)
+            return json.dumps({"drafts": [{"platform": label, **json.loads(self.draft(text, part))}
+                                          for label, part in sections]})
+        return self.draft(text, text)
+
+    @staticmethod
+    def draft(text: str, platform_part: str) -> str:
+        """A draft from the brief's points in `text`, within `platform_part`'s CTA, hashtags and kind of post."""
+        points = re.findall(r"^- \[(s\d+)\] (.+)$", text, re.M)
+        cta = re.search(r'^Call to action to use: (\w+): "(.+?)"(?: with the link (\S+))?$', platform_part, re.M)
+        tags = re.search(r"^Hashtags to use: (.*)$", platform_part, re.M)
         cta_line = (cta.group(2) + (" " + cta.group(3) if cta.group(3) else "")) if cta else ""
         tag_line = tags.group(1) if tags and tags.group(1) != "(none)" else ""
-        thread = "A thread of at most" in text
+        thread = "A thread of at most" in platform_part
         used = points[:3]
         if thread:
             parts = [t for _, t in used] + [f"{cta_line}\n\n{tag_line}".strip()]
         else:
             parts = ["\n\n".join([t for _, t in used[:2]] + [x for x in (cta_line, tag_line) if x])]
-        return json.dumps({"parts": parts, "title": "A short title" if "A title of at most" in text else None,
+        return json.dumps({"parts": parts, "title": "A short title" if "A title of at most" in platform_part else None,
                            "hashtags": tag_line.split(), "cta_kind": cta.group(1) if cta else None,
                            "cta_text": cta.group(2) if cta else None, "source_sentence_ids": [i for i, _ in used]})
 

@@ -46,11 +46,12 @@ def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_
     assert [schema_of(r) for r in server.requests] == ["BriefOut", "DraftOut", "DraftOut", "DraftOut"]
     assert all(r["body"]["response_format"]["type"] == "json_schema" for r in server.requests)
     brief_request = all_text(server.requests[0])
-    assert all(f"[{s.id}] {s.text}" in brief_request for s in pillar.sentences)
+    # the article's sentences by short ids (s1, s2, ...); the drafts cite the pillar's own ids all the same
+    assert all(f"[s{n}] {s.text}" in brief_request for n, s in enumerate(pillar.sentences, 1))
     for request in server.requests[1:]:
         sent = all_text(request)
-        assert "Northwind Advisory" in sent and "Never use: 'revolutionary' (say 'new')" in sent
-        assert "Emoji: none, at most 0 per post." in sent
+        assert "Northwind Advisory" in sent and "Never use: revolutionary (say new)" in sent
+        assert "Emoji: none." in sent and "No exclamation marks." in sent
         # the brief is reused: the draft prompts carry brief items, not the whole article
         assert "Start small: batch one week" not in sent or "Key points:" in sent
         assert "Headline: Headline" in sent
@@ -65,8 +66,9 @@ def test_brief_once_then_one_request_per_platform(server: FakeOpenAIServer, tmp_
         assert d.problems == [], (d.platform, d.problems)
         assert d.score is not None and d.score["overall"] > 0
         assert d.provenance.engine == "llm" and d.provenance.model == "test-model"
-        expected = "thread@v3" if d.platform == "x_thread" else "draft@v3"
+        expected = "thread@v4" if d.platform == "x_thread" else "draft@v4"
         assert d.provenance.prompt_version == expected and d.provenance.source_sentence_ids
+        assert set(d.provenance.source_sentence_ids) <= {s.id for s in pillar.sentences}
     thread = drafts[1].parts
     assert len(thread) > 1 and thread[-1].endswith(f" {len(thread)}/{len(thread)}")
     assert engine.usage.requests == 4 and engine.usage.input_tokens > 0 and engine.usage.output_tokens > 0
@@ -159,17 +161,21 @@ def test_a_draft_with_problems_is_sent_back_once_then_fitted(server: FakeOpenAIS
     pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
     engine = make_engine(server, tmp_path)
     brief = engine.brief(pillar)
-    too_long = " ".join(["Batching fixes that: you plan, write and schedule a whole month of posts in one sitting."]
-                        * 5)
-    server.script = [_first_draft_then(too_long)]  # the second reply (after the problems) is a good one
+    # a post over the limit by a sentence or so: trimmed by whole sentences, no request spent
+    one = "Batching fixes that: you plan, write and schedule a whole month of posts in one sitting."
+    server.script = [_first_draft_then(" ".join([one] * 4))]
     d = engine.draft(pillar, brief, brand, get_platform("x"))
+    assert d.problems == [] and d.parts[0].count(one) == 3 and len(server.requests) == 2
+    # far over it (trimming would leave less than half): sent back once with the problems
+    server.script = [_first_draft_then(" ".join([one] * 8))]  # the second reply (after the problems) is a good one
+    d = engine.draft(pillar, brief, brand, get_platform("x"), variant=1)
     assert d.problems == []
     assert "The draft has these problems" in all_text(server.requests[-1])
     assert "too_long" not in [p.code for p in d.problems]
     # twice wrong, with an invented number: fitted deterministically, the invented sentence dropped
     invented = "Engagement rose 97% overnight. Batching fixes that: you plan, write and schedule a whole month."
     server.script = [_first_draft_then(invented), _first_draft_then(invented)]
-    d = engine.draft(pillar, brief, brand, get_platform("bluesky"), variant=1)
+    d = engine.draft(pillar, brief, brand, get_platform("bluesky"), variant=2)
     assert "97" not in d.parts[0] and d.problems == []
     assert d.parts[0] == "Batching fixes that: you plan, write and schedule a whole month."
 

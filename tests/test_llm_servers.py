@@ -61,6 +61,23 @@ def test_structured_output_is_negotiated_once_and_remembered(server: FakeOpenAIS
     assert forms(server) == [learnt.value]
 
 
+def test_a_refused_form_is_asked_once_and_a_probe_that_failed_otherwise_again(server: FakeOpenAIServer,
+                                                                                tmp_path: Path) -> None:
+    from workbench.engines import llm
+
+    server.modes = {"json_object", "prompt"}
+    engine = make_engine(server, tmp_path)  # the client retries a 500 twice: not a refusal, the same every time
+    engine.call([("user", "hi")], BriefOut)
+    assert forms(server) == ["json_schema", "json_object"]
+    # a probe that failed for another reason (a 500 of the server's own) is asked again, with the retries
+    llm._MODES.clear()
+    server.requests.clear()
+    server.modes = {"json_schema", "json_object", "prompt", "tools"}
+    server.script = ["500"]
+    make_engine(server, tmp_path / "again").call([("user", "hello")], BriefOut)
+    assert forms(server) == ["json_schema", "json_schema"]
+
+
 def test_a_server_that_takes_no_form_is_a_clear_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
     server.modes = set()
     with pytest.raises(LLMError, match="took no form of structured output \\(json_schema: .*tools: .*--engine "
@@ -154,9 +171,10 @@ def test_a_pillars_platforms_go_out_at_once_within_the_limits(server: FakeOpenAI
     with watching(seen.append):
         drafts = repurpose(pillar, brand, specs, engine)
     took = time.monotonic() - start
-    assert len(server.requests) == 1 + len(specs) and {d.platform for d in drafts} <= set(DEFAULT_RUN_PLATFORMS)
+    # the brief, then one request per platform, the four short single posts in one (`together`)
+    assert len(server.requests) == 1 + len(specs) - 3 and {d.platform for d in drafts} == set(DEFAULT_RUN_PLATFORMS)
     assert max(seen) == 4 and seen[-1] == 0  # the progress heard the requests in flight, never above the limit
-    assert took < 0.3 * (1 + len(specs)) * 0.6  # sequential would take 0.3 s a request
+    assert took < 0.3 * (1 + len(specs) - 3) * 0.6  # sequential would take 0.3 s a request
     # the same drafts as one at a time: concurrency changes when, not what
     one = repurpose(pillar, brand, specs, engine_for(server, tmp_path / "one", concurrency=1))
     assert [(d.platform, d.parts) for d in one] == [(d.platform, d.parts) for d in drafts]
@@ -164,7 +182,7 @@ def test_a_pillars_platforms_go_out_at_once_within_the_limits(server: FakeOpenAI
 
 def test_requests_per_second_is_never_exceeded(server: FakeOpenAIServer, tmp_path: Path) -> None:
     pillar, brand = load_pillar(SAMPLE), load_brand("sunny-studio")
-    engine = engine_for(server, tmp_path, concurrency=8, requests_per_second=3)
+    engine = engine_for(server, tmp_path, concurrency=8, requests_per_second=3, together=False)
     start = time.monotonic()
     repurpose(pillar, brand, [get_platform(p) for p in ("linkedin", "x", "threads", "bluesky", "mastodon")], engine)
     started = sorted(server.started)
@@ -187,6 +205,70 @@ def test_every_platforms_prompt_shares_one_prefix(server: FakeOpenAIServer, tmp_
     assert all("Platform rules" in u.split("</brief>")[1] for u in users)  # what varies comes after the brief
     # the server's prompt cache read the shared prefix: counted and reported
     assert engine.usage.prompt_cache_tokens > 0 and engine.usage.to_dict()["prompt_cache_tokens"] > 0
+
+
+SHORT = ("x", "threads", "bluesky", "mastodon")
+
+
+def test_the_short_posts_go_out_in_one_request_each_with_its_own_part(server: FakeOpenAIServer,
+                                                                       tmp_path: Path) -> None:
+    pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
+    specs = [get_platform(p) for p in ("linkedin", *SHORT)]
+    engine = engine_for(server, tmp_path, concurrency=1)
+    drafts = repurpose(pillar, brand, specs, engine)
+    assert [FakeOpenAIServer.schema_name(r["body"]) for r in server.requests] == ["BriefOut", "DraftsOut", "DraftOut"]
+    together, alone = (server.requests[i]["body"]["messages"] for i in (1, 2))
+    # the same system text and brief as a platform alone: a server's prompt cache reads the one prefix for both
+    assert together[0]["content"] == alone[0]["content"]
+    assert together[1]["content"].split("</brief>")[0] == alone[1]["content"].split("</brief>")[0]
+    for spec in specs[1:]:
+        assert f"## {spec.label}\n" in together[1]["content"]
+        assert f"{spec.label}: at most {spec.limit} ({spec.counting.value}) per post." in together[1]["content"]
+    assert [d.platform for d in drafts] == ["linkedin", *SHORT]
+    assert all(d.problems == [] and d.provenance.source_sentence_ids for d in drafts)
+    # each platform's part is its own prompt's: the drafts are those of one request per platform
+    alone_drafts = repurpose(pillar, brand, specs, engine_for(server, tmp_path / "alone", together=False))
+    assert [(d.platform, d.parts, d.cta) for d in alone_drafts] == [(d.platform, d.parts, d.cta) for d in drafts]
+    assert len(server.requests) == 3 + 1 + len(specs)
+    # what --dry-run estimates is what a run sends; a re-run is served from the cache
+    assert engine.estimate(pillar, brand, specs)["requests"] == 3
+    sent = len(server.requests)
+    repurpose(pillar, brand, specs, engine_for(server, tmp_path, concurrency=1))
+    assert len(server.requests) == sent
+
+
+def test_a_platform_the_reply_for_several_left_out_is_asked_for_alone(server: FakeOpenAIServer,
+                                                                      tmp_path: Path) -> None:
+    pillar, brand = load_pillar(SAMPLE), load_brand("northwind-advisory")
+    specs = [get_platform(p) for p in SHORT]
+    engine = engine_for(server, tmp_path)
+    brief = engine.brief(pillar)
+
+    def without_bluesky(body: dict[str, Any]) -> str:  # and the names in another case
+        drafts = json.loads(server.answer(body))["drafts"]
+        return json.dumps({"drafts": [{**d, "platform": d["platform"].upper()} for d in drafts
+                                      if d["platform"] != "Bluesky post"]})
+
+    server.script = [without_bluesky]
+    results = engine.draft_together(pillar, brief, brand, specs)
+    assert [d.platform for d in results if isinstance(d, Draft)] == list(SHORT)
+    assert [FakeOpenAIServer.schema_name(r["body"]) for r in server.requests[1:]] == ["DraftsOut", "DraftOut"]
+    assert "Now the draft for Bluesky post." in server.requests[-1]["body"]["messages"][1]["content"]
+    # a reply for several the model could not make valid: each platform alone, and the run says so
+    server.script = ["invalid_json", "invalid_json"]
+    results = engine.draft_together(pillar, brief, brand, specs, variant=1)
+    assert all(isinstance(d, Draft) and d.problems == [] for d in results)
+    assert [FakeOpenAIServer.schema_name(r["body"]) for r in server.requests[3:]] == ["DraftsOut"] * 2 + [
+        "DraftOut"] * 4
+    assert engine.notes[-1].startswith("asked for X post, Threads post, Bluesky post, Mastodon post one at a time")
+
+
+def test_the_names_and_abbreviations_of_the_pillar_are_supported() -> None:
+    pillar = ("Since 18F partners with agencies, the U.S. Food and Drug Administration’s Center for Tobacco "
+              "Products wrote a guide.")
+    assert why_unsupported("Since 18F partners with agencies, the U.S. Food and Drug Administration’s Center for "
+                           "Tobacco Products wrote a guide.", pillar) is None
+    assert why_unsupported("A guide came from the U.K. agency.", pillar) == "'U.K' is not named in the pillar"
 
 
 # -- the pillar cannot steer the model; what the model makes up does not get through -------------------------------

@@ -40,6 +40,9 @@ class LLMSettings(BaseModel):
     requests_per_second: float | None = Field(default=None, gt=0)
     # requests in flight at once (a pillar's platforms, and the pillars of a batch, share them)
     concurrency: int = Field(default=4, ge=1, le=64)
+    # the short single posts (X, Threads, Bluesky, Mastodon) drafted in one request: their shared prefix
+    # (instructions, voice, brief) is sent once, not once each
+    together: bool = True
     # the most tokens a reply may take; a reply cut off there is that draft's error, not a traceback
     max_tokens: int = Field(default=1500, ge=16)
     # 0 gives the same reply to the same request (on one server build), for runs that must repeat

@@ -136,10 +136,10 @@ def repurpose(pillar: Pillar, brand: BrandVoice, specs: list[PlatformSpec], engi
             count += len(made[k])
     # every platform's first draft before any platform's second: a pillar with few ideas gives each platform one,
     # not two to the platforms drafted first and none to the last
-    parallel = int(getattr(engine, "concurrency", 1))
-    if parallel > 1:  # an engine that waits on a server: every platform's request goes out at once
-        _draft_concurrently(pillar, brief, brand, specs, engine, variants, order, reels, made, skipped, parallel,
-                            progress, count)
+    parallel = getattr(engine, "concurrency", None)
+    if parallel is not None:  # an engine that waits on a server: every request goes out at once
+        _draft_concurrently(pillar, brief, brand, specs, engine, variants, order, reels, made, skipped,
+                            int(parallel), progress, count)
     else:
         for v in range(variants):
             for k in order:
@@ -185,25 +185,41 @@ def _draft_concurrently(pillar: Pillar, brief: Any, brand: BrandVoice, specs: li
     the server's limits). `count` drafts (reels) came before: the brand's promotion mix goes on from there."""
     jobs = [(v, k) for v in range(variants) for k in order if k not in reels]
     promotional = {job: is_promotional(count + n, brand.mix.promotion) for n, job in enumerate(jobs)}
+    # an engine may draft several platforms in one request (`LLMEngine.together`): a variant's jobs in batches
+    together, draft_together = getattr(engine, "together", None), getattr(engine, "draft_together", None)
+    batches: list[list[tuple[int, int]]] = []
+    for v in range(variants):
+        ks = [k for k in order if k not in reels]
+        groups = (together([specs[k] for k in ks]) if callable(together) and callable(draft_together)
+                  else [[i] for i in range(len(ks))])
+        batches += [[(v, ks[i]) for i in group] for group in groups]
 
-    def one(job: tuple[int, int]) -> Draft | NoDraft:
-        v, k = job
+    def one(batch: list[tuple[int, int]]) -> list[Draft | NoDraft]:
+        if len(batch) > 1 and callable(draft_together):
+            drafted: list[Draft | NoDraft] = draft_together(
+                pillar, brief, brand, [specs[k] for _, k in batch], variant=batch[0][0],
+                promotional=[promotional[job] for job in batch])
+            return drafted
+        (v, k), = batch
         try:
-            return engine.draft(pillar, brief, brand, specs[k], variant=v, promotional=promotional[job])
+            return [engine.draft(pillar, brief, brand, specs[k], variant=v, promotional=promotional[(v, k)])]
         except NoDraft as skip:
-            return skip
+            return [skip]
 
-    with ThreadPoolExecutor(max_workers=min(parallel, max(len(jobs), 1))) as pool:
+    with ThreadPoolExecutor(max_workers=min(parallel, max(len(batches), 1))) as pool:
         if progress is not None:
             for k in order:
                 if k not in reels:
                     progress(specs[k].name)
-        for (v, k), result in zip(jobs, pool.map(one, jobs), strict=True):
-            if isinstance(result, NoDraft):
-                skipped.setdefault(k, f"{SKIPPED_NOTE} {specs[k].name}" + (f" variant {v + 1}" if v else "")
-                                   + f" ({result.reason})")
-            else:
-                made.setdefault(k, []).append(result)
+        results = {job: result for batch, drafted in zip(batches, pool.map(one, batches), strict=True)
+                   for job, result in zip(batch, drafted, strict=True)}
+    for v, k in jobs:
+        result = results[(v, k)]
+        if isinstance(result, NoDraft):
+            skipped.setdefault(k, f"{SKIPPED_NOTE} {specs[k].name}" + (f" variant {v + 1}" if v else "")
+                               + f" ({result.reason})")
+        else:
+            made.setdefault(k, []).append(result)
 
 
 def score_together(drafts: list[Draft], pillar: Pillar, brand: BrandVoice, specs: dict[str, PlatformSpec]) -> None:

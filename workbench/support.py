@@ -25,7 +25,10 @@ UNSUPPORTED = "unsupported_claim"
 MIN_CLAIM_WORDS = 3  # a shorter sentence ("Here's why.") carries no claim to check
 MIN_SHARED = 0.5     # the share of a claim's content words the pillar must have
 
-_NAME = regex.compile(r"\p{Lu}[\p{L}\d’'-]*(?:\s+\p{Lu}[\p{L}\d’'-]*)*")
+# a capitalised word and those after it; not a capital inside a word ("18F", "iPhone"), and an abbreviation's
+# dots are part of it ("U.S.")
+_WORD = r"[\p{L}\d’'-]|\.(?=\p{L})"
+_NAME = regex.compile(rf"(?<![\p{{L}}\d’'.-])\p{{Lu}}(?:{_WORD})*(?:\s+\p{{Lu}}(?:{_WORD})*)*")
 _QUOTED = regex.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 _COUNTER = re.compile(r"\s\d{1,2}/\d{1,2}\s*$")
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")

@@ -22,6 +22,7 @@ every message the engine builds has the API key and the base URL's credentials r
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -69,6 +70,10 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1-nano": (0.10, 0.40),
 }
 OUTPUT_ESTIMATE = {"brief": 900, "draft": 450}  # tokens a reply is expected to take, for --dry-run
+# the most items of each kind a brief keeps: every platform's prompt repeats the brief (`prompts/brief.md` asks
+# for these, and a reply with more is cut to them)
+BRIEF_LIMITS = {"key_points": 8, "quotes": 6, "statistics": 5, "questions": 3, "hooks": 6, "keywords": 10}
+SHORT = 500  # a single post with at most this limit (X, Threads, Bluesky, Mastodon) is drafted with the others
 
 
 class LLMError(WorkbenchError):
@@ -146,6 +151,16 @@ class DraftOut(_Out):
     cta_kind: str | None
     cta_text: str | None
     source_sentence_ids: list[str]
+
+
+class PlatformDraftOut(DraftOut):
+    platform: str
+
+
+class DraftsOut(_Out):
+    """Several platforms' drafts from one request (`LLMEngine.draft_together`)."""
+
+    drafts: list[PlatformDraftOut] = Field(min_length=1)
 
 
 class JudgeDefectOut(_Out):
@@ -262,12 +277,13 @@ def count_tokens(messages: list[tuple[str, str]]) -> int:
 
 def _voice_text(brand: BrandVoice) -> str:
     """The brand's voice as every platform's prompt shares it (the platform's own lines: `_voice_for`)."""
-    banned = ", ".join(f"'{w}'" + (f" (say '{r}')" if r else "") for w, r in brand.vocabulary.banned.items())
+    banned = "; ".join(w + (f" (say {r})" if r else "") for w, r in brand.vocabulary.banned.items())
     lines = [f"{brand.name}: {brand.description}".strip(),
              f"Tone: {', '.join(brand.tone.adjectives)}.",
              *[f"Do: {d}" for d in brand.tone.do], *[f"Don't: {d}" for d in brand.tone.dont],
              f"Target reading grade: {brand.reading_grade:g}.",
-             f"At most {brand.tone.exclamations} exclamation mark(s) per post."]
+             f"At most {brand.tone.exclamations} exclamation mark(s) per post." if brand.tone.exclamations
+             else "No exclamation marks."]
     if banned:
         lines.append(f"Never use: {banned}.")
     if brand.vocabulary.preferred:
@@ -278,8 +294,8 @@ def _voice_text(brand: BrandVoice) -> str:
 def _voice_for(brand: BrandVoice, platform: str) -> str:
     """The voice's lines that differ by platform: who speaks, and the emoji."""
     emoji = brand.emoji_for(platform)
-    return (f"Speak as '{brand.person_for(platform)}'. "
-            f"Emoji: {emoji.policy.value}, at most {emoji.max_per_post} per post.")
+    allowed = f"{emoji.policy.value}, at most {emoji.max_per_post} per post" if emoji.max_per_post else "none"
+    return f"Speak as '{brand.person_for(platform)}'. Emoji: {allowed}."
 
 
 def _rules_text(spec: PlatformSpec) -> str:
@@ -299,7 +315,21 @@ def _rules_text(spec: PlatformSpec) -> str:
     return "\n".join(rules)
 
 
-def _brief_text(brief: Brief) -> str:
+def short_ids(pillar: Pillar) -> dict[str, str]:
+    """Each sentence's id as the prompts show it: "s1", "s2", ... in the pillar's order. A hash id ("sb3cabc68")
+    costs twice the tokens, on every line of the article and the brief, and a small model copies it wrong; a
+    reply's ids are read back with `long_ids`."""
+    return {s.id: f"s{n}" for n, s in enumerate(pillar.sentences, 1)}
+
+
+def long_ids(pillar: Pillar, ids: list[str]) -> list[str]:
+    """The pillar's own ids for the ids a reply cites (short, or already the pillar's); any other id is dropped."""
+    back = {short: long for long, short in short_ids(pillar).items()}
+    known = set(back.values())
+    return [x for x in (back.get(i.strip(), i.strip()) for i in ids) if x in known]
+
+
+def _brief_text(brief: Brief, ids: dict[str, str]) -> str:
     """The brief with each sentence once (a sentence that is a key point and a hook is listed as a key point,
     and named among the hooks by its id): the same sentence twice is tokens for nothing."""
     listed: set[str] = set()
@@ -308,16 +338,68 @@ def _brief_text(brief: Brief) -> str:
         # a sentence addressed to a model never reaches a drafting prompt, whichever brief it came in
         kept = [i for i in items if not addressed_to_model(i.text) and i.sentence_id not in listed]
         listed.update(i.sentence_id for i in kept)
-        return f"{title}:\n" + "\n".join(f"- [{i.sentence_id}] {i.text}" for i in kept) if kept else ""
+        return f"{title}:\n" + "\n".join(f"- [{ids.get(i.sentence_id, i.sentence_id)}] {i.text}" for i in kept
+                                         ) if kept else ""
 
     blocks = [block("Key points", brief.key_points), block("Statistics", brief.statistics),
               block("Quotes", brief.quotes), block("Questions", brief.questions)]
-    hooks = [i.sentence_id for i in brief.hooks if not addressed_to_model(i.text)]
+    hooks = [ids.get(i.sentence_id, i.sentence_id) for i in brief.hooks if not addressed_to_model(i.text)]
     hook_line = block("Hooks", [i for i in brief.hooks if i.sentence_id not in listed])
     return "\n".join(x for x in [
         f"Headline: {brief.headline}", *blocks, hook_line,
         f"Good openings: {', '.join(hooks)}" if hooks else "",
         f"Keywords: {', '.join(brief.keywords)}"] if x)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One platform's request, built before it is sent (alone, or as its part of a request for several)."""
+
+    messages: list[tuple[str, str]]
+    cta: CTA | None
+    tags: list[str]
+    prompt_version: str
+    variant: int
+    brand: str
+
+
+def _platform_part(messages: list[tuple[str, str]]) -> str:
+    """The platform's own part of its one-platform prompt: after the brief and the line that names the platform,
+    before the closing "Return ..." paragraph. Empty where an edited template has no such part."""
+    user = messages[-1][1]
+    if "</brief>" not in user or "\n\nReturn " not in user:
+        return ""
+    after = user.rsplit("</brief>", 1)[1].strip()
+    return after.split("\n", 1)[-1].rsplit("\n\nReturn ", 1)[0].strip() if "\n" in after else ""
+
+
+def _matched(drafts: list[PlatformDraftOut], specs: list[PlatformSpec]) -> dict[str, DraftOut]:
+    """Each platform's draft from a reply for several, by the name the model gave (its label or its name, in
+    any case); by position where no name matched and the count is right."""
+    def key(name: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", name.lower())
+
+    names = {key(s.label): s.name for s in specs} | {key(s.name): s.name for s in specs}
+    found: dict[str, DraftOut] = {}
+    for d in drafts:
+        name = names.get(key(d.platform))
+        if name is not None and name not in found:
+            found[name] = d
+    if not found and len(drafts) == len(specs):
+        found = {s.name: d for s, d in zip(specs, drafts, strict=True)}
+    return found
+
+
+def _retried(exc: Exception) -> bool:
+    """Whether the openai client would have retried this failure (a connection error or timeout; 408, 409, 429
+    or a 5xx)."""
+    if isinstance(exc, openai.APIConnectionError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 429) or exc.status_code >= 500)
+
+
+def _words(draft: Draft) -> int:
+    return len(" ".join(draft.parts).split())
 
 
 _MODES: dict[tuple[str, str], tuple[Mode, TokenField]] = {}  # learnt this process, beside the cache's table
@@ -338,7 +420,7 @@ class LLMEngine:
                  settings: Any = None, cache_path: Path | None = None, timeout: float = 60.0,
                  max_retries: int = 3, requests_per_second: float | None = None,
                  prices: dict[str, tuple[float, float]] | None = None, concurrency: int = 4,
-                 max_tokens: int = 1500, temperature: float = 0.3) -> None:
+                 max_tokens: int = 1500, temperature: float = 0.3, together: bool = True) -> None:
         if not model:
             raise LLMError("no model chosen for the LLM engine.", field="model",
                            fix="pass --model (e.g. gpt-4o-mini, or llama3.1 on Ollama) or set WORKBENCH_MODEL.")
@@ -363,6 +445,7 @@ class LLMEngine:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.concurrency = concurrency
+        self.short_together = together  # `llm.together`: short single posts in one request (`together`)
         self.usage = Usage()
         self.notes: list[str] = []  # what the run should say (a brief that fell back to the offline one)
         # requests in flight and per second, shared by every engine of this process that talks to this server
@@ -370,7 +453,8 @@ class LLMEngine:
         # each reply is looked at before the client parses it, so a proxy's page is named as what it is; the
         # hook runs on the thread that sent the request, and several send at once
         self._seen = _Seen()
-        http = openai.DefaultHttpxClient(event_hooks={"response": [self._look_at_reply]})
+        http = openai.DefaultHttpxClient(event_hooks={"request": [self.gate.pace],
+                                                      "response": [self._look_at_reply]})
         self.client = openai.OpenAI(base_url=base_url, api_key=key, timeout=timeout, max_retries=max_retries,
                                     http_client=http)
 
@@ -453,7 +537,7 @@ class LLMEngine:
         refusals: list[str] = []
         for mode in NEGOTIATION:
             try:
-                return self._structured(key, messages, schema, mode, token_field)
+                return self._structured(key, messages, schema, mode, token_field, probing=True)
             except _Refused as no:
                 refusals.append(f"{no.mode.value}: {no.detail[:120]}")
         raise self._error(f"the server at {self.where} took no form of structured output ({'; '.join(refusals)}).",
@@ -461,15 +545,16 @@ class LLMEngine:
                                                 "Ollama, vLLM, LM Studio, OpenAI), or --engine extractive.")
 
     def _structured(self, key: str, messages: list[tuple[str, str]], schema: type[T], mode: Mode,
-                    token_field: TokenField) -> T:
+                    token_field: TokenField, probing: bool = False) -> T:
         json_schema = schema.model_json_schema()
         convo = list(messages)
         if mode is not Mode.JSON_SCHEMA:  # the server does not hold the schema: the prompt's end does
             role, text = convo[-1]
             convo[-1] = (role, f"{text}\n\n{schema_instruction(json_schema)}")
         error = ""
-        for _ in range(2):
-            reply, token_field = self._request(convo, schema.__name__, json_schema, mode, token_field)
+        for attempt in range(2):
+            reply, token_field = self._request(convo, schema.__name__, json_schema, mode, token_field,
+                                               probing=probing and attempt == 0)
             self._remember(mode, token_field)
             self.usage.count(reply)
             if reply.finish == "length":
@@ -497,17 +582,20 @@ class LLMEngine:
                               "or use --engine extractive.")
 
     def _request(self, messages: list[tuple[str, str]], name: str, json_schema: dict[str, Any], mode: Mode,
-                 token_field: TokenField) -> tuple[Reply, TokenField]:
+                 token_field: TokenField, probing: bool = False) -> tuple[Reply, TokenField]:
         """One request in `mode`, through the gate; any way it fails becomes an LLMError (or `_Refused`) here,
-        and nowhere else. Returns the reply and the reply-limit field the server took."""
+        and nowhere else. Returns the reply and the reply-limit field the server took. A probe (`probing`: is
+        this form taken?) goes without the client's retries, since a refusal is the same every time; a probe
+        that fails in a way the client retries (a 5xx that is not a refusal, a 429) is asked again with them."""
         sent: list[Any] = [{"role": role, "content": text} for role, text in messages]
-        for _ in range(2):
+        client = self.client.with_options(max_retries=0) if probing and self.client.max_retries else self.client
+        for _ in range(3):
             options = request_options(mode, name, json_schema, self.max_tokens, token_field)
             self._seen.problem = None
             try:
                 with self.gate:
-                    completion = self.client.chat.completions.create(model=self.model, messages=sent,
-                                                                     temperature=self.temperature, **options)
+                    completion = client.chat.completions.create(model=self.model, messages=sent,
+                                                                temperature=self.temperature, **options)
             except Exception as exc:
                 if isinstance(exc, openai.APIStatusError) and token_field is TokenField.MAX_TOKENS \
                         and not self._seen.problem and wants_completion_tokens(exc):
@@ -516,11 +604,14 @@ class LLMEngine:
                 error = self._classify(exc, messages, mode)
                 if error is None:
                     raise  # not the server's doing: a bug keeps its traceback
+                if client is not self.client and not isinstance(error, _Refused) and _retried(exc):
+                    client = self.client  # not a refusal, and one the client retries: asked again, with them
+                    continue
                 raise error from None
             if self._seen.problem:
                 raise self._not_a_completion(self._seen.problem)
             return parse_reply(mode, completion), token_field
-        raise AssertionError("unreachable: the second pass either returns or raises")
+        raise AssertionError("unreachable: the third pass either returns or raises")
 
     def _not_a_completion(self, problem: str) -> LLMError:
         fix = ("see the server's log: it reported a failure with a success status." if problem.startswith("an error")
@@ -583,8 +674,9 @@ class LLMEngine:
     # -- the Engine protocol -----------------------------------------------------------------------
 
     def brief_messages(self, pillar: Pillar) -> list[tuple[str, str]]:
-        sentences = "\n".join(f"[{s.id}] {s.text}" for s in pillar.sentences)
-        return load_prompt("brief").render(title=pillar.title, sentences=sentences)
+        ids = short_ids(pillar)
+        sentences = "\n".join(f"[{ids[s.id]}] {s.text}" for s in pillar.sentences)
+        return load_prompt("brief").render(title=pillar.title, sentences=sentences, **BRIEF_LIMITS)
 
     def brief(self, pillar: Pillar) -> Brief:
         """The model's brief; where the model could not give a usable one (`ReplyError`, or no item that cites a
@@ -595,14 +687,17 @@ class LLMEngine:
             return self._offline_brief(pillar, str(exc))
         # a sentence addressed to a model is never content, as in the offline brief
         known = {s.id for s in pillar.sentences if not addressed_to_model(s.text)}
+        back = {short: long for long, short in short_ids(pillar).items()}
 
-        def items(values: list[BriefItemOut]) -> list[BriefItem]:
+        def items(kind: str) -> list[BriefItem]:
             # an item that cites no real sentence is dropped: it cannot be traced to the pillar
-            return [BriefItem(v.text, v.sentence_id) for v in values
-                    if v.sentence_id in known and not addressed_to_model(v.text)]
+            values: list[BriefItemOut] = getattr(out, kind)
+            cited = [(v.text, back.get(v.sentence_id.strip(), v.sentence_id.strip())) for v in values]
+            return [BriefItem(text, i) for text, i in cited
+                    if i in known and not addressed_to_model(text)][:BRIEF_LIMITS[kind]]
 
-        brief = Brief(pillar.content_hash, out.headline or pillar.title, items(out.key_points), items(out.quotes),
-                      items(out.statistics), items(out.questions), items(out.hooks), out.keywords[:10])
+        brief = Brief(pillar.content_hash, out.headline or pillar.title, items("key_points"), items("quotes"),
+                      items("statistics"), items("questions"), items("hooks"), out.keywords[:BRIEF_LIMITS["keywords"]])
         if not (brief.key_points or brief.statistics or brief.quotes):
             return self._offline_brief(pillar, "the model's brief cited no sentence of the pillar")
         return brief
@@ -618,8 +713,8 @@ class LLMEngine:
         examples = brand.examples.get(spec.name) or next(iter(brand.examples.values()), [])
         cta_text = (f"{cta.kind}: \"{cta.text}\"" + (f" with the link {cta.url}" if cta.url else "")) if cta else "none"
         prompt = load_prompt(spec.prompt)
-        messages = prompt.render(brand_voice=_voice_text(brand), brief=_brief_text(brief), platform=spec.label,
-                                 voice_for=_voice_for(brand, spec.name), rules=_rules_text(spec),
+        messages = prompt.render(brand_voice=_voice_text(brand), brief=_brief_text(brief, short_ids(pillar)),
+                                 platform=spec.label, voice_for=_voice_for(brand, spec.name), rules=_rules_text(spec),
                                  guidance=spec.guidance,
                                  variant=(f"(variant {variant + 1}: open with a different hook than the first "
                                           "variant)\n" if variant else ""),
@@ -632,35 +727,95 @@ class LLMEngine:
         """One platform's draft. A reply the model could not make usable skips the platform (`NoDraft`, with the
         reason); a server or settings failure (`LLMError`) stops the pillar."""
         try:
-            return self._draft(pillar, brief, brand, spec, variant, promotional)
+            return self._settle(pillar, spec, self._prepare(pillar, brief, brand, spec, variant, promotional))
         except ReplyError as exc:
             raise NoDraft(str(exc)) from None
 
-    def _draft(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
-               promotional: bool | None) -> Draft:
+    def together(self, specs: list[PlatformSpec]) -> list[list[int]]:
+        """How `specs` go out: the short single posts (no thread, no title, a limit of at most `SHORT`) in one
+        request where `llm.together` is on, every other platform alone. The shared prefix (instructions, voice,
+        brief) is most of a short post's request: sent once, not once per platform."""
+        short = [i for i, s in enumerate(specs)
+                 if self.short_together and not s.is_thread and not s.title_limit and s.limit <= SHORT]
+        if len(short) < 2:
+            return [[i] for i in range(len(specs))]
+        return [short] + [[i] for i in range(len(specs)) if i not in short]
+
+    def draft_together(self, pillar: Pillar, brief: Brief, brand: BrandVoice, specs: list[PlatformSpec],
+                       variant: int = 0, promotional: list[bool | None] | None = None) -> list[Draft | NoDraft]:
+        """Several platforms' drafts from one request (`prompts/together.md`), each platform's part the same as
+        its own prompt's. Each draft is then checked, sent back and fitted as `draft` does, alone; a platform
+        the reply left out, or a reply the model could not make usable, is asked for alone."""
+        promos = promotional or [None] * len(specs)
+        prepared = [self._prepare(pillar, brief, brand, s, variant, p) for s, p in zip(specs, promos, strict=True)]
+        messages = self.together_messages(pillar, brief, brand, specs, prepared)
+        replies: dict[str, DraftOut] = {}
+        if messages is not None:
+            try:
+                replies = _matched(self.call(messages, DraftsOut).drafts, specs)
+            except ReplyError as exc:
+                self.notes.append(f"asked for {', '.join(s.label for s in specs)} one at a time: {exc}")
+        results: list[Draft | NoDraft] = []
+        for spec, ready in zip(specs, prepared, strict=True):
+            try:
+                results.append(self._settle(pillar, spec, ready, replies.get(spec.name)))
+            except ReplyError as exc:
+                results.append(NoDraft(str(exc)))
+        return results
+
+    def together_messages(self, pillar: Pillar, brief: Brief, brand: BrandVoice, specs: list[PlatformSpec],
+                          prepared: list[_Prepared]) -> list[tuple[str, str]] | None:
+        """The one request for several platforms: each platform's part as its own prompt has it. None where
+        there is one platform, or an edited template has no platform part to take."""
+        sections = [_platform_part(p.messages) for p in prepared]
+        if len(specs) < 2 or not all(sections):
+            return None
+        return load_prompt("together").render(
+            brand_voice=_voice_text(brand), brief=_brief_text(brief, short_ids(pillar)), count=len(specs),
+            sections="\n\n".join(f"## {s.label}\n{part}" for s, part in zip(specs, sections, strict=True)))
+
+    def _prepare(self, pillar: Pillar, brief: Brief, brand: BrandVoice, spec: PlatformSpec, variant: int,
+                 promotional: bool | None) -> _Prepared:
         promo = is_promotional(variant, brand.mix.promotion) if promotional is None else promotional
         messages, cta, tags, prompt_version = self.draft_messages(pillar, brief, brand, spec, variant, promo)
-        ours = f"{brand.name}\n{spec.label}"  # the brand and the platform may be named where the pillar does not
+        return _Prepared(messages, cta, tags, prompt_version, variant, brand.name)
+
+    def _settle(self, pillar: Pillar, spec: PlatformSpec, ready: _Prepared, out: DraftOut | None = None) -> Draft:
+        """The draft from the model's reply (`out`, or one asked for now with the platform's own prompt): a draft
+        over the limit alone is trimmed by whole sentences where that keeps at least half of it; any other
+        problem is sent back once with the problems; what is still wrong then is fitted (`fit`)."""
+        messages = ready.messages
+        ours = f"{ready.brand}\n{spec.label}"  # the brand and the platform may be named where the pillar does not
         told = messages[0][1]  # the instructions: a post that repeats them is not supported either
-        out = self.call(messages, DraftOut)
-        draft = self._to_draft(out, pillar, spec, cta, variant, prompt_version, ours, told)
-        if any(p.severity == "error" for p in draft.problems):
+        if out is None:
+            out = self.call(messages, DraftOut)
+
+        def to_draft(reply: DraftOut) -> Draft:
+            return self._to_draft(reply, pillar, spec, ready.cta, ready.variant, ready.prompt_version, ours, told)
+
+        draft = to_draft(out)
+        errors = {p.code for p in draft.problems if p.severity == "error"}
+        if errors == {"too_long"}:
+            trimmed = fit(copy.deepcopy(draft), pillar, spec, ours, told)
+            if not any(p.severity == "error" for p in trimmed.problems) and 2 * _words(trimmed) >= _words(draft):
+                draft, errors = trimmed, set()
+        if errors:
             listed = "\n".join(f"- {p.where + ': ' if p.where else ''}{p.message}" for p in draft.problems)
-            retry = messages + [("assistant", out.model_dump_json()),
+            said = DraftOut.model_validate(out.model_dump(include=set(DraftOut.model_fields)))
+            retry = messages + [("assistant", said.model_dump_json()),
                                 ("user", f"The draft has these problems:\n{listed}\nFix them and reply again.")]
-            draft = self._to_draft(self.call(retry, DraftOut), pillar, spec, cta, variant, prompt_version, ours, told)
+            draft = to_draft(self.call(retry, DraftOut))
         if any(p.severity == "error" for p in draft.problems):
             fit(draft, pillar, spec, ours, told)
             if not "".join(draft.parts).strip():
                 raise self._error(f"nothing the model wrote for {spec.label} is supported by the pillar, twice.",
                                   field="model reply", kind=ReplyError,
                                   fix="try a larger model, or use --engine extractive.")
-        draft.hashtags = draft.hashtags or tags
+        draft.hashtags = draft.hashtags or ready.tags
         return draft
 
     def _to_draft(self, out: DraftOut, pillar: Pillar, spec: PlatformSpec, cta: CTA | None, variant: int,
                   prompt_version: str, ours: str, told: str) -> Draft:
-        known = {s.id for s in pillar.sentences}
         parts = [p.strip() for p in out.parts if p.strip()]
         if not spec.is_thread and len(parts) > 1:  # one post, sent as several: read as one, and checked as one
             parts = ["\n\n".join(parts)]
@@ -671,7 +826,7 @@ class LLMEngine:
         # taken (they would be text no check has read)
         draft = Draft(platform=spec.name, parts=parts or [""], title=out.title if spec.title_limit else None,
                       hashtags=out.hashtags, cta=cta, variant=variant,
-                      provenance=Provenance(source_sentence_ids=[i for i in out.source_sentence_ids if i in known],
+                      provenance=Provenance(source_sentence_ids=long_ids(pillar, out.source_sentence_ids),
                                             engine=self.name, model=self.model, prompt=spec.prompt,
                                             prompt_version=prompt_version, pillar_hash=pillar.content_hash))
         finish(draft, pillar, spec)
@@ -702,12 +857,16 @@ class LLMEngine:
         stand_in = extract_brief(pillar)  # the real brief is about this size
         tokens_in = count_tokens(self.brief_messages(pillar))
         tokens_out = OUTPUT_ESTIMATE["brief"]
-        for spec in specs:
-            for v in range(variants):
-                messages, _, _, _ = self.draft_messages(pillar, stand_in, brand, spec, v, False)
-                tokens_in += count_tokens(messages)
-                tokens_out += OUTPUT_ESTIMATE["draft"]
-        usage = Usage(requests=1 + len(specs) * variants, input_tokens=tokens_in, output_tokens=tokens_out)
+        requests = 1
+        for v in range(variants):
+            for group in self.together(specs):
+                prepared = [self._prepare(pillar, stand_in, brand, specs[i], v, False) for i in group]
+                together = self.together_messages(pillar, stand_in, brand, [specs[i] for i in group], prepared)
+                for messages in [together] if together is not None else [p.messages for p in prepared]:
+                    tokens_in += count_tokens(messages)
+                    requests += 1
+                tokens_out += OUTPUT_ESTIMATE["draft"] * len(group)
+        usage = Usage(requests=requests, input_tokens=tokens_in, output_tokens=tokens_out)
         return {"requests": usage.requests, "input_tokens": tokens_in, "output_tokens": tokens_out,
                 "cost_usd": round(usage.cost(self.model, self.prices), 6)}
 
@@ -751,6 +910,7 @@ def create(model: str | None = None, base_url: str | None = None, settings: Any 
     options = {"timeout": llm.timeout, "max_retries": llm.max_retries,
                "requests_per_second": llm.requests_per_second, "prices": dict(llm.prices),
                "concurrency": llm.concurrency, "max_tokens": llm.max_tokens, "temperature": llm.temperature,
+               "together": llm.together,
                **options}
     return LLMEngine(model=settings.get("model", model), base_url=settings.get("base_url", base_url),
                      api_key=api_key or settings.api_key(), settings=settings, **options)
