@@ -167,14 +167,11 @@ def test_a_pillars_platforms_go_out_at_once_within_the_limits(server: FakeOpenAI
     server.delay = 0.3
     seen: list[int] = []
     engine = engine_for(server, tmp_path, concurrency=4)
-    start = time.monotonic()
     with watching(seen.append):
         drafts = repurpose(pillar, brand, specs, engine)
-    took = time.monotonic() - start
     # the brief, then one request per platform, the four short single posts in one (`together`)
     assert len(server.requests) == 1 + len(specs) - 3 and {d.platform for d in drafts} == set(DEFAULT_RUN_PLATFORMS)
     assert max(seen) == 4 and seen[-1] == 0  # the progress heard the requests in flight, never above the limit
-    assert took < 0.3 * (1 + len(specs) - 3) * 0.6  # sequential would take 0.3 s a request
     # the same drafts as one at a time: concurrency changes when, not what
     one = repurpose(pillar, brand, specs, engine_for(server, tmp_path / "one", concurrency=1))
     assert [(d.platform, d.parts) for d in one] == [(d.platform, d.parts) for d in drafts]
@@ -321,6 +318,8 @@ def test_an_injected_instruction_does_not_change_the_request_and_a_hostile_reply
     ("According to Gartner, batching saves hours.", "'Gartner' is not named in the pillar"),
     ('As one editor put it, "batching is the only way to stay sane".', "the quoted words"),
     ("Quarterly revenue forecasts depend on enterprise procurement cycles.", "most of its words are not the pillar's"),
+    # SmolLM2-135M's echo of the reply's field names, seen in a corpus run: not a post
+    ("Parts title cta_kind", "'cta_kind' is not a word of the pillar"),
 ])
 def test_each_sentence_is_checked_against_the_pillar(sentence: str, why: str | None) -> None:
     pillar = load_pillar(SAMPLE)
@@ -339,6 +338,9 @@ def test_a_draft_that_only_echoes_the_schema_says_nothing(server: FakeOpenAIServ
     echo = json.dumps({"parts": ["Parts", "title", "hashtags", "cta_kind"], "title": None, "hashtags": [],
                        "cta_kind": None, "cta_text": None, "source_sentence_ids": []})
     assert [p.where for p in check_support(Draft("bluesky", ["Parts\n\ntitle\n\nhashtags"]), pillar)] == ["post"]
+    # and as one line, which has words enough for a claim (a corpus run, Threads): the field names give it away
+    said = check_support(Draft("threads", ["Parts title cta_kind\n\ncta_text"]), pillar)
+    assert [p.where for p in said] == ["part 1", "part 1"] and {p.code for p in said} == {UNSUPPORTED}
     engine = engine_for(server, tmp_path)
     brief = engine.brief(pillar)
     server.script = [lambda body: echo, lambda body: echo]

@@ -29,6 +29,8 @@ MIN_SHARED = 0.5     # the share of a claim's content words the pillar must have
 # dots are part of it ("U.S.")
 _WORD = r"[\p{L}\d’'-]|\.(?=\p{L})"
 _NAME = regex.compile(rf"(?<![\p{{L}}\d’'.-])\p{{Lu}}(?:{_WORD})*(?:\s+\p{{Lu}}(?:{_WORD})*)*")
+# a code-like identifier ("cta_kind", "source_sentence_ids"): a small model's echo of the reply's field names
+_IDENTIFIER = regex.compile(r"(?<![\w.])\p{L}+(?:_[\p{L}\d]+)+(?!\w)")
 _QUOTED = regex.compile(r"[\"“]([^\"”]{3,200})[\"”]")
 _COUNTER = re.compile(r"\s\d{1,2}/\d{1,2}\s*$")
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
@@ -54,12 +56,13 @@ class _Vocabulary:
     known: frozenset[str]
     stems: frozenset[str]
     plain: str
+    plain_text: str  # the text as it is, in lower case: for identifiers, which `words` splits
 
 
 @lru_cache(maxsize=64)
 def _vocabulary(text: str) -> _Vocabulary:
     found = words(text)
-    return _Vocabulary(frozenset(found), frozenset(stem(w) for w in found), " ".join(found))
+    return _Vocabulary(frozenset(found), frozenset(stem(w) for w in found), " ".join(found), text.lower())
 
 
 def _cleaned(sentence: str) -> str:
@@ -86,6 +89,9 @@ def _why(sentence: str, vocabulary: _Vocabulary) -> str | None:
     for quoted in _QUOTED.findall(text):
         if len(words(quoted)) >= 2 and _plain(quoted) not in vocabulary.plain:
             return f"the quoted words \"{quoted.strip()}\" are not in the pillar"
+    for identifier in _IDENTIFIER.findall(text):
+        if identifier.lower() not in vocabulary.plain_text:
+            return f"'{identifier}' is not a word of the pillar (a field name of the reply?)"
     for found in _NAME.finditer(text):
         name = found.group()
         if not text[: found.start()].strip(" \"“‘'([-–—*"):  # the sentence's first word is capitalised anyway

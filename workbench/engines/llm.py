@@ -326,7 +326,12 @@ def long_ids(pillar: Pillar, ids: list[str]) -> list[str]:
     """The pillar's own ids for the ids a reply cites (short, or already the pillar's); any other id is dropped."""
     back = {short: long for long, short in short_ids(pillar).items()}
     known = set(back.values())
-    return [x for x in (back.get(i.strip(), i.strip()) for i in ids) if x in known]
+    return [x for x in (back.get(_cited(i), _cited(i)) for i in ids) if x in known]
+
+
+def _cited(sentence_id: str) -> str:
+    """An id as a reply wrote it, without the brackets the prompt shows it in ("[s3]" is "s3")."""
+    return sentence_id.strip().strip("[]").strip()
 
 
 def _brief_text(brief: Brief, ids: dict[str, str]) -> str:
@@ -692,7 +697,7 @@ class LLMEngine:
         def items(kind: str) -> list[BriefItem]:
             # an item that cites no real sentence is dropped: it cannot be traced to the pillar
             values: list[BriefItemOut] = getattr(out, kind)
-            cited = [(v.text, back.get(v.sentence_id.strip(), v.sentence_id.strip())) for v in values]
+            cited = [(v.text, back.get(_cited(v.sentence_id), _cited(v.sentence_id))) for v in values]
             return [BriefItem(text, i) for text, i in cited
                     if i in known and not addressed_to_model(text)][:BRIEF_LIMITS[kind]]
 
