@@ -296,6 +296,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("platforms",): [],
     ("reels",): ["talk.mp4"],
     ("cards",): [str(SAMPLE)],
+    ("transcribe",): ["talk.mp4"],
     ("queue", "list"): [],
     ("queue", "show"): ["1"],
     ("queue", "edit"): ["1", "--base-revision", "1", "--text", "x"],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from workbench.errors import (
     PillarError,
     TranscriptError,
     UnsupportedFormatError,
+    WorkbenchError,
 )
 from workbench.pillar import PillarDecodeWarning, iter_pillar_files, load_pillar
 from workbench.text import split_sentences
@@ -180,10 +182,17 @@ def test_video_takes_the_transcript_beside_it(tmp_path: Path) -> None:
     assert iter_pillar_files([tmp_path]) == [video]
 
 
-def test_video_without_transcript(tmp_path: Path) -> None:
-    with pytest.raises(PillarError, match="no transcript beside this video") as exc:
-        load_pillar(write(tmp_path, "clip.mov", b"\x00\x00\x00\x18ftypqt  "))
-    assert "clip.srt" in str(exc.value) and "--transcript" in str(exc.value)
+def test_video_without_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # it is transcribed (tests/test_transcribe.py); a file that holds no recording says so, and nothing is written
+    video = write(tmp_path, "clip.mov", b"\x00\x00\x00\x18ftypqt  ")
+    with pytest.raises(WorkbenchError, match="not a readable video or audio recording") as bad:
+        load_pillar(video)
+    assert bad.value.path == str(video) and [p.name for p in tmp_path.glob("clip*")] == ["clip.mov"]
+    # without the [transcribe] extra: every way to a transcript
+    monkeypatch.setitem(sys.modules, "faster_whisper", None)
+    with pytest.raises(PillarError, match="no transcript beside this video, and no speech model") as exc:
+        load_pillar(video)
+    assert "clip.srt" in str(exc.value) and "--transcript" in str(exc.value) and "[transcribe]" in str(exc.value)
 
 
 # --- bad input: each its own error, naming the file and the fix ------------------------------

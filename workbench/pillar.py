@@ -1263,11 +1263,27 @@ def _find_transcript(video: Path) -> Path | None:
     return None
 
 
+def _transcribed(video: Path) -> Path:
+    """A video with no transcript beside it: transcribed offline (`media.transcribe`, the `[transcribe]` extra),
+    its `.srt`, `.vtt` and `.words.json` written beside it, and the `.srt` read as any other."""
+    from .media.transcribe import transcribe, write_transcript
+
+    try:
+        import faster_whisper  # noqa: F401 (only whether it is installed)
+    except ImportError:
+        raise PillarError("no transcript beside this video, and no speech model to make one.", path=video,
+                          fix=f"put {video.stem}.srt or {video.stem}.vtt next to it, pass --transcript FILE, or "
+                              "pip install 'workbench[transcribe]' to transcribe it offline.") from None
+    written = write_transcript(video, transcribe(video))
+    return written[0]
+
+
 # ---------------------------------------------------------------------------------------------
 
 def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: str | Path | None = None) -> Pillar:
     """Read one pillar asset: an article (.md .txt .html), a transcript (.srt .vtt), or a video with
-    its transcript beside it (same stem) or given as `transcript`."""
+    its transcript beside it (same stem) or given as `transcript`; a video with neither is transcribed
+    offline, and the transcript written beside it (`media.transcribe`)."""
     path = Path(path)
     _check_link(path)
     limit = max_bytes or DEFAULT_MAX_BYTES
@@ -1280,10 +1296,7 @@ def load_pillar(path: str | Path, *, max_bytes: int | None = None, transcript: s
         if path.stat().st_size == 0:
             raise EmptyFileError("the video file is empty (0 bytes).", path=path, fix="copy the video again.")
         video_path = path
-        found = Path(transcript) if transcript else _find_transcript(path)
-        if found is None:
-            raise PillarError("no transcript beside this video.", path=path,
-                              fix=f"put {path.stem}.srt or {path.stem}.vtt next to it, or pass --transcript FILE.")
+        found = Path(transcript) if transcript else _find_transcript(path) or _transcribed(path)
         _check_link(found)
         source = found
         suffix = found.suffix.lower()

@@ -10,7 +10,7 @@ import click
 
 from ._base import HandledGroup
 from .editor import publish_cmd, queue_group, schedule_group
-from .media import cards_cmd, reels_cmd
+from .media import cards_cmd, reels_cmd, transcribe_cmd
 from .posts import check, inspect, platforms, score_cmd
 from .repurpose import repurpose_cmd
 
@@ -21,8 +21,8 @@ def main() -> None:
     """Content repurposing workbench: inspect pillars, check posts against platform rules."""
 
 
-for command in (inspect, check, score_cmd, platforms, reels_cmd, cards_cmd, queue_group, schedule_group,
-                publish_cmd):
+for command in (inspect, check, score_cmd, platforms, reels_cmd, cards_cmd, transcribe_cmd, queue_group,
+                schedule_group, publish_cmd):
     main.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""`workbench reels` and `workbench cards`: clips and images from a pillar."""
+"""`workbench reels`, `workbench cards` and `workbench transcribe`: clips, images and captions from a pillar."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..brand import load_brand
 from ..config import load_settings
+from ..media.transcribe import listening
 from ..pillar import load_pillar
 from ._base import HandledCommand, console
 
@@ -36,9 +39,17 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
 
     settings = load_settings()
     voice = load_brand(settings.get("brand", brand), settings.workspace) if (intro or outro) else None
-    reels = make_reels(video, out, settings.platform(platform), count=count, min_seconds=min_seconds,
-                       max_seconds=max_seconds, transcript=transcript, layout=layout, captions=not no_captions,
-                       intro=intro, outro=outro, brand=voice)
+    with Progress(TextColumn("{task.description}"), BarColumn(), transient=True, console=console(err=True)) as bar:
+        task = bar.add_task("cutting clips", total=None)
+
+        def heard(path: Path, position: float, duration: float) -> None:  # a talk with no transcript beside it
+            bar.update(task, total=duration, completed=position,
+                       description=f"transcribing {escape(path.name)} ({position:.0f} / {duration:.0f} s)")
+
+        with listening(heard):
+            reels = make_reels(video, out, settings.platform(platform), count=count, min_seconds=min_seconds,
+                               max_seconds=max_seconds, transcript=transcript, layout=layout,
+                               captions=not no_captions, intro=intro, outro=outro, brand=voice)
     if not reels:
         click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
                    "widen --min-seconds / --max-seconds.")
@@ -52,6 +63,33 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
     for r in bad:
         click.echo(f"{r.video}: {'; '.join(r.problems)}")
     sys.exit(1 if not reels or any(r.video is None for r in reels) else 0)
+
+
+@click.command("transcribe", cls=HandledCommand)
+@click.argument("recording", type=click.Path(path_type=Path))
+@click.option("--model", type=click.Path(path_type=Path),
+              help="A local faster-whisper model folder (default: tiny.en from the [transcribe] extra).")
+@click.option("--language", help="The talk's language code (default: English for an .en model, else detected).")
+def transcribe_cmd(recording: Path, model: Path | None, language: str | None) -> None:
+    """Transcribe a talk or podcast offline: writes .srt, .vtt and .words.json beside it."""
+    from ..media.transcribe import transcribe, write_transcript
+
+    load_settings()  # a mistake in workbench.yaml is said before minutes of transcription, as by every command
+    with Progress(TextColumn("transcribing"), BarColumn(), TextColumn("{task.description}"),
+                  transient=True, console=console(err=True)) as bar:
+        task = bar.add_task("", total=None)
+
+        def heard(position: float, duration: float) -> None:
+            bar.update(task, total=duration, completed=position,
+                       description=f"{position:.0f} / {duration:.0f} s of audio")
+
+        transcript = transcribe(recording, model=model, language=language, progress=heard)
+    written = write_transcript(recording, transcript)
+    speed = transcript.duration / transcript.seconds if transcript.seconds else 0.0
+    click.echo(f"{len(transcript.words)} words, {transcript.duration:.1f} s of audio in {transcript.seconds:.1f} s "
+               f"({speed:.1f}x real time; {transcript.model}, {transcript.language}).")
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @click.command("cards", cls=HandledCommand)

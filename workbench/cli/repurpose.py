@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -16,6 +17,7 @@ from ..config import Settings, load_settings
 from ..engines import engine_names
 from ..engines.chat import watching
 from ..errors import WorkbenchError
+from ..media.transcribe import listening
 from ..pillar import iter_pillar_files
 from ..platforms import PlatformSpec
 from ..repurpose import (
@@ -83,6 +85,9 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
             task = bar.add_task("repurposing", total=len(iter_pillar_files(list(paths))))
             # the LLM engine's requests in flight, as they go out and come back
             stack.enter_context(watching(lambda n: bar.update(task, description=f"repurposing ({n} in flight)")))
+            # a talk with no transcript is transcribed as it loads
+            stack.enter_context(listening(lambda path, at, of: bar.update(
+                task, description=f"transcribing {escape(path.name)} ({at:.0f} / {of:.0f} s)")))
             results = run_batch(list(paths), options, settings, executor=executor,
                                 progress=lambda r: bar.advance(task))
     except BatchInterrupted as stop:
