@@ -334,3 +334,25 @@ def test_a_failed_render_leaves_no_partial_mp4(talk: Path, tmp_path: Path, monke
     assert render(_plan(talk, tmp_path)) == tmp_path / "reels" / "clip.mp4"
     assert [f.name for f in (tmp_path / "reels").iterdir()] == ["clip.mp4"]
     assert probe(tmp_path / "reels" / "clip.mp4").height == 1920
+
+
+def test_word_times_beside_a_video_are_read_or_say_how_to_make_them_again(tmp_path: Path) -> None:
+    from workbench.media.transcribe import TranscribeError, Transcript, Word, words_beside, write_transcript
+
+    video = tmp_path / "talk.mp4"
+    assert words_beside(video) is None  # never transcribed: cue times are spread over the words, as before
+    heard = Transcript([Word(0.0, 0.4, " Batching", 0.9), Word(0.4, 0.9, " saves", 0.9),
+                        Word(0.9, 1.4, " hours.", 0.9), Word(2.5, 3.0, " Really.", 0.8)], 3.2, "en", "tiny.en")
+    written = write_transcript(video, heard)
+    assert [p.name for p in written] == ["talk.srt", "talk.vtt", "talk.words.json"]
+    assert words_beside(video) == heard.words
+    # one cue per sentence (and at the pause), in SubRip and WebVTT
+    assert (tmp_path / "talk.srt").read_text() == ("1\n00:00:00,000 --> 00:00:01,400\nBatching saves hours.\n\n"
+                                                   "2\n00:00:02,500 --> 00:00:03,000\nReally.\n\n")
+    assert (tmp_path / "talk.vtt").read_text().startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.400\n")
+    (tmp_path / "talk.words.json").write_text('{"words": [{"start": 2, "end": 1, "text": "x"}]}')
+    with pytest.raises(TranscribeError, match="out of order.*workbench transcribe talk.mp4"):
+        words_beside(video)
+    (tmp_path / "talk.words.json").write_text("{not json")
+    with pytest.raises(TranscribeError, match="not readable"):
+        words_beside(video)

@@ -124,3 +124,36 @@ def test_reels_cut_a_talk_that_had_no_transcript(talk: Path, tmp_path: Path) -> 
                                        "12", "--out", str(tmp_path / "reels")])
     assert result.exit_code == 0, result.output
     assert talk.with_suffix(".srt").exists() and len(list((tmp_path / "reels").glob("*.mp4"))) == 1
+
+
+def _later(m: re.Match[str], seconds: float) -> str:
+    h, mi, sec, ms = (int(x) for x in m.groups())
+    t = round((h * 3600 + mi * 60 + sec) * 1000 + ms + seconds * 1000)
+    return f"{t // 3_600_000:02d}:{t // 60_000 % 60:02d}:{t // 1000 % 60:02d},{t % 1000:03d}"
+
+
+def test_clips_cut_between_words_and_captions_follow_the_words_as_heard(talk: Path, tmp_path: Path) -> None:
+    from workbench.media.reels import make_reels
+    from workbench.media.transcribe import words_beside
+
+    load_pillar(talk)  # transcribed: the word times are beside the video
+    heard = words_beside(talk)
+    assert heard
+    # a transcript whose cue times are a little late, as a hand-made one may be: a cut on them would clip the
+    # first word of each sentence
+    srt = talk.with_suffix(".srt")
+    srt.write_text(re.sub(r"(\d\d):(\d\d):(\d\d),(\d\d\d)", lambda m: _later(m, 0.25), srt.read_text()))
+    reels = make_reels(talk, tmp_path / "reels", "reels", count=2, min_seconds=3, max_seconds=12)
+    assert reels and all(r.video is not None for r in reels)
+    for reel in reels:
+        clip = reel.clip
+        # no word cut: every word the clip touches lies wholly inside it
+        touched = [w for w in heard if w.end > clip.start and w.start < clip.end]
+        assert touched and all(clip.start <= w.start and w.end <= clip.end for w in touched), (clip, touched)
+        # the karaoke highlight takes each word's own length, not a share of the cue by letters
+        assert reel.video is not None
+        ass = reel.video.with_suffix(".ass").read_text()
+        first_line = next(line for line in ass.splitlines() if line.startswith("Dialogue:"))
+        ks = [int(k) for k in re.findall(r"\\k(\d+)", first_line)]
+        lengths = [max(int(round((w.end - w.start) * 100)), 1) for w in touched[:len(ks)]]
+        assert ks == lengths, (ks, lengths)

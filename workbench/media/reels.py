@@ -4,7 +4,7 @@ ffmpeg pass, check the result against the platform's video spec, and write an .s
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +15,8 @@ from ..platforms import PlatformSpec, get_platform
 from .captions import Line, Word, group_lines, spread_words, write_captions
 from .clips import Clip, choose
 from .images import title_card
+from .transcribe import Word as HeardWord
+from .transcribe import words_beside
 from .video import MediaError, RenderPlan, audio_energy, check_against, ffmpeg_exe, poster_frame, probe, render
 
 
@@ -29,7 +31,37 @@ class Reel:
     layout: str = "center"
 
 
-def clip_words(clip: Clip) -> list[Word]:
+PAD = 0.15  # seconds a clip keeps before its first word and after its last (never into a neighbouring word)
+
+
+def snap(clip: Clip, heard: list[HeardWord]) -> Clip:
+    """The clip's ends on word boundaries: from just before its first word to just after its last, never inside
+    a word (a word the cut would have split is kept whole) and never into the next one."""
+    inside = [i for i, w in enumerate(heard) if w.end > clip.start and w.start < clip.end]
+    if not inside:
+        return clip
+    first, last = inside[0], inside[-1]
+    start = max(heard[first].start - PAD, heard[first - 1].end if first else 0.0, 0.0)
+    end = heard[last].end + PAD
+    if last + 1 < len(heard):
+        end = min(end, heard[last + 1].start)
+    return replace(clip, start=round(start, 3), end=round(max(end, heard[last].end), 3))
+
+
+def clip_words(clip: Clip, heard: list[HeardWord] | None = None) -> list[Word]:
+    """Word times relative to the clip. With the words as the model heard them (`heard`, the clip cut between
+    words by `snap`), the transcript's words take their times in order where the two agree word for word;
+    otherwise (or with no word times) a cue's time is spread over its words by length."""
+    tokens = [t for s in clip.sentences for t in s.text.split()]
+    said = [w for w in (heard or []) if w.end > clip.start and w.start < clip.end and w.text.strip()]
+    if said and len(said) == len(tokens):  # the transcript's words, in order, at the times they were heard
+        return [Word(t, round(w.start - clip.start, 3), round(w.end - clip.start, 3))
+                for t, w in zip(tokens, said, strict=True)]
+    # no word times, or they do not line up with the transcript's words (it was edited by hand)
+    return _spread(clip)
+
+
+def _spread(clip: Clip) -> list[Word]:
     """Word times relative to the clip; sentences that share a cue share its time span."""
     words: list[Word] = []
     group: list[tuple[str, float, float]] = []  # (text, start, end) of the sentences in one time span
@@ -99,7 +131,10 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
     lo = max(min_seconds if min_seconds is not None else 15.0, spec.video.min_seconds)
     hi = min(max_seconds, spec.video.max_seconds)
     energy = audio_energy(video) if info.has_audio else None
+    heard = words_beside(video)  # what `workbench transcribe` heard, word by word, where it ran
     chosen = choose(pillar, count=count, min_seconds=lo, max_seconds=hi, energy=energy)
+    if heard:
+        chosen = [snap(clip, heard) for clip in chosen]
     out_dir.mkdir(parents=True, exist_ok=True)
     size = (spec.video.width, spec.video.height)
     intro_card = title_card(intro, out_dir / f"{pillar.stem}-intro.png", size, brand).path if intro else None
@@ -114,7 +149,7 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
         stem = out_dir / f"{pillar.stem}-{spec.name}-{n:02d}"
         ass = srt_path = None
         if captions:
-            lines: list[Line] = group_lines(clip_words(clip))
+            lines: list[Line] = group_lines(clip_words(clip, heard))
             ass, srt_path = stem.with_suffix(".ass"), stem.with_suffix(".srt")
             write_captions(lines, ass, srt_path, safe_bottom=max(spec.video.safe_bottom, 200))
         chosen_layout, centre = layout, None

