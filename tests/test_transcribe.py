@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import main
-from workbench.media.transcribe import TranscribeError, transcribe
+from workbench.media.transcribe import TranscribeError, listening, transcribe
 from workbench.media.video import ffmpeg_exe
 from workbench.pillar import load_pillar
 
@@ -87,7 +87,11 @@ def test_a_talk_is_transcribed_with_captions_and_word_times(talk: Path) -> None:
 
 
 def test_repurpose_transcribes_a_video_with_no_transcript_beside_it(talk: Path) -> None:
-    pillar = load_pillar(talk)  # what repurpose and reels read a video with
+    positions: list[tuple[Path, float, float]] = []
+    with listening(lambda path, at, of: positions.append((path, at, of))):  # as the progress bars hear it
+        pillar = load_pillar(talk)  # what repurpose and reels read a video with
+    assert positions and all(path == talk for path, _, _ in positions) and positions[-1][1] == positions[-1][2]
+    assert [at for _, at, _ in positions] == sorted(at for _, at, _ in positions)
     assert pillar.transcript_path == talk.with_suffix(".srt") and talk.with_suffix(".words.json").exists()
     assert word_error_rate(TALK, " ".join(s.text for s in pillar.sentences)) <= 0.25
     # the next run reads the transcript it wrote: not transcribed again

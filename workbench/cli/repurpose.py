@@ -87,7 +87,8 @@ def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | N
             stack.enter_context(watching(lambda n: bar.update(task, description=f"repurposing ({n} in flight)")))
             # a talk with no transcript is transcribed as it loads
             stack.enter_context(listening(lambda path, at, of: bar.update(
-                task, description=f"transcribing {escape(path.name)} ({at:.0f} / {of:.0f} s)")))
+                task, description=f"transcribing {escape(path.name)} ({at:.0f} / {of:.0f} s)" if at < of
+                else "repurposing")))
             results = run_batch(list(paths), options, settings, executor=executor,
                                 progress=lambda r: bar.advance(task))
     except BatchInterrupted as stop:

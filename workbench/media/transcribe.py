@@ -17,9 +17,10 @@ import datetime as dt
 import json
 import re
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,6 @@ class Transcript:
     language: str
     model: str
     seconds: float = 0.0  # how long transcription took (real-time factor = duration / seconds)
-    files: list[Path] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -156,8 +156,6 @@ def transcribe(path: str | Path, model: str | Path | None = None, language: str 
         from faster_whisper import WhisperModel
     except ImportError:
         raise TranscribeError("faster-whisper is not installed.", fix=EXTRA) from None
-    import time
-
     started = time.perf_counter()
     whisper = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=threads)
     try:
@@ -167,11 +165,8 @@ def transcribe(path: str | Path, model: str | Path | None = None, language: str 
         for segment in segments:
             words += [Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 3))
                       for w in segment.words or []]
-            position = min(segment.end, duration)
-            if progress is not None:
-                progress(position, duration)
-            for listener in list(_LISTENERS):
-                listener(path, position, duration)
+            _heard(path, min(segment.end, duration), duration, progress)
+        _heard(path, duration, duration, progress)  # the end: the last words may stop before the audio does
     except ValueError as exc:  # faster-whisper's word for a language code it does not know
         raise TranscribeError(f"the model cannot transcribe this: {exc}.", path=path, field="language",
                               fix="pass a language code Whisper knows (en, de, fr, ...), or leave it out.") from None
@@ -204,6 +199,13 @@ def words_beside(video: Path) -> list[Word] | None:
     if any(w.end < w.start for w in words) or any(b.start < a.start for a, b in zip(words, words[1:], strict=False)):
         raise TranscribeError("the word times are out of order.", path=path, fix=fix)
     return words
+
+
+def _heard(path: Path, position: float, duration: float, progress: Callable[[float, float], None] | None) -> None:
+    if progress is not None:
+        progress(position, duration)
+    for listener in list(_LISTENERS):
+        listener(path, position, duration)
 
 
 def _model_name(folder: Path) -> str:
@@ -242,8 +244,6 @@ def write_transcript(path: Path, transcript: Transcript) -> list[Path]:
              "duration": transcript.duration,
              "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "words": [asdict(w) for w in transcript.words]}
-    written = [write_atomic(path.with_suffix(".srt"), to_srt(cues)),
-               write_atomic(path.with_suffix(".vtt"), to_vtt(cues)),
-               write_atomic(path.with_suffix(".words.json"), json.dumps(words, indent=1) + "\n")]
-    transcript.files = written
-    return written
+    return [write_atomic(path.with_suffix(".srt"), to_srt(cues)),
+            write_atomic(path.with_suffix(".vtt"), to_vtt(cues)),
+            write_atomic(path.with_suffix(".words.json"), json.dumps(words, indent=1) + "\n")]
