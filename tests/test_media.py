@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from workbench.brand import load_brand
 from workbench.cli import main, repurpose_cmd
 from workbench.media.captions import Word, ass_document, group_lines, spread_words, write_captions
-from workbench.media.clips import candidates, choose, score_clip, topic_boundaries
+from workbench.media.clips import Clip, candidates, choose, score_clip, topic_boundaries
 from workbench.media.images import card_sizes, carousel, fit_text, quote_card
 from workbench.media.reels import make_reels
 from workbench.media.video import MediaError, RenderPlan, ffmpeg_exe, integrated_loudness, probe, render
@@ -356,3 +356,44 @@ def test_word_times_beside_a_video_are_read_or_say_how_to_make_them_again(tmp_pa
     (tmp_path / "talk.words.json").write_text("{not json")
     with pytest.raises(TranscribeError, match="not readable"):
         words_beside(video)
+
+
+def test_clip_choice_hears_dead_air_and_a_start_with_no_breath(talk: Path) -> None:
+    from workbench.media.transcribe import Word as Heard
+
+    pillar = load_pillar(talk)
+    timed = [s for s in pillar.sentences if s.start is not None and s.end is not None]
+
+    def heard(hush: object = None, breathless: object = None) -> list[Heard]:
+        """The talk's words as a model would time them: the `hush` sentence spoken in two bursts with a silence
+        between; the word before the `breathless` sentence running right up to it."""
+        out: list[Heard] = []
+        for s in timed:
+            assert s.start is not None and s.end is not None
+            words = spread_words(s.text, s.start + 0.1, s.end - 0.1)  # a breath between sentences
+            if s is hush:
+                cut, first, last = len(words) // 2, s.start + 0.2 * (s.end - s.start), s.end - 0.2 * (s.end - s.start)
+                words = (spread_words(" ".join(w.text for w in words[:cut]), s.start, first)
+                         + spread_words(" ".join(w.text for w in words[cut:]), last, s.end))
+            if s is breathless and out:
+                out[-1] = Heard(out[-1].start, words[0].start - 0.05, out[-1].text, 0.9)
+            out += [Heard(w.start, w.end, " " + w.text, 0.9) for w in words]
+        return out
+
+    index = {s.id: k for k, s in enumerate(timed)}
+
+    def clip_at(clip: Clip, words: list[Heard]) -> Clip:
+        """The same clip, scored with these word times."""
+        return score_clip(Clip(clip.start, clip.end, clip.sentences), set(), index, None, None, (4, 6), words)
+
+    plain = choose(pillar, count=8, min_seconds=4, max_seconds=6, heard=heard())
+    assert not any("silence" in r or "runs on" in r for c in plain for r in c.reasons)
+    # a long silence inside a clip: it scores lower, and says where
+    best = plain[0]
+    hushed = clip_at(best, heard(hush=best.sentences[0]))
+    assert hushed.score < clip_at(best, heard()).score and any(" s of silence at " in r for r in hushed.reasons)
+    # a clip whose first sentence runs on from the word before it (a break the transcript made, not the speaker)
+    later = next(c for c in plain if c.sentences[0] is not timed[0])
+    flowing = clip_at(later, heard(breathless=later.sentences[0]))
+    assert "runs on from the word before it: no pause where it starts" in flowing.reasons
+    assert flowing.score < clip_at(later, heard()).score

@@ -2,8 +2,10 @@
 
 Signals: a hook at the start (a question, a number, a bold claim), self-contained (does not open on
 "so" or "this"), one topic (no TextTiling boundary inside the clip), speech density (2-3.6 words a second
-reads well as captions) and audio energy against the talk's own median. Each clip keeps its sentences, so
-the engines can write its caption.
+reads well as captions) and audio energy against the talk's own median. Where the words were timed as they
+were heard (`workbench transcribe`), speech itself: the rate from the words, a stretch of dead air inside the
+clip, and a start that runs on from the word before it with no breath (a sentence break the transcript made,
+not the speaker). Each clip keeps its sentences, so the engines can write its caption.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from ..brief import DANGLING, STOPWORDS
 from ..pillar import Pillar, Sentence
 from ..speech import topic_boundaries as speech_topic_boundaries
+from .transcribe import Word as HeardWord
 
 BOLD = re.compile(r"\b(never|always|most|biggest|secret|mistake|truth|wrong|nobody|everyone|stop|the one|"
                   r"only|worst|best|myth)\b", re.IGNORECASE)
@@ -70,8 +73,13 @@ def candidates(pillar: Pillar, min_seconds: float = 15, max_seconds: float = 60)
     return out
 
 
+DEAD_AIR = 1.5  # seconds of silence inside a clip: where a viewer scrolls on
+FLOW = 0.15  # seconds: a sentence that starts sooner than this after the word before it runs on from it
+
+
 def score_clip(clip: Clip, boundaries: set[int], index: dict[str, int], energy: np.ndarray | None,
-               baseline: float | None, sweet: tuple[float, float] = (20, 45)) -> Clip:
+               baseline: float | None, sweet: tuple[float, float] = (20, 45),
+               heard: list[HeardWord] | None = None) -> Clip:
     score, reasons = 0.0, []
     first = clip.sentences[0].text
     if first.rstrip().endswith("?"):
@@ -97,8 +105,19 @@ def score_clip(clip: Clip, boundaries: set[int], index: dict[str, int], energy: 
     else:
         score += 1
         reasons.append("one topic")
-    words = sum(len(s.text.split()) for s in clip.sentences)
-    density = words / max(clip.duration, 0.1)
+    said = [w for w in heard or [] if w.start >= clip.start - 0.05 and w.end <= clip.end + 0.05]
+    if len(said) >= 2:  # the speech as heard: its rate, its silences, and whether the clip starts on a breath
+        density = len(said) / max(said[-1].end - said[0].start, 0.1)
+        gap, at = max((b.start - a.end, a.end) for a, b in zip(said, said[1:], strict=False))
+        if gap >= DEAD_AIR:
+            score -= 1.5
+            reasons.append(f"{gap:.1f} s of silence at {at:.0f} s")
+        before = [w for w in heard or [] if w.end <= said[0].start + 1e-3]
+        if before and said[0].start - before[-1].end < FLOW:
+            score -= 1
+            reasons.append("runs on from the word before it: no pause where it starts")
+    else:
+        density = sum(len(s.text.split()) for s in clip.sentences) / max(clip.duration, 0.1)
     if 2.0 <= density <= 3.6:
         score += 1
         reasons.append(f"brisk speech ({density:.1f} words/s)")
@@ -124,14 +143,14 @@ def score_clip(clip: Clip, boundaries: set[int], index: dict[str, int], energy: 
 
 
 def choose(pillar: Pillar, count: int = 3, min_seconds: float = 15, max_seconds: float = 60,
-           energy: np.ndarray | None = None) -> list[Clip]:
-    """The best `count` clips that do not overlap, best first."""
+           energy: np.ndarray | None = None, heard: list[HeardWord] | None = None) -> list[Clip]:
+    """The best `count` clips that do not overlap, best first (`heard`: the words as timed by the model)."""
     timed = [s for s in pillar.sentences if s.start is not None]
     index = {s.id: k for k, s in enumerate(timed)}
     boundaries = topic_boundaries(timed)
     baseline = float(np.median(energy)) if energy is not None and energy.size else None
     sweet = (max(min_seconds, 20.0), min(max_seconds, 45.0)) if max_seconds >= 20 else (min_seconds, max_seconds)
-    scored = [score_clip(c, boundaries, index, energy, baseline, sweet)
+    scored = [score_clip(c, boundaries, index, energy, baseline, sweet, heard)
               for c in candidates(pillar, min_seconds, max_seconds)]
     scored.sort(key=lambda c: (-c.score, c.start, c.duration))
     picked: list[Clip] = []

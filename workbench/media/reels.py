@@ -132,7 +132,7 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
     hi = min(max_seconds, spec.video.max_seconds)
     energy = audio_energy(video) if info.has_audio else None
     heard = words_beside(video)  # what `workbench transcribe` heard, word by word, where it ran
-    chosen = choose(pillar, count=count, min_seconds=lo, max_seconds=hi, energy=energy)
+    chosen = choose(pillar, count=count, min_seconds=lo, max_seconds=hi, energy=energy, heard=heard)
     if heard:  # a clip the snap would take past the platform's longest keeps its sentence-boundary cut
         chosen = [cut if cut.duration <= hi else clip for clip, cut in ((c, snap(c, heard)) for c in chosen)]
     out_dir.mkdir(parents=True, exist_ok=True)
