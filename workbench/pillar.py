@@ -1266,7 +1266,7 @@ def _find_transcript(video: Path) -> Path | None:
 def _transcribed(video: Path) -> Path:
     """A video with no transcript beside it: transcribed offline (`media.transcribe`, the `[transcribe]` extra),
     its `.srt`, `.vtt` and `.words.json` written beside it, and the `.srt` read as any other."""
-    from .media.transcribe import transcribe, write_transcript
+    from .media.transcribe import transcribe_beside
 
     try:
         import faster_whisper  # noqa: F401 (only whether it is installed)
@@ -1274,7 +1274,7 @@ def _transcribed(video: Path) -> Path:
         raise PillarError("no transcript beside this video, and no speech model to make one.", path=video,
                           fix=f"put {video.stem}.srt or {video.stem}.vtt next to it, pass --transcript FILE, or "
                               "pip install 'workbench[transcribe]' to transcribe it offline.") from None
-    written = write_transcript(video, transcribe(video))
+    _, written = transcribe_beside(video)
     return written[0]
 
 

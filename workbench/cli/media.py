@@ -72,7 +72,7 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
 @click.option("--language", help="The talk's language code (default: English for an .en model, else detected).")
 def transcribe_cmd(recording: Path, model: Path | None, language: str | None) -> None:
     """Transcribe a talk or podcast offline: writes .srt, .vtt and .words.json beside it."""
-    from ..media.transcribe import transcribe, write_transcript
+    from ..media.transcribe import transcribe_beside
 
     load_settings()  # a mistake in workbench.yaml is said before minutes of transcription, as by every command
     with Progress(TextColumn("transcribing"), BarColumn(), TextColumn("{task.description}"),
@@ -83,8 +83,7 @@ def transcribe_cmd(recording: Path, model: Path | None, language: str | None) ->
             bar.update(task, total=duration, completed=position,
                        description=f"{position:.0f} / {duration:.0f} s of audio")
 
-        transcript = transcribe(recording, model=model, language=language, progress=heard)
-    written = write_transcript(recording, transcript)
+        transcript, written = transcribe_beside(recording, model=model, language=language, progress=heard)
     speed = transcript.duration / transcript.seconds if transcript.seconds else 0.0
     click.echo(f"{len(transcript.words)} words, {transcript.duration:.1f} s of audio in {transcript.seconds:.1f} s "
                f"({speed:.1f}x real time; {transcript.model}, {transcript.language}).")

@@ -182,6 +182,14 @@ def transcribe(path: str | Path, model: str | Path | None = None, language: str 
     return Transcript(words, duration, info.language, _model_name(folder), time.perf_counter() - started)
 
 
+def transcribe_beside(path: str | Path, model: str | Path | None = None, language: str | None = None,
+                      progress: Callable[[float, float], None] | None = None) -> tuple[Transcript, list[Path]]:
+    """Transcribe the recording at `path` and write its `.srt`, `.vtt` and `.words.json` beside it: what
+    `workbench transcribe` and the pillar loader (a video with no transcript) both do."""
+    transcript = transcribe(path, model=model, language=language, progress=progress)
+    return transcript, write_transcript(Path(path), transcript)
+
+
 def words_beside(video: Path) -> list[Word] | None:
     """The word times `write_transcript` left beside `video` (`<stem>.words.json`), or None where there are
     none. A file that is not what it wrote is an error that says how to make it again."""
