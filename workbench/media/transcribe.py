@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import srt
+
 from ..files import write_atomic
-from .video import MediaError, ffmpeg_exe
+from .video import DURATION, MediaError, ffmpeg_report, seconds
 
 CUE_CHARS = 84  # two caption lines of 42 characters, the common broadcast limit
 CUE_SECONDS = 7.0  # a cue on screen longer than this is hard to follow
@@ -123,17 +124,15 @@ def audio_seconds(path: Path) -> float:
         raise TranscribeError("file not found.", path=path, fix="check the path.")
     if path.stat().st_size == 0:
         raise TranscribeError("the file is empty (0 bytes).", path=path, fix="copy the recording again.")
-    report = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True,
-                            errors="replace", timeout=60).stderr
-    duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", report)
+    report = ffmpeg_report(path)
+    duration = DURATION.search(report)
     if duration is None or "Invalid data found" in report or "moov atom not found" in report:
         raise TranscribeError("the file is not a readable video or audio recording.", path=path,
                               fix="re-export or re-download it; a copy that stopped part-way cannot be read.")
     if not re.search(r"Stream #\S+.*?: Audio: ", report):
         raise TranscribeError("the file has no audio stream: there is no speech to transcribe.", path=path,
                               fix="use the recording with its sound, or put a .srt or .vtt transcript beside it.")
-    h, m, s = duration.groups()
-    return int(h) * 3600 + int(m) * 60 + float(s)
+    return seconds(duration)
 
 
 def transcribe(path: str | Path, model: str | Path | None = None, language: str | None = None,
@@ -230,19 +229,20 @@ def _model_name(folder: Path) -> str:
     return folder.name
 
 
-def _timestamp(seconds: float, sep: str) -> str:
-    ms = int(round(seconds * 1000))
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+def _subtitles(cues: list[CueText]) -> list[srt.Subtitle]:
+    return [srt.Subtitle(i, dt.timedelta(seconds=c.start), dt.timedelta(seconds=c.end), c.text)
+            for i, c in enumerate(cues, 1)]
 
 
 def to_srt(cues: list[CueText]) -> str:
-    return "".join(f"{i}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{c.text}\n\n"
-                   for i, c in enumerate(cues, 1))
+    return str(srt.compose(_subtitles(cues)))
 
 
 def to_vtt(cues: list[CueText]) -> str:
-    return "WEBVTT\n\n" + "".join(f"{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{c.text}\n\n"
-                                  for c in cues)
+    """WebVTT: SubRip's cues without their numbers, with a dot before the milliseconds."""
+    return "WEBVTT\n\n" + "".join(
+        f"{srt.timedelta_to_srt_timestamp(s.start).replace(',', '.')} --> "
+        f"{srt.timedelta_to_srt_timestamp(s.end).replace(',', '.')}\n{s.content}\n\n" for s in _subtitles(cues))
 
 
 def write_transcript(path: Path, transcript: Transcript) -> list[Path]:

@@ -54,6 +54,21 @@ class VideoInfo:
     profile: str | None = None
 
 
+def ffmpeg_report(path: Path) -> str:
+    """What `ffmpeg -i` says of a file (its streams and duration), read by `probe` and by transcription."""
+    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True,
+                          errors="replace", timeout=60).stderr
+
+
+DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+
+
+def seconds(duration: re.Match[str]) -> float:
+    """A `DURATION` match in seconds."""
+    h, m, s = duration.groups()
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Streams and duration from `ffmpeg -i`; a file ffmpeg cannot read is a clear MediaError."""
     path = Path(path)
@@ -61,11 +76,9 @@ def probe(path: str | Path) -> VideoInfo:
         raise MediaError("video not found.", path=path, fix="check the path.")
     if path.stat().st_size == 0:
         raise MediaError("the video file is empty (0 bytes).", path=path, fix="copy the video again.")
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True,
-                          errors="replace", timeout=60)
-    report = proc.stderr
+    report = ffmpeg_report(path)
     video = re.search(r"Stream #\S+.*?: Video: (\w+)(?: \((\w[\w ]*?)\))?.*?(?:, (\w+)\(.*?\))?, (\d+)x(\d+)", report)
-    duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", report)
+    duration = DURATION.search(report)
     audio_only = re.search(r"Stream #\S+.*?: Audio: (\w+)", report)
     if video is None and audio_only and duration and "moov atom not found" not in report:
         raise MediaError(f"the file has no video stream, only audio ({audio_only.group(1)}).", path=path,
@@ -80,8 +93,7 @@ def probe(path: str | Path) -> VideoInfo:
     fps = re.search(r"(\d+(?:\.\d+)?) fps", report)
     audio = re.search(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz", report)
     pix = re.search(r"Video: \w+.*?, (yuv\w+|rgb\w+|gray\w*|nv12)", report)
-    h, m, s = duration.groups()
-    return VideoInfo(path=path, duration=int(h) * 3600 + int(m) * 60 + float(s), width=int(video.group(4)),
+    return VideoInfo(path=path, duration=seconds(duration), width=int(video.group(4)),
                      height=int(video.group(5)), fps=float(fps.group(1)) if fps else 0.0,
                      video_codec=video.group(1), has_audio=audio is not None,
                      audio_codec=audio.group(1) if audio else None,
