@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from llm_server import FakeOpenAIServer
 from workbench.brand import load_brand
 from workbench.brief import NoDraft
 from workbench.cli import repurpose_cmd
-from workbench.engines.llm import LLMEngine, LLMError
+from workbench.engines.llm import LLMEngine, LLMError, ResponseCache
 from workbench.pillar import load_pillar
 from workbench.platforms import get_platform
 from workbench.prompts import PromptError, load_prompt
@@ -502,3 +504,29 @@ def test_score_command_with_the_llm_judge(server: FakeOpenAIServer, tmp_path: Pa
     assert schema_of(server.requests[-1]) == "JudgeOut"
     as_json = CliRunner().invoke(main, [*args[:-1], "--json", "-"], input="Planning beats guessing.")
     assert json.loads(as_json.output)["judge"]["rating"] == 3
+
+
+def test_a_batch_opening_the_cache_at_once_does_not_fail(tmp_path: Path) -> None:
+    """A batch's pillars open the reply cache at the same moment: a new file is switched to WAL by one of them,
+    and none fails with "database is locked" (it did, about one run in forty, in CI)."""
+    failures: list[str] = []
+    for trial in range(40):
+        path = tmp_path / f"cache{trial}.sqlite"
+        start = threading.Barrier(6)
+
+        def open_and_use(i: int, path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                cache = ResponseCache(path)
+                cache.put(f"k{i}", {"n": i}, 1, 1)
+                assert cache.get(f"k{i}") == ({"n": i}, 1, 1)
+            except sqlite3.OperationalError as exc:
+                failures.append(str(exc))
+
+        threads = [threading.Thread(target=open_and_use, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert failures == []
+    assert sqlite3.connect(tmp_path / "cache0.sqlite").execute("PRAGMA journal_mode").fetchone()[0] == "wal"

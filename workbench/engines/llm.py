@@ -28,6 +28,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -213,6 +214,9 @@ class Usage:
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
 
+_CACHE_INIT = threading.Lock()  # the threads of one process open the cache file one at a time
+
+
 class ResponseCache:
     """Replies by request fingerprint, in one SQLite file (safe for the batch's worker processes)."""
 
@@ -220,7 +224,7 @@ class ResponseCache:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as db:
+        with _CACHE_INIT, self._first_connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, reply TEXT NOT NULL, "
                        "input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, "
                        "created TEXT DEFAULT CURRENT_TIMESTAMP)")
@@ -230,9 +234,25 @@ class ResponseCache:
                        "PRIMARY KEY (server, model))")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return sqlite3.connect(self.path, timeout=30)
+
+    def _first_connect(self) -> sqlite3.Connection:
+        """A connection with the file in WAL mode. Switching to WAL takes a lock that SQLite's busy timeout does
+        not wait for: when a batch's pillars open the cache at once (threads here, or Dask's processes), one
+        would fail with "database is locked". The mode is kept in the file, so it is switched once, and a
+        switch that meets another is tried again for up to 30 s."""
+        deadline = time.monotonic() + 30
+        while True:
+            db = self._connect()
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def get(self, key: str) -> tuple[dict[str, Any], int, int] | None:
         with self._lock, self._connect() as db:
