@@ -10,7 +10,7 @@ SAMPLE := media/samples/batch-your-content.md
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,transcribe]'
+	$(BIN)/python -m pip install --quiet -e '.[test,transcribe,faces]'
 	@# the `realmodel` tests' llama.cpp server: llama-cpp-python builds from source (about 10 minutes on 2 cores
 	@# the first time; pip keeps the wheel). GGML_NATIVE=OFF: the native build (AVX-512 here) crashed on any
 	@# prompt longer than one token. Not fatal: without it those tests skip with the reason.
@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python benchmarks/quality_eval.py --data ../shared/eval/editor-ratings.jsonl
 	$(BIN)/python benchmarks/queue_ops.py
 	$(BIN)/python benchmarks/media_cut.py
+	$(BIN)/python benchmarks/reel_tracking.py
 	$(BIN)/python benchmarks/transcribe_speed.py
 	$(BIN)/python benchmarks/ingest_worst.py
 

@@ -185,6 +185,7 @@ def test_face_layout_without_a_face_falls_back_to_the_blurred_frame(talk: Path, 
     [reel] = make_reels(talk, tmp_path, "tiktok", count=1, min_seconds=3, max_seconds=6, layout="face",
                         captions=False)
     assert reel.layout == "blur" and (probe(reel.video).width, probe(reel.video).height) == (1080, 1920)
+    assert reel.track is None and reel.describe_layout("face") == "blur (no face to follow)"
 
 
 def test_quote_cards_in_every_size_with_alt_text(tmp_path: Path) -> None:

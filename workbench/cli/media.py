@@ -27,13 +27,16 @@ from ._base import HandledCommand, console
 @click.option("--min-seconds", type=float, default=15, show_default=True)
 @click.option("--max-seconds", type=float, default=60, show_default=True)
 @click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True)
+@click.option("--face-model", type=click.Path(path_type=Path),
+              help="With --layout face: a YuNet .onnx face model for OpenCV's DNN detector (default: its Haar "
+                   "cascade).")
 @click.option("--no-captions", is_flag=True)
 @click.option("--intro", help="Text of a card shown before each clip (brand colours).")
 @click.option("--outro", help="Text of a card shown after each clip, e.g. your call to action.")
 @click.option("--brand", "-b", help="Brand voice for the cards' colours, font and logo.")
 def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platform: str, min_seconds: float,
-              max_seconds: float, layout: str, no_captions: bool, intro: str | None, outro: str | None,
-              brand: str | None) -> None:
+              max_seconds: float, layout: str, face_model: Path | None, no_captions: bool, intro: str | None,
+              outro: str | None, brand: str | None) -> None:
     """Cut vertical clips with burned-in captions from a talk video, best moments first."""
     from ..media.reels import make_reels
 
@@ -49,15 +52,17 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
         with listening(heard):
             reels = make_reels(video, out, settings.platform(platform), count=count, min_seconds=min_seconds,
                                max_seconds=max_seconds, transcript=transcript, layout=layout,
-                               captions=not no_captions, intro=intro, outro=outro, brand=voice)
+                               captions=not no_captions, intro=intro, outro=outro, brand=voice,
+                               face_model=face_model)
     if not reels:
         click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
                    "widen --min-seconds / --max-seconds.")
         sys.exit(1)
-    table = Table("clip", "from", "to", "score", "why", "file / skipped", title=f"{len(reels)} clip(s)")
+    table = Table("clip", "from", "to", "score", "why", "layout", "file / skipped", title=f"{len(reels)} clip(s)")
     for n, r in enumerate(reels, 1):
         table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}",
-                      "; ".join(r.clip.reasons), str(r.video) if r.video else r.skipped)
+                      escape("; ".join(r.clip.reasons)), r.describe_layout(layout),
+                      escape(str(r.video) if r.video else r.skipped))
     console().print(table)
     bad = [r for r in reels if r.problems]
     for r in bad:

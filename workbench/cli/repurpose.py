@@ -53,7 +53,8 @@ from ._base import HandledCommand, console
 @click.option("--dry-run", is_flag=True, help="LLM engine: estimate tokens and cost with tiktoken; send nothing.")
 @click.option("--images", is_flag=True, help="Quote cards for the text drafts and a carousel PDF for LinkedIn.")
 @click.option("--layout", type=click.Choice(["center", "face", "blur"]), default="center", show_default=True,
-              help="Video pillars: how a 16:9 frame becomes 9:16 (face needs opencv-python-headless).")
+              help="Video pillars: how a 16:9 frame becomes 9:16 (face follows the speaker; it needs the [faces] "
+                   "extra).")
 @click.option("--queue", "to_queue", is_flag=True, help="Also put the drafts into the review queue.")
 @click.option("--db", help="Queue database URL (with --queue).")
 def repurpose_cmd(paths: tuple[Path, ...], brand: str | None, platforms: str | None, engine: str | None,

@@ -3,21 +3,20 @@ ffmpeg pass, check the result against the platform's video spec, and write an .s
 
 from __future__ import annotations
 
-import subprocess
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import numpy as np
 
 from ..brand import BrandVoice
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, get_platform
 from .captions import Line, Word, group_lines, spread_words, write_captions
 from .clips import Clip, choose
+from .faces import FaceTrack, detector, track
 from .images import title_card
 from .transcribe import Word as HeardWord
 from .transcribe import words_beside
-from .video import MediaError, RenderPlan, audio_energy, check_against, ffmpeg_exe, poster_frame, probe, render
+from .video import MediaError, RenderPlan, audio_energy, check_against, poster_frame, probe, render
 
 
 @dataclass
@@ -29,6 +28,19 @@ class Reel:
     problems: list[str] = field(default_factory=list)
     skipped: str = ""
     layout: str = "center"
+    track: FaceTrack | None = None  # where the crop followed the speaker (face layout)
+
+    def describe_layout(self, asked: str) -> str:
+        """The layout as a user reads it: what followed the speaker, or why the frame was not cropped."""
+        if self.video is None:
+            return ""
+        if self.track is not None:
+            cuts = len(self.track.shots)
+            return (f"face ({self.track.detector}: in {self.track.seen} of {len(self.track.times)} samples"
+                    + (f", {cuts} shot change{'s' if cuts != 1 else ''})" if cuts else ")"))
+        if asked == "face" and self.layout == "blur":
+            return "blur (no face to follow)"
+        return self.layout
 
 
 PAD = 0.15  # seconds a clip keeps before its first word and after its last (never into a neighbouring word)
@@ -83,40 +95,14 @@ def _spread(clip: Clip) -> list[Word]:
     return words
 
 
-def face_centre(video: Path, start: float, end: float, samples_per_second: float = 2.0) -> float | None:
-    """Where faces sit across a clip, as a fraction of the frame width (median of the largest face in frames
-    sampled at 2 fps: a steady crop, no jitter), or None when OpenCV is not installed or sees no face."""
-    try:
-        import cv2
-    except ImportError:
-        return None
-    width, height = 320, 180
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}",
-           "-i", str(video), "-vf", f"fps={samples_per_second},scale={width}:{height}", "-f", "rawvideo",
-           "-pix_fmt", "gray", "-"]
-    detector = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-    centres = []
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdout is not None
-        while True:
-            frame = proc.stdout.read(width * height)
-            if len(frame) < width * height:
-                break
-            image = np.frombuffer(frame, dtype=np.uint8).reshape(height, width)
-            faces = detector.detectMultiScale(image, scaleFactor=1.1, minNeighbors=5, minSize=(24, 24))
-            if len(faces):
-                x, _, w, _ = max(faces, key=lambda f: f[2] * f[3])
-                centres.append((x + w / 2) / width)
-    return float(np.median(centres)) if centres else None
-
-
 def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = "reels", count: int = 3,
                min_seconds: float | None = None, max_seconds: float = 60, transcript: str | Path | None = None,
                layout: str = "center", pillar: Pillar | None = None, captions: bool = True,
                logo: Path | None = None, intro: str | None = None, outro: str | None = None,
-               brand: BrandVoice | None = None) -> list[Reel]:
+               brand: BrandVoice | None = None, face_model: Path | None = None) -> list[Reel]:
     """Clips for `platform`; `intro` / `outro` text becomes a card (Pillow, brand colours) before / after each
-    clip, in the same ffmpeg pass."""
+    clip, in the same ffmpeg pass. The face layout follows the speaker (`faces.track`; `face_model`: a YuNet
+    .onnx file for OpenCV's DNN detector instead of its Haar cascade)."""
     spec = platform if isinstance(platform, PlatformSpec) else get_platform(platform)
     if spec.video is None:
         raise MediaError(f"{spec.label} has no video format.", field="platform",
@@ -139,6 +125,8 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
     size = (spec.video.width, spec.video.height)
     intro_card = title_card(intro, out_dir / f"{pillar.stem}-intro.png", size, brand).path if intro else None
     outro_card = title_card(outro, out_dir / f"{pillar.stem}-outro.png", size, brand).path if outro else None
+    faces = detector(face_model) if layout == "face" else None
+    crop_width = int(info.height * 9 / 16 / 2) * 2  # as the render's crop takes it
     reels = []
     for n, clip in enumerate(chosen, 1):
         end = min(clip.end, info.duration)
@@ -152,21 +140,27 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
             lines: list[Line] = group_lines(clip_words(clip, heard))
             ass, srt_path = stem.with_suffix(".ass"), stem.with_suffix(".srt")
             write_captions(lines, ass, srt_path, safe_bottom=max(spec.video.safe_bottom, 200))
-        chosen_layout, centre = layout, None
-        if layout == "face":
-            centre = face_centre(video, clip.start, end)
-            if centre is None:
+        chosen_layout, followed = layout, None
+        if layout == "face" and crop_width < info.width:
+            followed = track(video, clip.start, end, (info.width, info.height), faces, crop_width) if faces else None
+            if followed is None:
                 chosen_layout = "blur"  # no face found (or no OpenCV): show the whole frame rather than guess
-        elif info.width < info.height:
-            chosen_layout = "center"
+        elif info.width < info.height or layout == "face":
+            chosen_layout = "center"  # already upright: nothing to follow sideways
         plan = RenderPlan(source=video, start=clip.start, end=end, output=stem.with_suffix(".mp4"),
                           width=spec.video.width, height=spec.video.height, fps=spec.video.fps,
-                          layout=chosen_layout, crop_x=centre, captions=ass, has_audio=info.has_audio, logo=logo,
+                          layout=chosen_layout, captions=ass, has_audio=info.has_audio, logo=logo,
                           intro=intro_card, outro=outro_card)
-        render(plan)
+        with tempfile.TemporaryDirectory() as tmp:
+            if followed is not None:
+                plan.crop_x = followed.at(0.0)
+                plan.crop_commands = Path(tmp) / "crop.cmd"
+                plan.crop_commands.write_text(followed.commands(info.width, crop_width, spec.video.fps,
+                                                                end - clip.start, "crop@face"))
+            render(plan)
         out = probe(plan.output)
         reel = Reel(clip, plan.output, srt_path, poster_frame(plan.output, stem.with_suffix(".jpg"), out.duration / 2),
-                    check_against(out, spec.video, spec.label), layout=chosen_layout)
+                    check_against(out, spec.video, spec.label), layout=chosen_layout, track=followed)
         if not info.has_audio:
             reel.problems.append("the source has no audio: the clip carries a silent track")
         reels.append(reel)

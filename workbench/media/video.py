@@ -136,6 +136,7 @@ class RenderPlan:
     fps: int = 30
     layout: str = "center"  # center, face, blur
     crop_x: float | None = None  # centre of the crop as a fraction of the source width (face layout)
+    crop_commands: Path | None = None  # `sendcmd` lines that move the crop as the speaker moves (`faces.track`)
     captions: Path | None = None
     fonts_dir: Path = PROJECT_FONTS
     loudness: float = -14.0
@@ -168,15 +169,16 @@ class RenderPlan:
             # crop width: the 9:16 slice of the source height, even; x clamped to the frame
             cw = "trunc(ih*9/16/2)*2"
             x = f"trunc(max(0\\,min(iw-{cw}\\,iw*{centre:.4f}-{cw}/2))/2)*2"
-            chain = f"[0:v]crop={cw}:ih:{x}:0,scale={w}:{h}"
+            moves = f"sendcmd=f={filter_path(self.crop_commands)}," if self.crop_commands is not None else ""
+            chain = f"[0:v]{moves}crop@face={cw}:ih:{x}:0,scale={w}:{h}"
         chain += f",setsar=1,fps={self.fps}"
         for extra in self.extra_video_filters:
             chain += f",{extra}"
         if self.captions is not None:
-            chain += f",ass={_escape(self.captions)}:fontsdir={_escape(self.fonts_dir)}"
+            chain += f",ass={filter_path(self.captions)}:fontsdir={filter_path(self.fonts_dir)}"
         if self.logo is not None:
             # a PNG logo is full-range RGB: bring the result back to TV range, or players get yuvj420p
-            chain += (f"[base];movie={_escape(self.logo)},scale=180:-1[logo];[base][logo]overlay=W-w-40:60,"
+            chain += (f"[base];movie={filter_path(self.logo)},scale=180:-1[logo];[base][logo]overlay=W-w-40:60,"
                       "scale=out_range=tv")
         return chain + ",format=yuv420p[v]"
 
@@ -222,7 +224,7 @@ class RenderPlan:
         return cmd
 
 
-def _escape(path: Path) -> str:
+def filter_path(path: Path) -> str:
     """A path inside an ffmpeg filter graph: quote the characters the graph parser treats specially."""
     return str(path).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'").replace(",", "\\,")
 
