@@ -138,7 +138,8 @@ def test_every_widget_shows_hostile_text_as_text(hostile_settings: Any, tmp_path
     review.state.value = "(all)"
     review.brand.value = HOSTILE
     review.select(edited.id)
-    assert "revision 2 (&lt;img src=x onerror=alert(1)&gt;)" in review.history.value  # the edit's author
+    assert "revision 1 → 2</b> <span style='color:var(--jp-ui-font-color2, #666)'>(&lt;img src=x onerror=alert(1)" \
+           "&gt;)</span>" in review.history.value  # the edit's author
     review.request_changes(f"{SCRIPT} {IMG}")
     review.approve()  # refused or not, the status line and history are redrawn with the hostile text
     review.save_edit(f"{SCRIPT} {IMG} typed into the editor")

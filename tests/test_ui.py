@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,11 +74,12 @@ def test_send_to_queue_then_review_and_approve(composer: Composer, settings) -> 
     assert queue.count() == 3 and "3 draft(s) sent" in composer.status.value
     review = ReviewQueue(queue=queue, author="ana", settings=settings)
     assert len(review.items.options) == 3
-    review.items.value = review.items.options[0][1]
+    first, second = review.items.options[0][1], review.items.options[1][1]
+    review.items.value = first
     assert "revision 1" in review.detail.value
     review.approve_button.click()
-    assert queue.get(review.current.id).state == "approved"
-    assert "approved by ana: now approved" in review.status.value
+    assert queue.get(first).state == "approved"
+    assert f"#{first} approved by ana: now approved. It left this list; #{second} is shown." in review.status.value
     assert len(review.items.options) == 2  # the filter shows what still needs review
 
 
@@ -100,7 +102,9 @@ def test_request_changes_needs_a_comment_and_edits_show_as_a_diff(settings) -> N
     review.save_button.click()
     item = queue.list()[0]
     assert item.revision == 2 and item.state == "in_review"
-    assert "revision 2 (ana)" in review.history.value and "Open with the 23-minute figure." in review.history.value
+    assert "revision 1 → 2</b>" in review.history.value and "(ana)" in review.history.value
+    assert "Open with the 23-minute figure." in review.history.value
+    assert review.comment.value == ""  # used once: it does not ride along on the next action
 
 
 def test_a_conflict_is_shown_and_kept(settings) -> None:  # noqa: ANN001
@@ -229,3 +233,114 @@ def test_a_reel_plays_in_the_composer(settings, tmp_path: Path) -> None:  # noqa
     c.platforms.value = ("reels",)
     drafts = c.generate()
     assert drafts and any(isinstance(child, w.Video) for child in c.editors[0].children)
+
+
+def queue_of(settings, queue_url: str, n: int) -> tuple[Queue, list[int]]:  # noqa: ANN001
+    queue = Queue(queue_url, workspace=settings.workspace)
+    ids = [queue.add(Draft("x", [f"Post {k}: batching saves a day a week. Follow us."],
+                           provenance=Provenance(pillar_hash=f"ui{k}")), "p", "b").id for k in range(n)]
+    return queue, ids
+
+
+def shows(review: ReviewQueue, item_id: int | None) -> bool:
+    """The highlighted line, the item the buttons act on and the detail are the same one."""
+    if item_id is None:
+        return review.items.value is None and review.current is None and "no item in this list" in review.detail.value
+    return (review.items.value == item_id and review.current is not None and review.current.id == item_id
+            and f"<b>#{item_id}</b>" in review.detail.value)
+
+
+def test_selection_and_detail_are_always_the_same_item(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue, (a, b, c) = queue_of(settings, queue_url, 3)
+    review = ReviewQueue(queue=queue, author="ana", settings=settings)
+    assert shows(review, a)
+    review.items.value = b
+    assert shows(review, b)
+    review.approve_button.click()  # b leaves "in review": the next one comes on screen, highlighted
+    assert queue.get(b).state == "approved" and shows(review, c)
+    assert f"#{b} approved by ana: now approved. It left this list; #{c} is shown." in review.status.value
+    review.approve_button.click()  # the last one leaves: the one before it
+    assert queue.get(c).state == "approved" and shows(review, a)
+    review.items.value = a  # clicking the highlighted line keeps it (nothing else was acted on)
+    assert shows(review, a)
+    review.state.value = "approved"  # a filter that does not list it: the first that it lists
+    assert shows(review, b)
+    review.state.value = "rejected"  # nothing listed: nothing shown, and nothing to act on
+    assert shows(review, None)
+    review.approve_button.click()
+    assert "select an item first" in review.status.value and queue.get(a).state == "in_review"
+
+
+def test_approve_refuses_unsaved_edits_and_acts_only_on_the_revision_shown(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue, (item_id,) = queue_of(settings, queue_url, 1)
+    ana = ReviewQueue(queue=queue, author="ana", settings=settings)
+    ana.editor.value = "Ana's better post. Follow us."
+    ana.approve_button.click()
+    assert "unsaved edit" in ana.status.value and "Discard edit" in ana.status.value
+    assert queue.get(item_id).state == "in_review"
+    ana.state.value = "(all)"  # a filter change keeps what she typed
+    assert ana.editor.value == "Ana's better post. Follow us."
+    # bob saves a revision meanwhile; ana's save is a conflict: his revision comes on screen, her text stays
+    Queue(queue_url, workspace=settings.workspace).edit(item_id, ["Bob's post. Follow us."], "bob", 1)
+    ana.save_button.click()
+    assert "changed since revision 1" in ana.status.value and "revision 2" in ana.detail.value
+    assert "Bob&#x27;s post" in ana.detail.value and ana.editor.value == "Ana's better post. Follow us."
+    ana.approve_button.click()  # still unsaved: revision 2, which she has now seen, is not approved behind her back
+    assert queue.get(item_id).state == "in_review" and "unsaved edit" in ana.status.value
+    ana.discard_button.click()
+    assert ana.editor.value == "Bob's post. Follow us." and not ana.unsaved()
+    ana.approve_button.click()
+    assert queue.get(item_id).state == "approved" and queue.get(item_id).approved_revision == 2
+
+
+def test_the_comment_box_clears_after_it_is_used(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue, (a, b) = queue_of(settings, queue_url, 2)
+    review = ReviewQueue(queue=queue, author="ana", settings=settings)
+    review.comment.value = "Too salesy."
+    review.reject_button.click()
+    assert queue.get(a).state == "rejected" and review.comment.value == "" and shows(review, b)
+    review.changes_button.click()  # the last comment does not ride along
+    assert "needs a comment" in review.status.value and queue.get(b).state == "in_review"
+    assert review.comment.value == ""
+
+
+def test_no_state_misleads(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    c = Composer(settings, pillar=SAMPLE)
+    c.platforms.value = ("linkedin",)
+    assert c.generate() and not c.queue_button.disabled
+    assert "var(--jp-success-color1" in c.status.value  # theme colours: readable in the dark theme
+    c.engine.value = "llm"  # a failed generate: the drafts on screen are gone and cannot be sent
+    assert c.generate() == [] and c.queue_button.disabled and c.editors == [] and not c.tabs.children
+    assert "var(--jp-error-color1" in c.status.value and "fill in Model" in c.status.value
+    assert not re.search(r"(?<![(\w-])--[a-z]", c.status.value)  # no command-line flags in the widgets
+    c.engine.value = "extractive"
+    long = " ".join(["This sentence runs on about batching content for small teams without a stop"] * 4)
+    (tmp_path / "long.md").write_text(f"# Long\n\n{long}.\n")
+    c.pillar.value = str(tmp_path / "long.md")
+    c.platforms.value = ("tiktok",)
+    assert c.generate() == [] and c.queue_button.disabled
+    assert "0 drafts" in c.status.value and "var(--jp-warn-color1" in c.status.value  # not green
+    assert "skipped: tiktok" in c.status.value and "skipped: tiktok" in c.tabs.children[0].value
+    c.pillar.value = str(SAMPLE)
+    c.platforms.value = ("linkedin",)
+    c.generate()
+    editor = c.editors[0]
+    assert "within the platform&#x27;s limits" in editor.problems.value or "within the platform's limits" in \
+        editor.problems.value
+    assert "success-color" not in editor.problems.value + editor.defects.value  # never green beside a verdict
+
+
+def test_the_revision_diff_is_word_level_coloured_escaped_and_compact(settings, queue_url: str) -> None:  # noqa: ANN001
+    queue = Queue(queue_url, workspace=settings.workspace)
+    words = " ".join(f"word{n}" for n in range(120))
+    item = queue.add(Draft("linkedin", [f"{words} <script>alert(1)</script> end."],
+                           provenance=Provenance(pillar_hash="diff")), "p", "b")
+    queue.edit(item.id, [f"{words.replace('word60', 'changed')} <script>alert(1)</script> end."], "bob", 1)
+    review = ReviewQueue(queue=queue, author="ana", settings=settings)
+    review.select(item.id)
+    history = review.history.value
+    assert history.count("<del") == 1 and history.count("<ins") == 1 and "<table" not in history
+    assert ">word60</del>" in history and ">changed</ins>" in history
+    assert "&lt;script&gt;" in history and "<script>" not in history
+    assert "word30" not in history and "…" in history  # an unchanged run is cut to its ends
+    assert "var(--jp-error-color3" in history and "var(--jp-success-color3" in history

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import difflib
 import html
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,15 @@ from ..drafts import Draft, Problem
 from ..findings import DefectNote, defect_notes
 from ..platforms import PlatformSpec, PreviewStyle
 from ..scoring import headline
+
+# Outside the post cards (which keep the platform's own light look) colours come from JupyterLab's theme, so
+# they stay readable in the dark theme; the fallbacks are for a page without JupyterLab (`workbench report`).
+OK = "var(--jp-success-color1, #1b5e20)"
+BAD = "var(--jp-error-color1, #b00020)"
+WARN = "var(--jp-warn-color1, #8a5a00)"
+MUTED = "var(--jp-ui-font-color2, #666)"
+ADDED = "var(--jp-success-color3, #d7f5dc)"
+REMOVED = "var(--jp-error-color3, #fbd9dd)"
 
 CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
         "max-width:520px;background:#fff;color:#111;white-space:pre-wrap")
@@ -98,20 +109,50 @@ def render_defects(draft: Draft) -> str:
     """The defects of the draft's score under its preview: code, the words, what is wrong and the fix."""
     notes = defect_notes(draft.score, draft.text)
     if not notes:
-        return "<div class='wb-defects' style='color:#1b5e20'>no defects found</div>" if draft.score else ""
+        # neutral, not green: the verdict (score) says whether the draft is ready; this only says what was not found
+        return f"<div class='wb-defects' style='color:{MUTED}'>no defects found</div>" if draft.score else ""
     rows = "".join(f"<li data-code='{esc(n.code.value)}'><b>{esc(n.code.value)}</b>"
                    + (" <i>blocking</i>" if n.blocking else "")
                    + (f" “<u>{esc(n.quote)}</u>”" if n.quote else "") + f": {esc(n.message)}"
                    + (f" <b>Fix:</b> {esc(n.fix)}" if n.fix else "") + "</li>" for n in notes)
-    return f"<ul class='wb-defects' style='color:#b00020;margin:4px 0'>{rows}</ul>"
+    return f"<ul class='wb-defects' style='color:{BAD};margin:4px 0'>{rows}</ul>"
 
 
 def render_problems(problems: list[Problem]) -> str:
+    """The platform's hard rules the draft breaks. None broken is said plainly, not in green: a draft within the
+    limits can still need an edit (the score's verdict beside it says so)."""
     if not problems:
-        return "<div style='color:#1b5e20'>fits the platform's rules</div>"
+        return f"<div style='color:{MUTED}'>within the platform's limits</div>"
     rows = "".join(f"<li><b>{esc(p.code)}</b> {esc(p.where + ': ' if p.where else '')}{esc(p.message)}</li>"
                    for p in problems)
-    return f"<ul style='color:#b00020;margin:4px 0'>{rows}</ul>"
+    return f"<ul style='color:{BAD};margin:4px 0'>{rows}</ul>"
+
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str, context: int = 8) -> str:
+    """Two revisions as one text, word by word: removed words struck through on red, added ones on green, each
+    piece escaped on its own. An unchanged run longer than twice `context` words keeps its ends around "…",
+    so a one-word edit of a long post stays a few lines tall."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            run = a[i1:i2]
+            words = [n for n, t in enumerate(run) if not t.isspace()]
+            if len(words) > 2 * context:
+                head, tail = run[: words[context - 1] + 1], run[words[-context]:]
+                out.append(f"{esc(''.join(head))}<span style='color:{MUTED}'> … </span>{esc(''.join(tail))}")
+            else:
+                out.append(esc("".join(run)))
+            continue
+        if i2 > i1:
+            out.append(f"<del style='background:{REMOVED};color:inherit'>{esc(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins style='background:{ADDED};color:inherit;text-decoration:none'>"
+                       f"{esc(''.join(b[j1:j2]))}</ins>")
+    return f"<div class='wb-diff' style='white-space:pre-wrap;max-width:720px;line-height:1.5'>{''.join(out)}</div>"
 
 
 def render_score(score: dict[str, Any] | None) -> str:

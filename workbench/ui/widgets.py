@@ -6,9 +6,10 @@ Every button calls a method that calls the same public functions as the CLI (`re
 
 from __future__ import annotations
 
-import difflib
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,47 @@ from ..errors import WorkbenchError
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, validate
 from ..queue import Item, ItemState, Queue, Resolution
-from ..repurpose import queue_drafts, repurpose
+from ..repurpose import SKIPPED_NOTE, queue_drafts, repurpose
 from ..rubric import Defect
 from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
 from ..scoring import defect_codes, score
+from .preview import BAD, MUTED, OK, WARN, render_defects, render_preview, render_problems, render_score, word_diff
 from .preview import esc as _esc
-from .preview import render_defects, render_preview, render_problems, render_score
 
 
-def _status(box: w.HTML, message: str, ok: bool = True) -> None:
-    colour = "#1b5e20" if ok else "#b00020"
-    box.value = f"<div style='color:{colour}'>{_esc(message)}</div>"
+class Tone(StrEnum):
+    """How a status line reads: done, done but worth a look, or refused."""
+
+    OK = "ok"
+    WARN = "warn"
+    ERROR = "error"
+
+
+_TONES = {Tone.OK: OK, Tone.WARN: WARN, Tone.ERROR: BAD}
+
+# what a message written for the command line calls a control, and what the widgets call it
+_CONTROLS = {"use --engine extractive": "choose extractive under Engine",
+             "add --engine llm --model M": "choose llm under Engine and fill in Model",
+             "pass --model": "fill in Model", "leave --model out": "leave Model empty",
+             "point --base-url at": "point Server at", "pass --transcript FILE": "put a transcript beside it",
+             "add --comment": "write in the comment box",
+             "pass a reason, e.g. --fail": "write a reason in Resolve, e.g.",
+             "--engine extractive": "extractive under Engine", "--engine llm": "llm under Engine",
+             "--engine": "Engine", "--model": "Model", "--base-url": "Server", "--brand": "Brand",
+             "--platforms": "Platforms", "--transcript": "a transcript", "--comment": "the comment box",
+             "--fail": "Resolve", "--revision": "the revision shown", "--base-revision": "the revision shown"}
+_FLAG = re.compile("(?:" + "|".join(re.escape(f) for f in sorted(_CONTROLS, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def in_widget_words(message: str) -> str:
+    """A library message as the widgets should say it: command-line flags become the controls that do the
+    same thing (the widgets and the CLI share one set of errors)."""
+    return _FLAG.sub(lambda m: _CONTROLS[m.group(0)], message)
+
+
+def _status(box: w.HTML, message: str, tone: Tone = Tone.OK) -> None:
+    box.value = f"<div style='color:{_TONES[tone]}'>{_esc(in_widget_words(message))}</div>"
 
 
 class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
@@ -122,25 +152,38 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 self.progress.value = min(self.progress.value + 1, self.progress.max)
                 self.progress.description = name
 
+            notes: list[str] = []
             self.drafts = repurpose(pillar, brand, specs, engine, self.variants.value, media_dir=media,
-                                    progress=step)
+                                    notes=notes, progress=step)
         except WorkbenchError as exc:
-            _status(self.status, str(exc), ok=False)
+            # the drafts on screen were not made from what the controls now say: none of them can be sent
+            self.drafts, self.editors, self.tabs.children = [], [], ()
+            self.queue_button.disabled = True
+            self.progress.value = 0
+            _status(self.status, str(exc), Tone.ERROR)
             return []
         self.progress.value = self.progress.max
         self._brand, self._pillar_path = brand, str(pillar.path)
-        self._show(specs, brand, pillar)
-        self.queue_button.disabled = False
-        _status(self.status, f"{len(self.drafts)} drafts from {pillar.title!r} ({self.engine.value} engine).")
+        self._show(specs, brand, pillar, notes)
+        self.queue_button.disabled = not self.drafts
+        made = (f"{len(self.drafts)} draft{'s' if len(self.drafts) != 1 else ''} from {pillar.title!r} "
+                f"({self.engine.value} engine)")
+        if not self.drafts:  # nothing to send: said as a warning, never in green
+            _status(self.status, f"{made}: " + "; ".join(notes or ["no platform got a draft"]) + ".", Tone.WARN)
+        elif notes:
+            _status(self.status, f"{made}; " + "; ".join(notes) + ".", Tone.WARN)
+        else:
+            _status(self.status, f"{made}.")
         return self.drafts
 
-    def _show(self, specs: list[PlatformSpec], brand: Any, pillar: Pillar) -> None:
+    def _show(self, specs: list[PlatformSpec], brand: Any, pillar: Pillar, notes: list[str]) -> None:
         self.editors = []
         pages = []
         for spec in specs:
             editors = [DraftEditor(d, spec, brand, pillar) for d in self.drafts if d.platform == spec.name]
             self.editors += editors
-            pages.append(w.HBox(editors) if editors else w.HTML("no draft"))
+            why = next((n for n in notes if n.startswith(f"{SKIPPED_NOTE} {spec.name} ")), "no draft")
+            pages.append(w.HBox(editors) if editors else w.HTML(f"<div style='color:{WARN}'>{_esc(why)}</div>"))
         self.tabs.children = pages
         for i, spec in enumerate(specs):
             self.tabs.set_title(i, spec.label)
@@ -173,6 +216,7 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.editor = w.Textarea(layout=w.Layout(width="520px", height="160px"))
         self.comment = w.Textarea(placeholder="comment (needed to request changes)", layout=w.Layout(width="520px"))
         self.save_button = w.Button(description="Save edit", icon="save")
+        self.discard_button = w.Button(description="Discard edit", icon="undo")
         self.approve_button = w.Button(description="Approve", button_style="success", icon="check")
         self.changes_button = w.Button(description="Request changes", button_style="warning")
         self.reject_button = w.Button(description="Reject", button_style="danger", icon="times")
@@ -182,10 +226,12 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.retry_button = w.Button(description="Not live: send again")
         self.fail_button = w.Button(description="Mark failed")
         self.current: Item | None = None
+        self._listing = False  # True while refresh() replaces the list: its own changes are not the editor's clicks
         for control in (self.state, self.platform, self.brand, self.min_score, self.code):
             control.observe(lambda _: self.refresh(), names="value")
-        self.items.observe(lambda ch: self.select(ch["new"]) if ch["new"] is not None else None, names="value")
+        self.items.observe(self._picked, names="value")
         self.save_button.on_click(lambda _: self.save_edit(self.editor.value))
+        self.discard_button.on_click(lambda _: self.discard_edit())
         self.approve_button.on_click(lambda _: self.approve())
         self.changes_button.on_click(lambda _: self.request_changes(self.comment.value))
         self.reject_button.on_click(lambda _: self.reject())
@@ -195,74 +241,140 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         filters = w.HBox([self.state, self.platform, self.brand, self.min_score, self.code])
         actions = w.HBox([self.approve_button, self.changes_button, self.reject_button])
         resolve = w.HBox([self.resolve_text, self.live_button, self.retry_button, self.fail_button])
-        super().__init__([filters, self.items, self.author, self.detail, self.editor, self.save_button,
-                          self.comment, actions, resolve, self.status, self.history])
+        super().__init__([filters, self.items, self.author, self.detail, self.editor,
+                          w.HBox([self.save_button, self.discard_button]), self.comment, actions, resolve,
+                          self.status, self.history])
         self.refresh()
 
     def refresh(self) -> list[Item]:
+        """The list under the filters. The item shown stays selected while it is listed; once it leaves the list
+        (approved out of "in_review", filtered away) the next one in the list is shown in its place, or none:
+        the highlighted line and the item the buttons act on are always the same."""
         found = self.queue.list(state=None if self.state.value == "(all)" else self.state.value,
                                 platform=None if self.platform.value == "(all)" else self.platform.value,
                                 brand=self.brand.value.strip() or None,
                                 min_score=self.min_score.value or None,
                                 code=None if self.code.value == "(all)" else self.code.value)
-        self.items.options = [(f"#{i.id} · {i.platform} · {i.state} · score {i.score} · "
-                               + (f"{' '.join(defect_codes(i.draft.score))} · " if defect_codes(i.draft.score) else "")
-                               + f"{len(i.problems)} problem(s) · {i.draft.parts[0].splitlines()[0][:60]}", i.id)
-                              for i in found]
+        before = [value for _, value in self.items.options]
+        ids = [i.id for i in found]
+        keep: int | None = None
+        if self.current is not None and self.current.id in ids:
+            keep = self.current.id
+        elif self.current is not None and self.current.id in before:  # it left: the one after it, else the first
+            later = [i for i in before[before.index(self.current.id) + 1:] if i in ids]
+            keep = later[0] if later else (ids[0] if ids else None)
+        elif ids:
+            keep = ids[0]
+        self._listing = True
+        try:
+            self.items.options = [(self._line(i), i.id) for i in found]
+            self.items.value = keep
+        finally:
+            self._listing = False
+        if keep is None:
+            self.clear()
+        else:
+            self.select(keep)
         return found
 
+    @staticmethod
+    def _line(i: Item) -> str:
+        codes = defect_codes(i.draft.score)
+        return (f"#{i.id} · {i.platform} · {i.state} · score {i.score} · "
+                + (f"{' '.join(codes)} · " if codes else "")
+                + f"{len(i.problems)} problem(s) · {i.draft.parts[0].splitlines()[0][:60]}")
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        if not self._listing and change["new"] is not None:
+            self.select(change["new"])
+
+    def clear(self) -> None:
+        """Nothing selected: nothing shown, and the buttons have nothing to act on."""
+        self.current = None
+        self.detail.value = f"<i style='color:{MUTED}'>no item in this list</i>"
+        self.editor.value, self.history.value = "", ""
+
     def select(self, item_id: int) -> Item:
+        """Show an item (the list highlights it too). The editor's text is replaced when another item comes on
+        screen or nothing typed would be lost: an unsaved edit survives a filter change and a refused action
+        (a conflict brings the newer revision on screen and keeps the typed text; Discard edit shows it)."""
         item = self.queue.get(item_id)
+        shown = self.current
         self.current = item
+        if self.items.value != item_id and item_id in [value for _, value in self.items.options]:
+            self._listing = True
+            try:
+                self.items.value = item_id
+            finally:
+                self._listing = False
         spec = self.settings.platform(item.platform)
         self.detail.value = (f"<b>#{item.id}</b> {_esc(item.platform)} · {_esc(item.brand)} · "
                              f"<b>{_esc(item.state)}</b> · revision {item.revision}" + render_preview(item.draft, spec)
                              + render_defects(item.draft) + render_problems(item.problems)
                              + render_score(item.draft.score))
-        self.editor.value = text_from_parts(item.draft.parts)
+        if shown is None or shown.id != item.id or not self.unsaved(shown):
+            self.editor.value = text_from_parts(item.draft.parts)
         self.history.value = self._history(item_id)
         return item
+
+    def unsaved(self, item: Item | None = None) -> bool:
+        """Whether the editor holds text that differs from the revision on screen."""
+        item = item or self.current
+        return item is not None and self.editor.value != text_from_parts(item.draft.parts)
+
+    def discard_edit(self) -> None:
+        if self.current is not None:
+            self.editor.value = text_from_parts(self.current.draft.parts)
+            _status(self.status, f"#{self.current.id}: edit discarded; revision {self.current.revision} is shown.")
 
     def _history(self, item_id: int) -> str:
         out = []
         revs = self.queue.revisions(item_id)
         for prev, cur in zip(revs, revs[1:], strict=False):
-            # difflib escapes the lines but puts the column headers in as they are: the author is user text
-            diff = difflib.HtmlDiff(wrapcolumn=60).make_table("\n".join(prev.parts).splitlines(),
-                                                              "\n".join(cur.parts).splitlines(),
-                                                              _esc(f"revision {prev.number}"),
-                                                              _esc(f"revision {cur.number} ({cur.author})"))
-            out.append(diff)
+            out.append(f"<div style='margin:6px 0'><b>revision {prev.number} → {cur.number}</b> "
+                       f"<span style='color:{MUTED}'>({_esc(cur.author)})</span>"
+                       + word_diff("\n\n".join(prev.parts), "\n\n".join(cur.parts)) + "</div>")
         for c in self.queue.conflicts(item_id):
-            out.append(f"<div style='color:#b00020'>Conflict kept: {_esc(c['author'])} edited revision "
+            out.append(f"<div style='color:{BAD}'>Conflict kept: {_esc(c['author'])} edited revision "
                        f"{_esc(c['base_revision'])} after revision {_esc(c['current_revision'])}: "
                        f"{_esc(' / '.join(c['parts']))}</div>")
         for c in self.queue.comments(item_id):
             out.append(f"<div>💬 <b>{_esc(c['author'])}</b>: {_esc(c['body'])}</div>")
         for a in self.queue.audit_log(item_id):
-            out.append(f"<div style='color:#666;font-size:12px'>{a['at']:%Y-%m-%d %H:%M} {_esc(a['actor'])}:"
+            out.append(f"<div style='color:{MUTED};font-size:12px'>{a['at']:%Y-%m-%d %H:%M} {_esc(a['actor'])}:"
                        f" {_esc(a['action'])}</div>")
         return "".join(out)
 
-    def _act(self, action: str, fn: Callable[[Item], Item]) -> Item | None:
-        """`fn` on the selected item; a refusal from the queue shows in the status line."""
+    def _act(self, action: str, fn: Callable[[Item], Item], uses_comment: bool = False) -> Item | None:
+        """`fn` on the item shown; a refusal from the queue shows in the status line, and the item is shown
+        again as it is now (a newer revision someone saved comes on screen; the editor keeps what was typed)."""
         current = self.current
         if current is None:
-            _status(self.status, "select an item first.", ok=False)
+            _status(self.status, "select an item first.", Tone.ERROR)
             return None
         try:
             item = fn(current)
         except WorkbenchError as exc:
-            _status(self.status, str(exc), ok=False)
-            self.history.value = self._history(current.id)
+            _status(self.status, str(exc), Tone.ERROR)
+            self.select(current.id)
             return None
-        _status(self.status, f"#{item.id} {action} by {self.author.value}: now {item.state}.")
+        if uses_comment:
+            self.comment.value = ""  # said once: it must not ride along on the next item's action
         self.refresh()
-        self.select(item.id)
+        listed = self.current is not None and self.current.id == item.id
+        shown = "" if listed else (f" It left this list; #{self.current.id} is shown." if self.current
+                                   else " It left this list, which is now empty.")
+        _status(self.status, f"#{item.id} {action} by {self.author.value}: now {item.state}.{shown}")
         return item
 
     def approve(self) -> Item | None:
-        """Approves the revision on screen: refused if someone saved a newer one since it was shown."""
+        """Approves the revision on screen: refused with unsaved edits (save or discard them first), and if
+        someone saved a newer revision since it was shown."""
+        if self.current is not None and self.unsaved():
+            _status(self.status, f"#{self.current.id} has an unsaved edit: save it (Save edit) or discard it "
+                                 f"(Discard edit) first; approving now would approve revision "
+                                 f"{self.current.revision}, not the text in the editor.", Tone.ERROR)
+            return None
         return self._act("approved", lambda current: self.queue.approve(current.id, self.author.value,
                                                                         current.revision))
 
@@ -277,11 +389,11 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def reject(self) -> Item | None:
         return self._act("rejected", lambda current: self.queue.reject(current.id, self.author.value,
-                                                                       self.comment.value or None))
+                                                                       self.comment.value or None), True)
 
     def request_changes(self, comment: str) -> Item | None:
         return self._act("sent back", lambda current: self.queue.request_changes(current.id, self.author.value,
-                                                                                 comment))
+                                                                                 comment), True)
 
     def save_edit(self, text: str) -> Item | None:
         item = self.current
@@ -353,12 +465,12 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
 
     def move(self, item_id: int | None, when: str) -> Item | None:
         if item_id is None:
-            _status(self.status, "choose an item to move.", ok=False)
+            _status(self.status, "choose an item to move.", Tone.ERROR)
             return None
         try:
             item = pin(self.queue, item_id, parse_when(when, self.config.timezone), str(self.settings.get("author")))
         except WorkbenchError as exc:
-            _status(self.status, str(exc), ok=False)
+            _status(self.status, str(exc), Tone.ERROR)
             return None
         if item.scheduled_at is None:  # pin always sets the time
             raise AttributeError(f"item {item.id} has no scheduled time after pin")
@@ -372,7 +484,7 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
             result = export(fmt, self.queue.list(state=ItemState.SCHEDULED), ExportOptions(zone=self.config.zone))
             written = result.write(self.export_dir / result.filename, make_folder=True)
         except WorkbenchError as exc:
-            _status(self.status, str(exc), ok=False)
+            _status(self.status, str(exc), Tone.ERROR)
             return []
         _status(self.status, "wrote " + ", ".join(str(p) for p in written))
         return written
