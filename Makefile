@@ -39,7 +39,8 @@ docs: install
 	$(BIN)/cog -r README.md
 
 lab: install
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/workbench init workspace
+	$(BIN)/jupyter lab workspace/notebooks/
 
 bench: install
 	$(BIN)/python benchmarks/offline_throughput.py

@@ -24,6 +24,7 @@ DATA: list[tuple[str, str]] = [
     ("brand_voice", "brand_voice"),
     ("media/fonts", "fonts"),
     ("media/samples/batch-your-content.md", "samples/batch-your-content.md"),
+    ("notebooks", "notebooks"),
 ]
 
 

@@ -57,7 +57,7 @@ def lab(tmp_path: Path) -> tuple[str, Path]:
     workspace = tmp_path / "workspace"
     _fill_queue(workspace)
     port, token = _free_port(), "workbench-test"
-    env = {**os.environ, "WORKBENCH_NOTEBOOK_WORKSPACE": str(workspace), "WORKBENCH_ROOT": str(ROOT),
+    env = {**os.environ, "WORKBENCH_HOME": str(workspace),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "jconfig"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "jruntime")}
     proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
                              "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--ServerApp.password=",
@@ -109,8 +109,11 @@ def test_editor_approves_an_item_by_clicking_in_jupyterlab(lab: tuple[str, Path]
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             approve = page.locator("button.widget-button", has_text="Approve")
             approve.wait_for(timeout=180_000)
-            # the hostile author's name is on the page as text, in the revision diff's header
-            page.locator("th.diff_header", has_text="onerror=alert(1)").first.wait_for(timeout=30_000)
+            # the hostile author's name is on the page as text, in the revision diff's heading, and the diff
+            # is word by word (an <ins> for what the edit added)
+            page.locator("div", has_text="revision 1 → 2").filter(has_text="onerror=alert(1)").first.wait_for(
+                timeout=30_000)
+            page.locator(".wb-diff ins").first.wait_for(timeout=30_000)
             queue = Queue(f"sqlite:///{workspace / '.workbench' / 'queue.sqlite'}", workspace=workspace)
             assert queue.count(state="approved") == 0
             approve.click()

@@ -291,6 +291,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "media" / "samples" / "batch-your
 # every command, with arguments that get it as far as reading workbench.yaml; a command added later needs a row
 # (`queue resolve` is here ahead of its arrival)
 COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
+    ("init",): [],
     ("inspect",): [str(SAMPLE)],
     ("check",): ["-p", "x", "-"],
     ("score",): ["-p", "x", "-"],

@@ -344,3 +344,10 @@ def test_the_revision_diff_is_word_level_coloured_escaped_and_compact(settings, 
     assert "&lt;script&gt;" in history and "<script>" not in history
     assert "word30" not in history and "…" in history  # an unchanged run is cut to its ends
     assert "var(--jp-error-color3" in history and "var(--jp-success-color3" in history
+
+
+def test_an_edit_of_whitespace_alone_still_shows_in_the_diff() -> None:
+    from workbench.ui.preview import word_diff
+
+    joined = word_diff("First paragraph.\n\nSecond one.", "First paragraph.\nSecond one.")
+    assert "<del" in joined and "↵↵</del>" in joined and "↵\n</ins>" in joined

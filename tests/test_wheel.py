@@ -38,7 +38,7 @@ DATA_IN_WHEEL = ["workbench/_data/prompts/draft.md", "workbench/_data/prompts/br
                  "workbench/_data/prompts/thread.md", "workbench/_data/prompts/judge.md",
                  "workbench/_data/brand_voice/northwind-advisory.yaml", "workbench/_data/brand_voice/sunny-studio.yaml",
                  "workbench/_data/fonts/DejaVuSans-Bold.ttf", "workbench/_data/fonts/LICENSE-DejaVu.txt",
-                 "workbench/_data/samples/batch-your-content.md"]
+                 "workbench/_data/samples/batch-your-content.md", "workbench/_data/notebooks/01-repurpose.ipynb"]
 # this venv's site-packages, where the fresh venv finds the dependencies
 DEPENDENCIES = list(dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]))
 CAPTIONS = ["Did you know it takes 23 minutes to refocus after an interruption?",

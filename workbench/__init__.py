@@ -14,7 +14,7 @@ from .repurpose import repurpose
 
 if TYPE_CHECKING:
     from .brand import BrandVoice, load_brand
-    from .config import Settings, load_settings
+    from .config import Settings, find_workspace, load_settings
     from .drafts import CTA, CTAKind, Draft, MediaAsset, Problem, Provenance
     from .engines import engine_names, get_engine
     from .errors import WorkbenchError
@@ -24,13 +24,15 @@ if TYPE_CHECKING:
     from .publish import publish_due
     from .queue import Queue
     from .repurpose import RunOptions, queue_drafts, run_batch
+    from .resources import data_path
     from .schedule import plan
     from .scoring import score
     from .ui import Calendar, Composer, ReviewQueue
+    from .workspace import init_workspace
 
 _WHERE = {
     "BrandVoice": "brand", "load_brand": "brand",
-    "Settings": "config", "load_settings": "config",
+    "Settings": "config", "find_workspace": "config", "load_settings": "config",
     "CTA": "drafts", "CTAKind": "drafts", "Draft": "drafts", "MediaAsset": "drafts", "Problem": "drafts",
     "Provenance": "drafts",
     "engine_names": "engines", "get_engine": "engines",
@@ -41,17 +43,20 @@ _WHERE = {
     "publish_due": "publish",
     "Queue": "queue",
     "RunOptions": "repurpose", "queue_drafts": "repurpose", "run_batch": "repurpose",
+    "data_path": "resources",
     "plan": "schedule",
     "score": "scoring",
     "Calendar": "ui", "Composer": "ui", "ReviewQueue": "ui",
+    "init_workspace": "workspace",
 }
 
 # a literal, so linters see the re-exports; tests/test_architecture.py checks it matches _WHERE
 __all__ = [
     "BrandVoice", "CTA", "CTAKind", "Calendar", "Composer", "Draft", "MediaAsset", "Pillar", "PlatformSpec",
-    "Problem", "Provenance", "Queue", "ReviewQueue", "RunOptions", "Settings", "WorkbenchError", "engine_names",
-    "ffmpeg_exe", "get_engine", "get_platform", "load_brand", "load_pillar", "load_settings", "plan", "publish_due",
-    "queue_drafts", "repurpose", "run_batch", "score", "split_thread", "validate",
+    "Problem", "Provenance", "Queue", "ReviewQueue", "RunOptions", "Settings", "WorkbenchError", "data_path",
+    "engine_names", "ffmpeg_exe", "find_workspace", "get_engine", "get_platform", "init_workspace", "load_brand",
+    "load_pillar", "load_settings", "plan", "publish_due", "queue_drafts", "repurpose", "run_batch", "score",
+    "split_thread", "validate",
 ]
 
 

@@ -6,6 +6,8 @@ a wrong type or an unknown platform fails loudly with the file, the line and the
 
 from __future__ import annotations
 
+import difflib
+
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -358,8 +360,11 @@ def load_brand(name_or_path: str | Path, workspace: Path | None = None) -> Brand
         found = next((folder / f"{name_or_path}{ext}" for folder in brand_search_path(workspace)
                       for ext in (".yaml", ".yml") if (folder / f"{name_or_path}{ext}").exists()), None)
         if found is None:
+            known = available_brands(workspace)
+            close = difflib.get_close_matches(str(name_or_path).lower(), known, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? " if close else ""
             raise BrandError(f"no brand voice named '{name_or_path}'.", path=None,
-                             fix=f"use one of: {', '.join(available_brands(workspace)) or '(none found)'}, "
+                             fix=f"{hint}Use one of: {', '.join(known) or '(none found)'}, "
                                  "or pass the path of a YAML profile.")
         path = found
     brand = load_model(path, BrandVoice, BrandError, "brand voice")

@@ -227,8 +227,25 @@ class Settings:
                                   "(leave it out for .workbench/queue.sqlite).") from None
 
 
+def find_workspace(start: Path | None = None) -> Path:
+    """The workspace a command or notebook started in: `WORKBENCH_HOME` when set; else the nearest folder from
+    `start` (the current folder) upward that holds a workbench.yaml, as git finds its repository (a notebook
+    in `notebooks/` of a workspace uses that workspace); else `start` itself."""
+    home = os.environ.get("WORKBENCH_HOME")
+    if home:
+        folder = Path(home).expanduser()
+        if not folder.is_dir():
+            raise ConfigError("WORKBENCH_HOME names a folder that does not exist.", path=folder, field="WORKBENCH_HOME",
+                              fix=f"create the workspace there (workbench init {folder}), or unset WORKBENCH_HOME.")
+        return folder
+    here = start or Path.cwd()
+    if (here / CONFIG_NAME).is_file():
+        return here
+    return next((folder for folder in here.resolve().parents if (folder / CONFIG_NAME).is_file()), here)
+
+
 def load_settings(path: str | Path | None = None, workspace: str | Path | None = None) -> Settings:
-    ws = Path(workspace) if workspace else Path.cwd()
+    ws = Path(workspace) if workspace else find_workspace()
     chosen = Path(path) if path else (Path(os.environ["WORKBENCH_CONFIG"]) if os.environ.get("WORKBENCH_CONFIG")
                                       else ws / CONFIG_NAME)
     if chosen.is_dir():

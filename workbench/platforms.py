@@ -93,6 +93,9 @@ class PlatformSpec(BaseModel):
     # -- rules the platform enforces ------------------------------------------------------------
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
+    # other names people type for it ("twitter"): an unknown name that is one gets "did you mean 'x'?", and is
+    # never taken silently (a typo must not post somewhere unexpected)
+    aliases: tuple[str, ...] = ()
     limit: int = Field(gt=0)
     counting: Counting
     url_length: int = Field(default=23, gt=0)
@@ -172,7 +175,8 @@ _C = CTAKind
 
 DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
     PlatformSpec(
-        name="linkedin", label="LinkedIn post", limit=3000, counting=Counting.UTF16,
+        name="linkedin", label="LinkedIn post", aliases=("li",),
+        limit=3000, counting=Counting.UTF16,
         hook_window=210, hook_lines=3, sweet_spot=(700, 1500), max_hashtags=5,
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=600, max_megabytes=5000),
         images=(ImageSpec(name="link", width=1200, height=627), *_FEED_IMAGES),
@@ -187,7 +191,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "'...see more'. Counted in UTF-16 units as LinkedIn's web client does.",
     ),
     PlatformSpec(
-        name="x_thread", label="X thread", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 260),
+        name="x_thread", label="X thread", aliases=("twitter_thread", "tweetstorm"),
+        limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 260),
         max_parts=25, max_hashtags=2,
         images=(ImageSpec(name="landscape", width=1200, height=675),),
         points=7, hashtag_target=1, cta_preference=(_C.LINK, _C.FOLLOW, _C.SIGNUP, _C.COMMENT, _C.SHARE, _C.SAVE,
@@ -198,7 +203,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         source="twitter-text config v3 per post; 25 posts per thread (X composer).",
     ),
     PlatformSpec(
-        name="x", label="X post", limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 240),
+        name="x", label="X post", aliases=("twitter", "tweet"),
+        limit=280, counting=Counting.X_WEIGHTED, sweet_spot=(70, 240),
         max_hashtags=2,
         video=VideoSpec(width=720, height=1280, fps=30, min_seconds=0.5, max_seconds=140, max_megabytes=512),
         images=(ImageSpec(name="landscape", width=1200, height=675),),
@@ -211,7 +217,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "(X media best practices).",
     ),
     PlatformSpec(
-        name="instagram", label="Instagram caption", limit=2200, counting=Counting.UTF16,
+        name="instagram", label="Instagram caption", aliases=("ig", "insta"),
+        limit=2200, counting=Counting.UTF16,
         hook_window=125, max_hashtags=5, sweet_spot=(138, 1000),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
         images=_FEED_IMAGES,
@@ -225,7 +232,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "(Instagram, Dec 2025); Reels up to 3 min, 1080x1920.",
     ),
     PlatformSpec(
-        name="threads", label="Threads post", limit=500, counting=Counting.THREADS, max_links=5,
+        name="threads", label="Threads post", aliases=("meta_threads",),
+        limit=500, counting=Counting.THREADS, max_links=5,
         max_hashtags=1, sweet_spot=(100, 400),
         hashtag_target=1, cta_preference=(_C.COMMENT, _C.LINK, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
         card=_PORTRAIT, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"), responses=Responses.REPLIES,
@@ -235,14 +243,16 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "(from 22 Dec 2025); one topic tag per post.",
     ),
     PlatformSpec(
-        name="bluesky", label="Bluesky post", limit=300, counting=Counting.GRAPHEMES, sweet_spot=(80, 280),
+        name="bluesky", label="Bluesky post", aliases=("bsky", "atproto"),
+        limit=300, counting=Counting.GRAPHEMES, sweet_spot=(80, 280),
         points=1, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
         card=_LANDSCAPE_CARD, slots=("Mon 10:00", "Wed 10:00", "Fri 10:00"), responses=Responses.REPLIES,
         guidance="One post of up to 300 characters: the sharpest point and the call to action.",
         source="AT Protocol lexicon app.bsky.feed.post: text maxGraphemes 300.",
     ),
     PlatformSpec(
-        name="mastodon", label="Mastodon post", limit=500, counting=Counting.MASTODON, sweet_spot=(80, 450),
+        name="mastodon", label="Mastodon post", aliases=("masto", "toot", "fediverse"),
+        limit=500, counting=Counting.MASTODON, sweet_spot=(80, 450),
         # no sign-up: the rubric's "no hard sell" on Mastodon (editors flagged "Register for our briefing" there)
         hashtag_target=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SAVE, _C.DM),
         card=_LANDSCAPE_CARD, slots=("Tue 10:00", "Thu 10:00"), responses=Responses.REPLIES,
@@ -251,7 +261,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "@user@domain counts as @user.",
     ),
     PlatformSpec(
-        name="tiktok", label="TikTok caption", limit=2200, counting=Counting.UTF16, hook_window=100,
+        name="tiktok", label="TikTok caption", aliases=("tt",),
+        limit=2200, counting=Counting.UTF16, hook_window=100,
         max_hashtags=5, sweet_spot=(80, 300),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=600, safe_top=160, safe_bottom=480),
         hashtag_target=4, links_clickable=False, cta_preference=(_C.FOLLOW, _C.COMMENT, _C.SAVE, _C.SHARE, _C.DM),
@@ -262,7 +273,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         source="TikTok: video captions up to 2,200 characters (4,000 for photo/text posts).",
     ),
     PlatformSpec(
-        name="reels", label="Instagram Reel caption", limit=2200, counting=Counting.UTF16,
+        name="reels", label="Instagram Reel caption", aliases=("reel", "instagram_reels", "ig_reels"),
+        limit=2200, counting=Counting.UTF16,
         hook_window=125, max_hashtags=5, sweet_spot=(80, 400),
         video=VideoSpec(**_VERTICAL, min_seconds=3, max_seconds=180, safe_top=250, safe_bottom=420),
         hashtag_target=5, links_clickable=False, cta_preference=(_C.SAVE, _C.SHARE, _C.FOLLOW, _C.COMMENT, _C.DM),
@@ -273,7 +285,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
         source="Instagram Help: Reels captions as feed captions; Reels 1080x1920, up to 3 min.",
     ),
     PlatformSpec(
-        name="youtube_shorts", label="YouTube Shorts", limit=5000, counting=Counting.UTF8_BYTES,
+        name="youtube_shorts", label="YouTube Shorts", aliases=("shorts", "youtube", "yt", "yt_shorts"),
+        limit=5000, counting=Counting.UTF8_BYTES,
         title_limit=100, forbidden_chars="<>", max_hashtags=15, sweet_spot=(100, 1000),
         video=VideoSpec(**_VERTICAL, min_seconds=1, max_seconds=180, safe_top=200, safe_bottom=400),
         points=3, hashtag_target=3, cta_preference=(_C.LINK, _C.FOLLOW, _C.COMMENT, _C.SIGNUP, _C.SHARE,
@@ -284,7 +297,8 @@ DEFAULT_PLATFORMS: dict[str, PlatformSpec] = {p.name: p for p in [
                "< or >; more than 15 hashtags and YouTube ignores them all; Shorts up to 3 min.",
     ),
     PlatformSpec(
-        name="facebook", label="Facebook post", limit=63206, counting=Counting.UTF16, hook_window=125,
+        name="facebook", label="Facebook post", aliases=("fb", "meta"),
+        limit=63206, counting=Counting.UTF16, hook_window=125,
         sweet_spot=(40, 500), max_hashtags=3,
         images=(ImageSpec(name="link", width=1200, height=630), *_FEED_IMAGES),
         points=3, cta_preference=(_C.LINK, _C.COMMENT, _C.SHARE, _C.FOLLOW, _C.SIGNUP, _C.SAVE, _C.DM),
@@ -310,10 +324,14 @@ PlatformOverride = create_model(  # type: ignore[call-overload]
        if name != "name"})
 
 
-def unknown_platform(name: str, where: str | None = None, known: list[str] | None = None) -> UnknownPlatformError:
+def unknown_platform(name: str, where: str | None = None, known: list[str] | None = None,
+                     specs: Mapping[str, PlatformSpec] | None = None) -> UnknownPlatformError:
     names = known if known is not None else list(DEFAULT_PLATFORMS)
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    alias = next((spec for spec in (specs or DEFAULT_PLATFORMS).values() if key in spec.aliases
+                  and spec.name in names), None)
+    close = [alias.name] if alias else difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'" + (f" ({alias.label})" if alias else "") + "? " if close else ""
     return UnknownPlatformError(
         f"unknown platform '{name}'.", path=where,
         fix=f"{hint}Known platforms: {', '.join(names)}.")
@@ -349,7 +367,7 @@ def get_platform(name: str, overrides: Mapping[str, BaseModel] | None = None,
     specs = registry(overrides, added)
     key = name.strip().lower().replace("-", "_")
     if key not in specs:
-        raise unknown_platform(name, known=list(specs))
+        raise unknown_platform(name, known=list(specs), specs=specs)
     return specs[key]
 
 

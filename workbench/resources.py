@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-DataName = Literal["prompts", "brand_voice", "fonts", "samples"]
+DataName = Literal["prompts", "brand_voice", "fonts", "samples", "notebooks"]
 
 PACKAGE = Path(__file__).resolve().parent
 PACKAGED = PACKAGE / "_data"
@@ -22,6 +22,7 @@ DATA: dict[str, str] = {
     "brand_voice": "brand_voice",
     "fonts": "media/fonts",
     "samples": "media/samples",
+    "notebooks": "notebooks",  # `workbench init` copies them into a workspace
 }
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from ..config import Settings, load_settings
 from ..errors import WorkbenchError
 from ..publish import PublishOutcome, publishers
-from ..queue import Item, ItemState, Queue
+from ..queue import Item, ItemState, Queue, SortKey
 from ..schedule.exports import DateFormat, exporters
 from ..scoring import defect_codes
 from ._base import HandledCommand, HandledGroup, author_option, db_option, read_text
@@ -51,13 +51,21 @@ def queue_group() -> None:
 @click.option("--brand")
 @click.option("--min-score", type=int)
 @click.option("--code", help="Only items whose score has this defect (a rubric code, e.g. META).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--search", help="Only items whose text or title holds this (any case).")
+@click.option("--sort", type=click.Choice([k.value for k in SortKey]), default="id", show_default=True)
+@click.option("--desc", "descending", is_flag=True, help="Largest (or latest) first.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many items.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Skip this many first.")
+@click.option("--json", "as_json", is_flag=True, help="The items as JSON (for scripts).")
 @db_option
 def queue_list(state: str | None, platform: str | None, brand: str | None, min_score: int | None, code: str | None,
-               as_json: bool, db: str | None) -> None:
-    """Items in the queue, with score, defects, problems and state."""
+               search: str | None, sort: str, descending: bool, limit: int, offset: int, as_json: bool,
+               db: str | None) -> None:
+    """Items in the queue, with score, defects, problems and state; a page at a time (--limit, --offset)."""
     _, queue = _open(db)
-    found = queue.list(state=state, platform=platform, brand=brand, min_score=min_score, code=code)
+    found = queue.list(state=state, platform=platform, brand=brand, min_score=min_score, code=code, search=search,
+                       sort=sort, descending=descending, limit=limit + 1, offset=offset)
+    more, found = len(found) > limit, found[:limit]
     if as_json:
         click.echo(json.dumps([{"id": i.id, "state": i.state, "platform": i.platform, "brand": i.brand,
                                 "score": i.score, "defects": defect_codes(i.draft.score),
@@ -67,14 +75,20 @@ def queue_list(state: str | None, platform: str | None, brand: str | None, min_s
         return
     codes = {i.id: " ".join(defect_codes(i.draft.score)) for i in found}
     shown = any(codes.values())  # the defects column, when a listed item has one
+    screen = _console()
+    # the text takes what the terminal has left after the other columns
+    text_width = max(30, screen.width - 100 - (12 if shown else 0))
+    span = f"{offset + 1}-{offset + len(found)}" if found else "none"
     table = Table("id", "state", "platform", "brand", "score", *(["defects"] if shown else []), "problems", "rev",
-                  "scheduled (UTC)", "text", title=f"queue: {len(found)} item(s)")
+                  "scheduled (UTC)", "text", title=f"queue: {len(found)} item(s) ({span})")
     for i in found:
         table.add_row(str(i.id), i.state, i.platform, i.brand, "-" if i.score is None else str(i.score),
                       *([codes[i.id] or "-"] if shown else []), str(len(i.problems)), str(i.revision),
                       i.scheduled_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if i.scheduled_at else "-",
-                      _first_line(i))
-    _console().print(table)
+                      _first_line(i, text_width))
+    screen.print(table)
+    if more:
+        click.echo(f"more: --offset {offset + limit} for the next {limit}.")
 
 
 @queue_group.command("show")
@@ -262,13 +276,19 @@ def schedule_plan(brand: str | None, dry_run: bool, author: str | None, db: str 
 
 @schedule_group.command("list")
 @click.option("--brand")
+@click.option("--json", "as_json", is_flag=True, help="The schedule as JSON (times with their offset).")
 @db_option
-def schedule_list(brand: str | None, db: str | None) -> None:
+def schedule_list(brand: str | None, as_json: bool, db: str | None) -> None:
     """The schedule, in the workspace's time zone."""
     from ..schedule import schedule_frame
 
     settings, queue = _open(db)
     frame = schedule_frame(queue, settings.schedule_for(brand).zone)
+    if as_json:
+        click.echo(json.dumps([{"item": int(r.item), "platform": r.platform, "when": r.when_local.isoformat(),
+                                "pinned": bool(r.pinned), "text": r.text} for r in frame.itertuples()],
+                              ensure_ascii=False))
+        return
     if frame.empty:
         click.echo("Nothing scheduled.")
         return

@@ -27,11 +27,11 @@ from ..drafts import Draft, Problem
 from ..platforms import PlatformSpec, registry
 from ..rubric import Defect
 from . import migrations, rules
-from .rules import EditConflict, ItemState, QueueError, Resolution, StaleRevision, TransitionError
+from .rules import EditConflict, ItemState, QueueError, Resolution, SortKey, StaleRevision, TransitionError
 from .store import Item, Revision, Store, default_url, now_utc
 
 __all__ = ["STALE_PUBLISHING", "STATES", "EditConflict", "Item", "ItemState", "Queue", "QueueError", "Resolution",
-           "Revision", "StaleRevision", "TransitionError", "default_url", "now_utc"]
+           "Revision", "SortKey", "StaleRevision", "TransitionError", "default_url", "now_utc"]
 
 STATES = tuple(ItemState)
 # an item publishing longer than this was left by a run that stopped (killed, the machine went down): one
@@ -125,11 +125,20 @@ class Queue:
 
     def list(self, state: str | None = None, platform: str | None = None, brand: str | None = None,
              min_score: int | None = None, max_score: int | None = None, limit: int | None = None,
-             offset: int = 0, code: str | Defect | None = None) -> builtins.list[Item]:
-        """Items by id; `code` keeps those whose current score has that defect (a rubric code, any case:
-        an unknown one is a `QueueError` listing the codes)."""
-        return self.store.items(rules.state(state) if state else None, platform, brand, min_score, max_score,
-                                limit, offset, rules.defect(code) if code else None)
+             offset: int = 0, code: str | Defect | None = None, sort: str | SortKey = SortKey.ID,
+             descending: bool = False, search: str | None = None) -> builtins.list[Item]:
+        """Items by id (or `sort`); `code` keeps those whose current score has that defect (a rubric code, any
+        case: an unknown one is a `QueueError` listing the codes); `search` keeps those whose text or title
+        holds it, in any case (matched here, not in SQL: the stored JSON may escape non-ASCII text)."""
+        args = (rules.state(state) if state else None, platform, brand, min_score, max_score)
+        order = {"code": rules.defect(code) if code else None, "sort": rules.sort_key(sort),
+                 "descending": descending}
+        if not search:
+            return self.store.items(*args, limit, offset, **order)
+        needle = search.casefold()
+        found = [i for i in self.store.items(*args, None, 0, **order)
+                 if needle in "\n".join([i.draft.title or "", *i.draft.parts]).casefold()]
+        return found[offset:offset + limit if limit is not None else None]
 
     def count(self, state: str | None = None) -> int:
         return self.store.count(state)

@@ -90,6 +90,25 @@ EDITABLE = frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.S
 REVIEW_AGAIN_AFTER_EDIT = EDITABLE - {S.IN_REVIEW}
 
 
+class SortKey(StrEnum):
+    """What `queue list --sort` orders by (items without a score or a time come last either way)."""
+
+    ID = "id"
+    SCORE = "score"
+    STATE = "state"
+    PLATFORM = "platform"
+    SCHEDULED = "scheduled"
+    UPDATED = "updated"
+
+
+def sort_key(value: str | SortKey) -> SortKey:
+    try:
+        return SortKey(value)
+    except ValueError:
+        raise QueueError(f"cannot sort by '{value}'.", field="--sort",
+                             fix=f"use one of: {', '.join(SortKey)}.") from None
+
+
 class Resolution(StrEnum):
     """How a person settles an item publishing could not: it is live, send it again, or it failed for good."""
 

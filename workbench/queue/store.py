@@ -51,7 +51,7 @@ from sqlalchemy.exc import OperationalError
 from ..drafts import Draft, Problem
 from ..rubric import Defect
 from . import migrations
-from .rules import ItemState, QueueError
+from .rules import ItemState, QueueError, SortKey
 
 metadata = MetaData()
 items = Table("items", metadata,
@@ -292,7 +292,8 @@ class Store:
 
     def items(self, state: ItemState | None = None, platform: str | None = None, brand: str | None = None,
               min_score: int | None = None, max_score: int | None = None, limit: int | None = None,
-              offset: int = 0, code: Defect | None = None) -> list[Item]:
+              offset: int = 0, code: Defect | None = None, sort: SortKey = SortKey.ID,
+              descending: bool = False) -> list[Item]:
         query = select(items)
         if code is not None:
             query = query.where(self._has_defect(code))
@@ -306,7 +307,12 @@ class Store:
             query = query.where(items.c.score >= min_score)
         if max_score is not None:
             query = query.where(items.c.score <= max_score)
-        query = query.order_by(items.c.id).offset(offset)
+        column = {SortKey.ID: items.c.id, SortKey.SCORE: items.c.score, SortKey.STATE: items.c.state,
+                  SortKey.PLATFORM: items.c.platform, SortKey.SCHEDULED: items.c.scheduled_at,
+                  SortKey.UPDATED: items.c.updated_at}[sort]
+        order = column.desc() if descending else column.asc()
+        # the same order on SQLite and PostgreSQL (they disagree on where NULL goes), ties by id
+        query = query.order_by(order.nulls_last(), items.c.id).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self._read() as conn:

@@ -131,6 +131,12 @@ def render_problems(problems: list[Problem]) -> str:
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
 
+def _marks(space: str, breaks: bool = False) -> str:
+    """Whitespace made visible: an edit that only joins or splits paragraphs must still show in the diff
+    (`breaks`: each line break also stays one)."""
+    return space.replace("\r", "").replace("\n", "↵\n" if breaks else "↵").replace("\t", "→").replace(" ", "·")
+
+
 def word_diff(old: str, new: str, context: int = 8) -> str:
     """Two revisions as one text, word by word: removed words struck through on red, added ones on green, each
     piece escaped on its own. An unchanged run longer than twice `context` words keeps its ends around "…",
@@ -148,10 +154,13 @@ def word_diff(old: str, new: str, context: int = 8) -> str:
                 out.append(esc("".join(run)))
             continue
         if i2 > i1:
-            out.append(f"<del style='background:{REMOVED};color:inherit'>{esc(''.join(a[i1:i2]))}</del>")
+            gone = "".join(a[i1:i2])
+            shown = _marks(gone) if gone.isspace() else gone
+            out.append(f"<del style='background:{REMOVED};color:inherit'>{esc(shown)}</del>")
         if j2 > j1:
+            added = "".join(b[j1:j2])  # added line breaks stay breaks, marked so that they show
             out.append(f"<ins style='background:{ADDED};color:inherit;text-decoration:none'>"
-                       f"{esc(''.join(b[j1:j2]))}</ins>")
+                       f"{esc(_marks(added, breaks=True) if added.isspace() else added)}</ins>")
     return f"<div class='wb-diff' style='white-space:pre-wrap;max-width:720px;line-height:1.5'>{''.join(out)}</div>"
 
 
