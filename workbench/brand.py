@@ -7,7 +7,6 @@ a wrong type or an unknown platform fails loudly with the file, the line and the
 from __future__ import annotations
 
 import difflib
-
 import re
 from enum import StrEnum
 from pathlib import Path
