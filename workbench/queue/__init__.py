@@ -130,14 +130,15 @@ class Queue:
         """Items by id (or `sort`); `code` keeps those whose current score has that defect (a rubric code, any
         case: an unknown one is a `QueueError` listing the codes); `search` keeps those whose text or title
         holds it, in any case (matched here, not in SQL: the stored JSON may escape non-ASCII text)."""
-        args = (rules.state(state) if state else None, platform, brand, min_score, max_score)
-        order = {"code": rules.defect(code) if code else None, "sort": rules.sort_key(sort),
-                 "descending": descending}
+        def page(limit: int | None, offset: int) -> builtins.list[Item]:
+            return self.store.items(rules.state(state) if state else None, platform, brand, min_score, max_score,
+                                    limit, offset, rules.defect(code) if code else None, rules.sort_key(sort),
+                                    descending)
+
         if not search:
-            return self.store.items(*args, limit, offset, **order)
+            return page(limit, offset)
         needle = search.casefold()
-        found = [i for i in self.store.items(*args, None, 0, **order)
-                 if needle in "\n".join([i.draft.title or "", *i.draft.parts]).casefold()]
+        found = [i for i in page(None, 0) if needle in "\n".join([i.draft.title or "", *i.draft.parts]).casefold()]
         return found[offset:offset + limit if limit is not None else None]
 
     def count(self, state: str | None = None) -> int:
