@@ -183,7 +183,10 @@ def test_calendar_plans_moves_and_exports(settings, tmp_path: Path) -> None:  # 
     for button in cal.export_buttons:
         button.click()
     names = sorted(p.name for p in (tmp_path / "exports").iterdir())
-    assert names == ["buffer.csv", "hootsuite.csv", "schedule.ics", "sprout.csv"]
+    brand = names[0].split("-", 2)[2]  # a file per channel: the platform, then the brand
+    per_channel = [f"{tool}-{platform}-{brand}" for tool in ("buffer", "hootsuite", "sprout")
+                   for platform in ("linkedin", "x")]
+    assert names == sorted([*per_channel, "schedule.ics"])
     cal.when.value = "not a time"
     cal.move_button.click()
     assert "is not a date and time" in cal.status.value

@@ -24,7 +24,7 @@ from ..platforms import PlatformSpec, validate
 from ..queue import Item, ItemState, Queue, Resolution
 from ..repurpose import queue_drafts, repurpose
 from ..rubric import Defect
-from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
+from ..schedule import ExportOptions, export_queue, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
 from ..scoring import defect_codes, score
 from .preview import esc as _esc
@@ -369,12 +369,14 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def export(self, fmt: str) -> list[Path]:
         """Run an exporter from the registry into the export folder, under the exporter's own file name."""
         try:
-            result = export(fmt, self.queue.list(state=ItemState.SCHEDULED), ExportOptions(zone=self.config.zone))
+            result = export_queue(fmt, self.queue, ExportOptions(zone=self.config.zone))
             written = result.write(self.export_dir / result.filename, make_folder=True)
         except WorkbenchError as exc:
             _status(self.status, str(exc), ok=False)
             return []
-        _status(self.status, "wrote " + ", ".join(str(p) for p in written))
+        changed = [c.describe(self.config.zone) for c in result.changes]
+        _status(self.status, "; ".join([result.summary(), *changed, *result.notes, "files: " + ", ".join(
+            p.name for p in written)]), ok=not (result.dropped or result.moved))
         return written
 
 
