@@ -206,8 +206,11 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
     assert planned.exit_code == 0 and "2 planned, 0 not placed." in planned.output
     ics = runner.invoke(main, ["schedule", "export", "--format", "ics", "--out", "plan.ics", "--db", queue_url])
     assert ics.exit_code == 0 and (tmp_path / "plan.ics").read_bytes().count(b"BEGIN:VEVENT") == 2
-    buffer = runner.invoke(main, ["schedule", "export", "--format", "buffer", "--db", queue_url])
-    assert buffer.output.startswith("Text,Image URL,Tags,Posting Time\n")
+    buffer = runner.invoke(main, ["schedule", "export", "--format", "buffer", "--out", "buffer.csv", "--db", queue_url])
+    assert buffer.exit_code == 0 and "wrote 2 rows in 2 files; 0 dropped, 0 moved" in buffer.output
+    channels = sorted(tmp_path.glob("buffer-*.csv"))  # a file per channel: LinkedIn and X
+    assert [p.name.split("-")[1] for p in channels] == ["linkedin", "x"]
+    assert all(p.read_text().startswith("Text,Image URL,Tags,Posting Time\n") for p in channels)
     first = listed[0]["id"]
     past = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M+00:00")
     assert runner.invoke(main, ["schedule", "pin", str(first), past, "--db", queue_url]).exit_code == 0

@@ -187,7 +187,10 @@ def test_calendar_plans_moves_and_exports(settings, tmp_path: Path) -> None:  # 
     for button in cal.export_buttons:
         button.click()
     names = sorted(p.name for p in (tmp_path / "exports").iterdir())
-    assert names == ["buffer.csv", "hootsuite.csv", "schedule.ics", "sprout.csv"]
+    brand = names[0].split("-", 2)[2]  # a file per channel: the platform, then the brand
+    per_channel = [f"{tool}-{platform}-{brand}" for tool in ("buffer", "hootsuite", "sprout")
+                   for platform in ("linkedin", "x")]
+    assert names == sorted([*per_channel, "schedule.ics"])
     cal.when.value = "not a time"
     cal.move_button.click()
     assert "is not a date and time" in cal.status.value
@@ -233,6 +236,8 @@ def test_a_reel_plays_in_the_composer(settings, tmp_path: Path) -> None:  # noqa
     c.platforms.value = ("reels",)
     drafts = c.generate()
     assert drafts and any(isinstance(child, w.Video) for child in c.editors[0].children)
+    # the talk's candidate clips on a timeline, the reels' own among them
+    assert c.charts.value.count("<img class='wb-chart'") == 2 and "candidate clips by score" in c.charts.value
 
 
 def queue_of(settings, queue_url: str, n: int) -> tuple[Queue, list[int]]:  # noqa: ANN001

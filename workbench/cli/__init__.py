@@ -13,7 +13,7 @@ from .editor import publish_cmd, queue_group, schedule_group
 from .media import cards_cmd, reels_cmd, transcribe_cmd
 from .posts import check, inspect, platforms, score_cmd
 from .repurpose import repurpose_cmd
-from .workspace import init_cmd
+from .workspace import init_cmd, report_cmd
 
 
 @click.group(cls=HandledGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +23,7 @@ def main() -> None:
 
 
 for command in (init_cmd, inspect, check, score_cmd, platforms, reels_cmd, cards_cmd, transcribe_cmd, queue_group,
-                schedule_group, publish_cmd):
+                schedule_group, publish_cmd, report_cmd):
     main.add_command(command)
 
 

@@ -18,7 +18,7 @@ from ..config import Settings, load_settings
 from ..errors import WorkbenchError
 from ..publish import PublishOutcome, publishers
 from ..queue import Item, ItemState, Queue, SortKey
-from ..schedule.exports import DateFormat, exporters
+from ..schedule.exports import BufferPlan, DateFormat, exporters
 from ..scoring import defect_codes
 from ._base import HandledCommand, HandledGroup, author_option, db_option, read_text
 from ._base import console as _console
@@ -77,7 +77,7 @@ def queue_list(state: str | None, platform: str | None, brand: str | None, min_s
     shown = any(codes.values())  # the defects column, when a listed item has one
     screen = _console()
     # the text takes what the terminal has left after the other columns
-    text_width = max(30, screen.width - 100 - (12 if shown else 0))
+    text_width = max(60, screen.width - 90 - (12 if shown else 0))
     span = f"{offset + 1}-{offset + len(found)}" if found else "none"
     table = Table("id", "state", "platform", "brand", "score", *(["defects"] if shown else []), "problems", "rev",
                   "scheduled (UTC)", "text", title=f"queue: {len(found)} item(s) ({span})")
@@ -317,31 +317,57 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
 @schedule_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(exporters.names()), required=True,
               help="An installed exporter (built in: iCalendar, Buffer, Hootsuite, Sprout Social).")
-@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="File to write; each channel's file goes beside it (plan-linkedin-b.csv). Default: stdout, "
+                   "when the export is one file.")
 @click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True,
               help="Hootsuite and Sprout: day/month/year or month/day/year.")
+@click.option("--buffer-plan", type=click.Choice([p.value for p in BufferPlan]), default="paid", show_default=True,
+              help="Buffer: rows a file (paid 100, free 10).")
+@click.option("--allow-drops", is_flag=True, help="Exit 0 even when the tool's rules dropped or moved a row.")
 @click.option("--brand")
 @db_option
-def schedule_export(fmt: str, out: Path | None, date_format: str, brand: str | None, db: str | None) -> None:
-    """Export scheduled items: iCalendar, or a bulk-upload CSV for Buffer, Hootsuite or Sprout Social."""
-    from ..schedule import ExportOptions, export
+def schedule_export(fmt: str, out: Path | None, date_format: str, buffer_plan: str, allow_drops: bool,
+                    brand: str | None, db: str | None) -> None:
+    """Export scheduled items: iCalendar, or bulk-upload CSVs for Buffer, Hootsuite or Sprout Social (a file per
+    channel). Every row the tool's rules dropped or moved is listed; then the exit status is 1."""
+    from ..schedule import ExportOptions, export_queue
 
     settings, queue = _open(db)
-    options = ExportOptions(zone=settings.schedule_for(brand).zone, date_format=DateFormat.parse(date_format))
-    result = export(fmt, queue.list(state=ItemState.SCHEDULED, brand=brand), options)
+    zone = settings.schedule_for(brand).zone
+    options = ExportOptions(zone=zone, date_format=DateFormat.parse(date_format),
+                            buffer_plan=BufferPlan.parse(buffer_plan))
+    result = export_queue(fmt, queue, options, brand)
     if out is None:
+        if len(result.files) > 1:
+            raise WorkbenchError(f"this export is {len(result.files)} files (one per channel, "
+                                 f"{', '.join(s.lstrip('-') for s, _ in result.files)}); stdout takes one.",
+                                 field="--out", fix=f"give --out, e.g. --out {result.filename}: each file is "
+                                                    "written beside it.")
         for _, content in result.files:
             click.echo(content.decode("utf-8"), nl=False)
     else:
         for target in result.write(out):
             click.echo(f"wrote {target}", err=True)
+    reported = {c.item_id for c in result.changes}
+    for change in result.changes:
+        click.echo(change.describe(zone), err=True)
     for item_id, reason in result.skipped:
-        click.echo(f"skipped item {item_id}: {reason}", err=True)
+        if item_id not in reported:  # a plugin's exporter that lists what it left out only there
+            click.echo(f"item {item_id}: dropped: {reason}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(result.summary(), err=True)
+    if (result.dropped or result.moved) and not allow_drops:
+        click.echo("exit 1: the tool would not take every row as planned (listed above); fix the times and "
+                   "export again, or pass --allow-drops to accept the files as written.", err=True)
+        sys.exit(1)
 
 
 @schedule_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--platform", help="Platform for rows that have no platform column.")
+@click.option("--platform", help="Platform for rows that have no platform column (default: from the file name, "
+                                 "as `schedule export` names it: buffer-<platform>-<brand>.csv).")
 @click.option("--brand", help="Brand for the imported items (default: the workspace brand).")
 @click.option("--date-format", type=click.Choice([f.value for f in DateFormat]), default="dmy", show_default=True)
 @click.option("--preview", is_flag=True, help="Show what would be created; create nothing.")
@@ -357,7 +383,8 @@ def schedule_import(file: Path, platform: str | None, brand: str | None, date_fo
     for r in rows:
         when = r.when.isoformat() if r.when else "no time"
         state = "; ".join(r.problems) if r.problems else "ok"
-        click.echo(f"line {r.line}: {r.platform or '?'} at {when}: {r.text[:50]!r} - {state}")
+        more = f" (+{len(r.parts) - 1} more posts in the thread)" if len(r.parts) > 1 else ""
+        click.echo(f"line {r.line}: {r.platform or '?'} at {when}: {r.parts[0][:50]!r}{more} - {state}")
     good = [r for r in rows if not r.problems]
     if preview:
         click.echo(f"preview: {len(good)} item(s) would be created, {len(rows) - len(good)} row(s) have problems.")

@@ -30,3 +30,20 @@ def init_cmd(folder: Path, timezone: str) -> None:
               "  workbench queue approve 1 --revision 1     (workbench queue list shows the ids)\n"
               "  workbench schedule plan\n"
               "or open the notebooks: jupyter lab notebooks/", highlight=False)
+
+
+@click.command("report", cls=HandledCommand)
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True,
+              help="The HTML page to write (one file, charts inside).")
+@click.option("--since", help="Only drafts made in this period: 30d, 12w (default: all).")
+@click.option("--brand", help="Only this brand's drafts.")
+def report_cmd(out: Path, since: str | None, brand: str | None) -> None:
+    """A page of charts for people without Jupyter: scores, when the plan posts, the mix per week."""
+    from ..config import load_settings
+    from ..report import build_report, parse_period
+
+    settings = load_settings()
+    report = build_report(settings.queue(), settings.schedule_for(brand).zone, parse_period(since) if since else None,
+                          brand)
+    written = report.write(out)
+    console().print(f"wrote {escape(str(written))}: {escape(report.title)}", highlight=False)

@@ -145,6 +145,18 @@ def score_clip(clip: Clip, boundaries: set[int], index: dict[str, int], energy: 
 def choose(pillar: Pillar, count: int = 3, min_seconds: float = 15, max_seconds: float = 60,
            energy: np.ndarray | None = None, heard: list[HeardWord] | None = None) -> list[Clip]:
     """The best `count` clips that do not overlap, best first (`heard`: the words as timed by the model)."""
+    picked: list[Clip] = []
+    for clip in ranked(pillar, min_seconds, max_seconds, energy, heard):
+        if all(clip.end <= p.start or clip.start >= p.end for p in picked):
+            picked.append(clip)
+        if len(picked) == count:
+            break
+    return picked
+
+
+def ranked(pillar: Pillar, min_seconds: float = 15, max_seconds: float = 60, energy: np.ndarray | None = None,
+           heard: list[HeardWord] | None = None) -> list[Clip]:
+    """Every candidate clip scored, best first (what `choose` picks from; the reel timeline draws them all)."""
     timed = [s for s in pillar.sentences if s.start is not None]
     index = {s.id: k for k, s in enumerate(timed)}
     boundaries = topic_boundaries(timed)
@@ -153,10 +165,4 @@ def choose(pillar: Pillar, count: int = 3, min_seconds: float = 15, max_seconds:
     scored = [score_clip(c, boundaries, index, energy, baseline, sweet, heard)
               for c in candidates(pillar, min_seconds, max_seconds)]
     scored.sort(key=lambda c: (-c.score, c.start, c.duration))
-    picked: list[Clip] = []
-    for clip in scored:
-        if all(clip.end <= p.start or clip.start >= p.end for p in picked):
-            picked.append(clip)
-        if len(picked) == count:
-            break
-    return picked
+    return scored

@@ -8,19 +8,26 @@ are the ones callers import from `workbench.schedule`.
 from __future__ import annotations
 
 from .exports import (
+    BufferPlan,
+    CalendarHistory,
+    Change,
     DateFormat,
     Exporter,
     ExportOptions,
     ExportResult,
+    RowChange,
     TextExport,
+    Tool,
+    calendar_history,
     export,
     export_buffer,
     export_hootsuite,
     export_ics,
+    export_queue,
     export_sprout,
     exporters,
 )
-from .imports import ImportRow, import_rows, read_csv
+from .imports import ImportRow, import_rows, platform_from_name, read_csv
 from .plan import (
     LEAD,
     WEEKDAYS,
@@ -37,7 +44,8 @@ from .plan import (
     scheduled,
 )
 
-__all__ = ["LEAD", "WEEKDAYS", "DateFormat", "ExportOptions", "ExportResult", "Exporter", "ImportRow", "Placement",
-           "ScheduleConfig", "ScheduleError", "TextExport", "export", "export_buffer", "export_hootsuite",
-           "export_ics", "export_sprout", "exporters", "import_rows", "localize", "parse_slot", "parse_when", "pin",
-           "plan", "promotion_shares", "read_csv", "schedule_frame", "scheduled"]
+__all__ = ["LEAD", "WEEKDAYS", "BufferPlan", "CalendarHistory", "Change", "DateFormat", "ExportOptions",
+           "ExportResult", "Exporter", "ImportRow", "Placement", "RowChange", "ScheduleConfig", "ScheduleError",
+           "TextExport", "Tool", "calendar_history", "export", "export_buffer", "export_hootsuite", "export_ics",
+           "export_queue", "export_sprout", "exporters", "import_rows", "localize", "parse_slot", "parse_when", "pin",
+           "plan", "platform_from_name", "promotion_shares", "read_csv", "schedule_frame", "scheduled"]

@@ -6,6 +6,12 @@ the gap; one in the autumn overlap takes the first occurrence. Planning is deter
 in queue order, each into the earliest free slot that keeps the platform's spacing, avoids blackout
 dates and keeps the brand's value/promotion mix over a rolling window.
 
+Planned times are ones every export takes as they are: a slot lands on a 5-minute mark (a "Tue 09:07" slot
+plans 09:10, as Hootsuite takes no other minutes), and posts on one channel (platform and brand) are at least
+`LEAD` apart, a thread counted from its first post to its last (`THREAD_GAP` apart, Sprout's spacing), so
+Sprout has nothing to drop and Hootsuite nothing to move. On a thread platform they are more than `LEAD` apart,
+so an export reads back with each thread whole.
+
 Slots and spacing are catalogue facts (`PlatformSpec.slots`, `PlatformSpec.min_spacing_minutes`); a
 workspace's `schedule:` section only overrides them.
 """
@@ -28,6 +34,10 @@ from ..queue import Item, Queue, now_utc
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEAD = timedelta(minutes=10)  # nothing is planned or exported sooner than this (Hootsuite and Sprout refuse it)
+MARK = timedelta(minutes=5)  # Hootsuite's bulk composer takes times on 5-minute marks only
+# a thread's posts go out one after another, at most this far apart in any built-in export (Sprout's spacing):
+# the planner keeps a channel free for the whole thread
+THREAD_GAP = LEAD
 
 
 class ScheduleError(WorkbenchError):
@@ -114,6 +124,23 @@ def scheduled(items: Iterable[Item]) -> list[tuple[Item, datetime]]:
     return sorted(chosen, key=lambda pair: (pair[1], pair[0].id))
 
 
+def next_mark(when: datetime) -> datetime:
+    """The first 5-minute mark at or after `when`, in `when`'s zone. Counted in UTC, so a daylight-saving change
+    cannot make a wall-clock time that does not exist (every zone's offset today is a multiple of 5 minutes)."""
+    utc = when.astimezone(UTC)
+    base = utc.replace(second=0, microsecond=0)
+    if base < utc:
+        base += timedelta(minutes=1)
+    base += timedelta(minutes=(5 - base.minute % 5) % 5)
+    return base.astimezone(when.tzinfo) if when.tzinfo is not None else base
+
+
+def span(item: Item, when: datetime) -> tuple[datetime, datetime]:
+    """When an item's posts start and end on its channel: a thread's last post goes out `THREAD_GAP` per post
+    after its first (in Sprout's export; Buffer and Hootsuite post them closer)."""
+    return when, when + THREAD_GAP * max(len(item.draft.parts) - 1, 0)
+
+
 def _slots_between(config: ScheduleConfig, slots: list[str], start: datetime, days: int) -> Iterable[datetime]:
     zone = config.zone
     parsed = sorted(parse_slot(s) for s in slots)
@@ -125,7 +152,7 @@ def _slots_between(config: ScheduleConfig, slots: list[str], start: datetime, da
             continue
         for weekday, at in parsed:
             if day.weekday() == weekday:
-                when = localize(day, at, zone)
+                when = next_mark(localize(day, at, zone))
                 if when >= start:
                     yield when
 
@@ -151,12 +178,19 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
     if mix_promotion is None:
         mix_promotion = promotion_shares(queue, {i.brand for i in queue.list(state="approved")})
     start = (now or now_utc()) + LEAD
-    taken: dict[tuple[str, str], list[datetime]] = {}
+    taken: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}  # a channel's posts: (first, last)
     booked: dict[str, list[tuple[datetime, bool]]] = {}
 
     def book(item: Item, when: datetime) -> None:
-        taken.setdefault((item.brand, item.platform), []).append(when)
+        taken.setdefault((item.brand, item.platform), []).append(span(item, when))
         booked.setdefault(item.brand, []).append((when, item.promotional))
+
+    def clashes(item: Item, when: datetime, spacing: timedelta, room: timedelta) -> bool:
+        """Too close to a post on the same channel: within the platform's spacing of its start, or less than
+        `room` from any of its posts (a thread's included), which Sprout would drop."""
+        first, last = span(item, when)
+        return any(abs(when - start) < spacing or (first < end + room and start < last + room)
+                   for start, end in taken.get((item.brand, item.platform), []))
 
     for item in queue.list(state="scheduled"):
         if item.scheduled_at:
@@ -181,9 +215,11 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
         spacing = config.spacing(item.platform, spec)
         share = mix_promotion.get(item.brand, 100) / 100
         chosen = None
+        # on a thread platform, more than LEAD: a post exactly one thread gap after a thread's last post would
+        # read back (`schedule import`) as more of that thread
+        room = LEAD + (timedelta(minutes=1) if spec is not None and spec.is_thread else timedelta(0))
         for when in _slots_between(config, slots, start, config.horizon_days):
-            if any(abs(when - other) < spacing or when == other
-                   for other in taken.get((item.brand, item.platform), [])):
+            if clashes(item, when, spacing, room):
                 continue
             if item.promotional:
                 recent = [p for t, p in booked.get(item.brand, []) if when - window < t <= when]

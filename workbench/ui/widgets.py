@@ -23,9 +23,10 @@ from ..errors import WorkbenchError
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, validate
 from ..queue import Item, ItemState, Queue, Resolution
+from ..report import Placed, chart, clip_timeline, mix_per_week, posting_heatmap, score_distribution
 from ..repurpose import SKIPPED_NOTE, queue_drafts, repurpose
 from ..rubric import Defect
-from ..schedule import ExportOptions, export, parse_when, pin, plan, schedule_frame
+from ..schedule import ExportOptions, export_queue, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
 from ..scoring import defect_codes, score
 from .preview import BAD, MUTED, OK, WARN, render_defects, render_preview, render_problems, render_score, word_diff
@@ -108,6 +109,23 @@ class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.score_html.value = render_score(self.draft.score)
 
 
+def run_charts(drafts: list[Draft], pillar: Pillar) -> str:
+    """Under the composer's tabs: the scores of the run's drafts, and for a talk the candidate clips."""
+    if not drafts:
+        return ""
+    out = chart(score_distribution([d.score["overall"] if d.score else None for d in drafts],
+                                   "Scores of this run's drafts"), f"Histogram of the scores of {len(drafts)} drafts")
+    if pillar.video_path is not None and pillar.duration:
+        from ..media.clips import ranked
+
+        cut = [(float(c["start"]), float(c["end"]), float(c["score"])) for d in drafts
+               if d.score and isinstance(c := d.score.get("clip"), dict)]
+        every = ranked(pillar, 15, 60)
+        out += chart(clip_timeline(every, pillar.duration, cut),
+                     f"Timeline of {len(every)} candidate clips by score, the {len(cut)} cut as reels in orange")
+    return out
+
+
 class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """Pick a pillar, a brand and platforms, generate drafts (offline by default), edit them with live
     counters and scores, compare variants side by side, and send them to the review queue."""
@@ -130,13 +148,14 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.progress = w.IntProgress(min=0, max=1, value=0, description="", layout=w.Layout(width="520px"))
         self.status = w.HTML()
         self.tabs = w.Tab()
+        self.charts = w.HTML()  # the run's scores, and a talk's candidate clips
         self.drafts: list[Draft] = []
         self.editors: list[DraftEditor] = []
         self.generate_button.on_click(lambda _: self.generate())
         self.queue_button.on_click(lambda _: self.send_to_queue())
         super().__init__([self.pillar, self.brand, self.platforms, self.engine, self.model, self.base_url,
                           self.variants, w.HBox([self.generate_button, self.queue_button]), self.progress,
-                          self.status, self.tabs])
+                          self.status, self.tabs, self.charts])
 
     def generate(self) -> list[Draft]:
         try:
@@ -158,6 +177,7 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         except WorkbenchError as exc:
             # the drafts on screen were not made from what the controls now say: none of them can be sent
             self.drafts, self.editors, self.tabs.children = [], [], ()
+            self.charts.value = ""
             self.queue_button.disabled = True
             self.progress.value = 0
             _status(self.status, str(exc), Tone.ERROR)
@@ -165,6 +185,7 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.progress.value = self.progress.max
         self._brand, self._pillar_path = brand, str(pillar.path)
         self._show(specs, brand, pillar, notes)
+        self.charts.value = run_charts(self.drafts, pillar)
         self.queue_button.disabled = not self.drafts
         made = (f"{len(self.drafts)} draft{'s' if len(self.drafts) != 1 else ''} from {pillar.title!r} "
                 f"({self.engine.value} engine)")
@@ -415,7 +436,7 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.export_dir = Path(export_dir)
         # the next seven days: what an editor checks first
         self.week = w.DatePicker(value=datetime.now(self.config.zone).date(), description="From")
-        self.grid, self.status = w.HTML(), w.HTML()
+        self.grid, self.status, self.charts = w.HTML(), w.HTML(), w.HTML()
         self.item = w.Dropdown(options=[], description="Item")
         self.when = w.Text(description="Move to", placeholder="2026-12-01 09:00")
         self.move_button = w.Button(description="Move")
@@ -428,7 +449,8 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         for button, fmt in zip(self.export_buttons, formats, strict=True):
             button.on_click(lambda _, f=fmt: self.export(f))
         super().__init__([w.HBox([self.week, self.plan_button]), self.grid,
-                          w.HBox([self.item, self.when, self.move_button]), w.HBox(self.export_buttons), self.status])
+                          w.HBox([self.item, self.when, self.move_button]), w.HBox(self.export_buttons), self.status,
+                          self.charts])
         self.refresh()
 
     def frame(self) -> Any:
@@ -453,6 +475,11 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.grid.value = (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
                            if rows else "<i>nothing scheduled this week</i>")
         self.item.options = [(f"#{r.item} {r.platform} {r.weekday} {r.time}", r.item) for r in frame.itertuples()]
+        placed = [Placed(r.when_utc.to_pydatetime(), r.platform, bool(r.promotional)) for r in frame.itertuples()]
+        self.charts.value = (chart(posting_heatmap([p.when for p in placed], self.config.zone),
+                                   f"Heatmap of {len(placed)} posts by weekday and hour")
+                             + chart(mix_per_week(placed, self.config.zone),
+                                     "Posts per platform and promotion share per week")) if placed else ""
         grid: str = self.grid.value  # untyped library
         return grid
 
@@ -481,12 +508,14 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def export(self, fmt: str) -> list[Path]:
         """Run an exporter from the registry into the export folder, under the exporter's own file name."""
         try:
-            result = export(fmt, self.queue.list(state=ItemState.SCHEDULED), ExportOptions(zone=self.config.zone))
+            result = export_queue(fmt, self.queue, ExportOptions(zone=self.config.zone))
             written = result.write(self.export_dir / result.filename, make_folder=True)
         except WorkbenchError as exc:
             _status(self.status, str(exc), Tone.ERROR)
             return []
-        _status(self.status, "wrote " + ", ".join(str(p) for p in written))
+        changed = [c.describe(self.config.zone) for c in result.changes]
+        _status(self.status, "; ".join([result.summary(), *changed, *result.notes, "files: " + ", ".join(
+            p.name for p in written)]), Tone.WARN if result.dropped or result.moved else Tone.OK)
         return written
 
 
