@@ -6,7 +6,9 @@ summary row and go on to the next asset, while programming errors still surface 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 
 class WorkbenchError(Exception):
@@ -68,3 +70,15 @@ class ConfigError(WorkbenchError):
 
 class UnknownPlatformError(WorkbenchError):
     """A platform name that is not in the registry."""
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def one_of(kind: type[Choice], value: str, error: type[WorkbenchError], what: str, field: str) -> Choice:
+    """`value` as a member of `kind`, or `error` ("unknown date format 'x'") naming the values there are: one
+    wording for every closed choice a user writes."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise error(f"{what} '{value}'.", field=field, fix=f"use one of: {', '.join(kind)}.") from None

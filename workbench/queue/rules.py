@@ -17,7 +17,7 @@ from typing import Any
 from ..brand import load_brand
 from ..defects import Finding
 from ..drafts import CTAKind, Draft, Problem
-from ..errors import BrandError, WorkbenchError
+from ..errors import BrandError, WorkbenchError, one_of
 from ..findings import parse_code
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, unknown_platform, validate
@@ -102,11 +102,7 @@ class SortKey(StrEnum):
 
 
 def sort_key(value: str | SortKey) -> SortKey:
-    try:
-        return SortKey(value)
-    except ValueError:
-        raise QueueError(f"cannot sort by '{value}'.", field="--sort",
-                             fix=f"use one of: {', '.join(SortKey)}.") from None
+    return one_of(SortKey, value, QueueError, "cannot sort by", "--sort")
 
 
 class Resolution(StrEnum):

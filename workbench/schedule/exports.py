@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..errors import one_of
 from ..files import write_atomic
 from ..platforms import PlatformSpec, check_text, registry
 from ..plugins import Group, Registry
@@ -52,11 +53,7 @@ class DateFormat(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> DateFormat:
-        try:
-            return cls(value)
-        except ValueError:
-            raise ScheduleError(f"unknown date format '{value}'.", field="date_format",
-                                fix=f"use one of: {', '.join(cls)}.") from None
+        return one_of(cls, value, ScheduleError, "unknown date format", "date_format")
 
 
 class BufferPlan(StrEnum):
@@ -71,11 +68,7 @@ class BufferPlan(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> BufferPlan:
-        try:
-            return cls(value)
-        except ValueError:
-            raise ScheduleError(f"unknown Buffer plan '{value}'.", field="buffer_plan",
-                                fix=f"use one of: {', '.join(cls)}.") from None
+        return one_of(cls, value, ScheduleError, "unknown Buffer plan", "buffer_plan")
 
 
 class Tool(StrEnum):
