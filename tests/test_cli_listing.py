@@ -101,3 +101,13 @@ def test_shell_completion_is_offered(tmp_path: Path) -> None:
                                                "COMP_WORDS": "workbench que", "COMP_CWORD": "1"},
                            capture_output=True, text=True, cwd=tmp_path)
     assert "queue" in words.stdout
+
+
+def test_schedule_pin_refuses_a_time_that_has_passed(workspace: Path) -> None:
+    queue = load_settings(workspace=workspace).queue()
+    queue.approve(1, "ana", 1)
+    result = CliRunner().invoke(main, ["schedule", "pin", "1", "2020-01-06 09:00"])
+    assert result.exit_code == 2 and "has passed" in result.output and "free slots" in result.output
+    assert queue.get(1).scheduled_at is None
+    later = CliRunner().invoke(main, ["schedule", "pin", "1", "2030-01-07 09:00"])
+    assert later.exit_code == 0 and queue.get(1).pinned

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -356,3 +356,58 @@ def test_an_edit_of_whitespace_alone_still_shows_in_the_diff() -> None:
 
     joined = word_diff("First paragraph.\n\nSecond one.", "First paragraph.\nSecond one.")
     assert "<del" in joined and "↵↵</del>" in joined and "↵\n</ins>" in joined
+
+
+def test_the_calendar_shows_a_chosen_zone_moves_by_week_and_colours_each_platform(settings, queue_url: str,  # noqa: ANN001
+                                                                                   tmp_path: Path) -> None:
+    queue = Queue(queue_url, workspace=settings.workspace)
+    now = datetime.now(UTC)
+    monday = (now + timedelta(days=7 - now.weekday())).replace(hour=14, minute=0, second=0, microsecond=0)
+    ids = []
+    for n, platform in enumerate(("x", "linkedin")):
+        item = queue.add(Draft(platform, [f"Post {n}. Batching saves a day a week. Follow us."],
+                               provenance=Provenance(pillar_hash=f"cal{n}")), "p", "northwind-advisory")
+        queue.approve(item.id, "ana", item.revision)
+        queue.set_schedule(item.id, monday + timedelta(hours=n), "ana")
+        ids.append(item.id)
+    calendar = Calendar(queue=queue, settings=settings, export_dir=tmp_path / "exports")
+    assert "Times in UTC" in calendar.grid.value and f"#{ids[0]}" not in calendar.grid.value  # next week's posts
+    calendar.next_button.click()
+    assert f"14:00 #{ids[0]}" in calendar.grid.value and f"15:00 #{ids[1]}" in calendar.grid.value
+    colours = set(re.findall(r"border-left:4px solid (#[0-9A-Fa-f]{6})", calendar.grid.value))
+    assert len(colours) == 2  # one colour per platform
+    calendar.zone.value = "America/New_York"  # shown in another zone: the same posts at their local times
+    assert "Times in America/New_York" in calendar.grid.value and f"09:00 #{ids[0]}" in calendar.grid.value
+    calendar.previous_button.click()
+    assert f"#{ids[0]}" not in calendar.grid.value
+    calendar.this_week_button.click()
+    assert calendar.week.value.weekday() == 0
+
+
+def test_the_calendar_refuses_past_times_and_offers_free_slots(settings, queue_url: str,  # noqa: ANN001
+                                                               tmp_path: Path) -> None:
+    queue = Queue(queue_url, workspace=settings.workspace)
+    made = []
+    for n in range(2):
+        item = queue.add(Draft("linkedin", [f"Post {n}. Batching saves a day a week. Follow us."],
+                               provenance=Provenance(pillar_hash=f"slot{n}")), "p", "northwind-advisory")
+        queue.approve(item.id, "ana", item.revision)
+        made.append(item.id)
+    calendar = Calendar(queue=queue, settings=settings, export_dir=tmp_path / "exports")
+    assert calendar.plan() == 2
+    assert calendar.item.description == "Post to move" and "linkedin" in calendar.item.options[0][0]
+    first, second = (queue.get(i) for i in made)
+    calendar.item.value = first.id
+    offered = [when for _, when in calendar.slot.options]
+    assert offered and second.scheduled_at not in offered and first.scheduled_at in offered  # its own is free
+    assert all(when > datetime.now(UTC) for when in offered)
+    before = queue.get(first.id).scheduled_at
+    assert calendar.move(first.id, "2020-01-06 09:00") is None  # a past time: refused, with the reason
+    assert "has passed" in calendar.status.value and queue.get(first.id).scheduled_at == before
+    soon = (datetime.now(UTC) + timedelta(minutes=3)).strftime("%Y-%m-%d %H:%M")
+    assert calendar.move(first.id, soon) is None and "less than 10 minutes away" in calendar.status.value
+    target = [w for w in offered if w != first.scheduled_at][-1]
+    calendar.slot.value = target
+    calendar.slot_button.click()
+    moved = queue.get(first.id)
+    assert moved.scheduled_at == target and moved.pinned and "moved to" in calendar.status.value

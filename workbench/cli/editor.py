@@ -17,7 +17,7 @@ from rich.table import Table
 from ..config import Settings, load_settings
 from ..errors import WorkbenchError
 from ..publish import PublishOutcome, publishers
-from ..queue import Item, ItemState, Queue, SortKey
+from ..queue import Item, ItemState, Queue, SortKey, now_utc
 from ..schedule.exports import BufferPlan, DateFormat, exporters
 from ..scoring import defect_codes
 from ._base import HandledCommand, HandledGroup, author_option, db_option, read_text
@@ -309,7 +309,8 @@ def schedule_pin(item_id: int, when: str, author: str | None, db: str | None) ->
     from ..schedule import parse_when, pin
 
     settings, queue = _open(db)
-    item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author))
+    item = pin(queue, item_id, parse_when(when, settings.schedule_for().timezone), _author(settings, author),
+               now=now_utc())
     when_set = item.scheduled_at.isoformat() if item.scheduled_at else "-"
     click.echo(f"Item {item.id}: scheduled at {when_set} (pinned).")
 

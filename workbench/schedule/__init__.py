@@ -34,6 +34,7 @@ from .plan import (
     Placement,
     ScheduleConfig,
     ScheduleError,
+    free_slots,
     localize,
     parse_slot,
     parse_when,
@@ -47,5 +48,6 @@ from .plan import (
 __all__ = ["LEAD", "WEEKDAYS", "BufferPlan", "CalendarHistory", "Change", "DateFormat", "ExportOptions",
            "ExportResult", "Exporter", "ImportRow", "Placement", "RowChange", "ScheduleConfig", "ScheduleError",
            "TextExport", "Tool", "calendar_history", "export", "export_buffer", "export_hootsuite", "export_ics",
-           "export_queue", "export_sprout", "exporters", "import_rows", "localize", "parse_slot", "parse_when", "pin",
-           "plan", "platform_from_name", "promotion_shares", "read_csv", "schedule_frame", "scheduled"]
+           "export_queue", "export_sprout", "exporters", "free_slots", "import_rows", "localize", "parse_slot",
+           "parse_when", "pin", "plan", "platform_from_name", "promotion_shares", "read_csv", "schedule_frame",
+           "scheduled"]

@@ -186,11 +186,7 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
         booked.setdefault(item.brand, []).append((when, item.promotional))
 
     def clashes(item: Item, when: datetime, spacing: timedelta, room: timedelta) -> bool:
-        """Too close to a post on the same channel: within the platform's spacing of its start, or less than
-        `room` from any of its posts (a thread's included), which Sprout would drop."""
-        first, last = span(item, when)
-        return any(abs(when - start) < spacing or (first < end + room and start < last + room)
-                   for start, end in taken.get((item.brand, item.platform), []))
+        return _clashes(item, when, spacing, room, taken.get((item.brand, item.platform), []))
 
     for item in queue.list(state="scheduled"):
         if item.scheduled_at:
@@ -238,11 +234,47 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
     return placements
 
 
-def pin(queue: Queue, item_id: int, when: datetime, actor: str) -> Item:
-    """An editor's own time for an item (approved or already scheduled); planning keeps it."""
+def _clashes(item: Item, when: datetime, spacing: timedelta, room: timedelta,
+             taken: Iterable[tuple[datetime, datetime]]) -> bool:
+    """Too close to a post on the same channel (`taken`: its posts, first and last): within the platform's
+    spacing of its start, or less than `room` from any of its posts (a thread's included), which Sprout would
+    drop."""
+    first, last = span(item, when)
+    return any(abs(when - start) < spacing or (first < end + room and start < last + room) for start, end in taken)
+
+
+def free_slots(queue: Queue, config: ScheduleConfig, item_id: int, count: int = 8,
+               now: datetime | None = None) -> list[datetime]:
+    """The next `count` slots an item could move to: its platform's slots, from 10 minutes ahead, that keep the
+    spacing from the other posts on its channel and avoid blackout dates (what the calendar offers to pick)."""
+    item = queue.get(item_id)
+    specs: Mapping[str, PlatformSpec] = getattr(queue, "specs", None) or registry()
+    spec = specs.get(item.platform)
+    room = LEAD + (timedelta(minutes=1) if spec is not None and spec.is_thread else timedelta(0))
+    taken = [span(other, other.scheduled_at) for other in queue.list(state="scheduled", brand=item.brand,
+                                                                     platform=item.platform)
+             if other.id != item.id and other.scheduled_at is not None]
+    found: list[datetime] = []
+    for when in _slots_between(config, config.slots_for(item.platform, spec), (now or now_utc()) + LEAD,
+                               config.horizon_days):
+        if not _clashes(item, when, config.spacing(item.platform, spec), room, taken):
+            found.append(when)
+            if len(found) == count:
+                break
+    return found
+
+
+def pin(queue: Queue, item_id: int, when: datetime, actor: str, now: datetime | None = None) -> Item:
+    """An editor's own time for an item (approved or already scheduled); planning keeps it. With `now` (the
+    calendar and `schedule pin` give it), a time that has passed, or is less than 10 minutes away, is refused:
+    it would go out at once, or not at all."""
     if when.tzinfo is None:
         raise ScheduleError("a pinned time needs a time zone.", field="when",
                             fix="write it like 2026-12-01T09:00+01:00, or 2026-12-01 09:00 Europe/Berlin.")
+    if now is not None and when < now + LEAD:
+        past = "has passed" if when <= now else "is less than 10 minutes away"
+        raise ScheduleError(f"{when:%a %d %b %Y %H:%M %Z} {past}.", field="when",
+                            fix="choose a later time: one of the free slots, or at least 10 minutes from now.")
     return queue.set_schedule(item_id, when, actor, pinned=True)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -22,11 +23,11 @@ from ..engines import engine_names, get_engine
 from ..errors import WorkbenchError
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, validate
-from ..queue import Item, ItemState, Queue, Resolution
-from ..report import Placed, chart, clip_timeline, mix_per_week, posting_heatmap, score_distribution
+from ..queue import Item, ItemState, Queue, Resolution, now_utc
+from ..report import Placed, chart, clip_timeline, mix_per_week, platform_colours, posting_heatmap, score_distribution
 from ..repurpose import SKIPPED_NOTE, queue_drafts, repurpose
 from ..rubric import Defect
-from ..schedule import ExportOptions, export_queue, parse_when, pin, plan, schedule_frame
+from ..schedule import ExportOptions, export_queue, free_slots, parse_when, pin, plan, schedule_frame
 from ..schedule.exports import exporters
 from ..scoring import defect_codes, score
 from .preview import BAD, MUTED, OK, WARN, render_defects, render_preview, render_problems, render_score, word_diff
@@ -425,8 +426,14 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return self._act("edited", lambda _: self.queue.edit(item.id, parts, self.author.value, item.revision))
 
 
+ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "America/Chicago",
+         "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo",
+         "Australia/Sydney")
+
+
 class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
-    """A week of scheduled posts per platform; plan, move an item, export for calendars and tools."""
+    """A week of scheduled posts per platform, in a time zone you choose; plan, move a post to a free slot or
+    a time of your own, export for calendars and tools."""
 
     def __init__(self, queue: Queue | None = None, settings: Settings | None = None, brand: str | None = None,
                  export_dir: str | Path = "exports") -> None:
@@ -434,54 +441,110 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.queue = queue or self.settings.queue()
         self.config = self.settings.schedule_for(brand)
         self.export_dir = Path(export_dir)
-        # the next seven days: what an editor checks first
-        self.week = w.DatePicker(value=datetime.now(self.config.zone).date(), description="From")
+        # the week that holds today: what an editor checks first
+        today = datetime.now(self.config.zone).date()
+        self.week = w.DatePicker(value=today - timedelta(days=today.weekday()), description="Week of")
+        self.zone = w.Dropdown(options=list(dict.fromkeys([self.config.timezone, *ZONES])),
+                               value=self.config.timezone, description="Time zone")
+        self.previous_button = w.Button(description="◀ Previous week")
+        self.this_week_button = w.Button(description="This week")
+        self.next_button = w.Button(description="Next week ▶")
         self.grid, self.status, self.charts = w.HTML(), w.HTML(), w.HTML()
-        self.item = w.Dropdown(options=[], description="Item")
-        self.when = w.Text(description="Move to", placeholder="2026-12-01 09:00")
+        self.item = w.Dropdown(options=[], description="Post to move", style={"description_width": "initial"},
+                               layout=w.Layout(width="460px"))
+        self.slot = w.Dropdown(options=[], description="Free slot", layout=w.Layout(width="300px"))
+        self.slot_button = w.Button(description="Move to this slot", icon="calendar")
+        self.when = w.Text(description="Or a time", placeholder="2026-12-01 09:00")
         self.move_button = w.Button(description="Move")
         self.plan_button = w.Button(description="Plan approved", button_style="primary")
         formats = exporters.names()  # every installed exporter, built-ins first
         self.export_buttons = [w.Button(description=f"Export {fmt}") for fmt in formats]
         self.week.observe(lambda _: self.refresh(), names="value")
+        self.zone.observe(lambda _: self.refresh(), names="value")
+        self.item.observe(lambda _: self._offer_slots(), names="value")
+        self.previous_button.on_click(lambda _: self.go(-1))
+        self.this_week_button.on_click(lambda _: self.go(0))
+        self.next_button.on_click(lambda _: self.go(1))
+        self.slot_button.on_click(lambda _: self.move_to_slot())
         self.move_button.on_click(lambda _: self.move(self.item.value, self.when.value))
         self.plan_button.on_click(lambda _: self.plan())
         for button, fmt in zip(self.export_buttons, formats, strict=True):
             button.on_click(lambda _, f=fmt: self.export(f))
-        super().__init__([w.HBox([self.week, self.plan_button]), self.grid,
-                          w.HBox([self.item, self.when, self.move_button]), w.HBox(self.export_buttons), self.status,
-                          self.charts])
+        super().__init__([w.HBox([self.week, self.previous_button, self.this_week_button, self.next_button]),
+                          w.HBox([self.zone, self.plan_button]), self.grid,
+                          self.item, w.HBox([self.slot, self.slot_button]), w.HBox([self.when, self.move_button]),
+                          w.HBox(self.export_buttons), self.status, self.charts])
         self.refresh()
 
+    @property
+    def shown_zone(self) -> ZoneInfo:
+        """The zone the calendar shows times in (the workspace's unless another is chosen)."""
+        return ZoneInfo(self.zone.value)
+
     def frame(self) -> Any:
-        return schedule_frame(self.queue, self.config.zone)
+        return schedule_frame(self.queue, self.shown_zone)
+
+    def go(self, weeks: int) -> None:
+        """Another week: -1 back, 1 forward, 0 the week that holds today."""
+        if weeks == 0:
+            today = datetime.now(self.shown_zone).date()
+            self.week.value = today - timedelta(days=today.weekday())
+        else:
+            self.week.value = self.week.value + timedelta(weeks=weeks)
 
     def refresh(self) -> str:
         frame = self.frame()
-        start = datetime.combine(self.week.value, datetime.min.time()).replace(tzinfo=self.config.zone)
+        zone = self.shown_zone
+        start = datetime.combine(self.week.value, datetime.min.time()).replace(tzinfo=zone)
         days = [start + timedelta(days=d) for d in range(7)]
-        platforms = sorted(set(frame["platform"])) if not frame.empty else []
-        head = "".join(f"<th style='padding:4px'>{d:%a %d %b}</th>" for d in days)
+        colours = platform_colours(frame["platform"]) if not frame.empty else {}
+        today = datetime.now(zone).date()
+        head = "".join(f"<th style='padding:4px;{'text-decoration:underline' if d.date() == today else ''}'>"
+                       f"{d:%a %d %b}</th>" for d in days)
         rows = []
-        for platform in platforms:
+        for platform, colour in colours.items():
             cells = []
             for d in days:
                 found = frame[(frame["platform"] == platform) & (frame["when_local"] >= d) &
-                              (frame["when_local"] < d + timedelta(days=1))] if not frame.empty else frame
-                cells.append("<td style='vertical-align:top;padding:4px;border:1px solid #eee'>" + "".join(
-                    f"<div title='{_esc(r.text)}'>{_esc(r.time)} #{r.item}{' 📌' if r.pinned else ''}</div>"
-                    for r in found.itertuples()) + "</td>")
-            rows.append(f"<tr><th style='text-align:left'>{_esc(platform)}</th>{''.join(cells)}</tr>")
-        self.grid.value = (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{''.join(rows)}</table>"
-                           if rows else "<i>nothing scheduled this week</i>")
-        self.item.options = [(f"#{r.item} {r.platform} {r.weekday} {r.time}", r.item) for r in frame.itertuples()]
+                              (frame["when_local"] < d + timedelta(days=1))]
+                cells.append(f"<td style='vertical-align:top;padding:4px;border:1px solid {MUTED}'>" + "".join(
+                    f"<div title='{_esc(r.text)}' data-platform='{_esc(platform)}' style='border-left:4px solid "
+                    f"{colour};padding-left:4px;margin:2px 0'>{_esc(r.time)} #{r.item}{' 📌' if r.pinned else ''}"
+                    "</div>" for r in found.itertuples()) + "</td>")
+            rows.append(f"<tr><th style='text-align:left'><span style='color:{colour}'>■</span> {_esc(platform)}"
+                        f"</th>{''.join(cells)}</tr>")
+        caption = f"<caption style='text-align:left'>Times in {_esc(zone.key)}</caption>"
+        self.grid.value = (f"<table style='border-collapse:collapse'>{caption}<tr><th></th>{head}</tr>"
+                           f"{''.join(rows)}</table>" if rows else
+                           f"<i>nothing scheduled (times in {_esc(zone.key)})</i>")
+        keep = self.item.value
+        self.item.options = [(f"#{r.item} {r.platform} · {r.weekday} {r.when_local:%d %b %H:%M} · {r.text[:40]}",
+                              r.item) for r in frame.itertuples()]
+        if keep in [value for _, value in self.item.options]:
+            self.item.value = keep
+        self._offer_slots()
         placed = [Placed(r.when_utc.to_pydatetime(), r.platform, bool(r.promotional)) for r in frame.itertuples()]
-        self.charts.value = (chart(posting_heatmap([p.when for p in placed], self.config.zone),
+        self.charts.value = (chart(posting_heatmap([p.when for p in placed], zone),
                                    f"Heatmap of {len(placed)} posts by weekday and hour")
-                             + chart(mix_per_week(placed, self.config.zone),
+                             + chart(mix_per_week(placed, zone),
                                      "Posts per platform and promotion share per week")) if placed else ""
         grid: str = self.grid.value  # untyped library
         return grid
+
+    def _offer_slots(self) -> None:
+        """The free slots the chosen post could move to (its platform's, keeping the spacing on its channel)."""
+        if self.item.value is None:
+            self.slot.options = []
+            return
+        zone = self.shown_zone
+        slots = free_slots(self.queue, self.config, self.item.value)
+        self.slot.options = [(f"{when.astimezone(zone):%a %d %b %H:%M}", when) for when in slots]
+
+    def move_to_slot(self) -> Item | None:
+        if self.slot.value is None:
+            _status(self.status, "choose a post, then one of its free slots.", Tone.ERROR)
+            return None
+        return self._pin(self.item.value, self.slot.value)
 
     def plan(self) -> int:
         placed = plan(self.queue, self.config, actor=str(self.settings.get("author")))
@@ -491,17 +554,27 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return sum(1 for p in placed if p.when)
 
     def move(self, item_id: int | None, when: str) -> Item | None:
-        if item_id is None:
-            _status(self.status, "choose an item to move.", Tone.ERROR)
-            return None
+        """Move a post to a time typed in the chosen time zone (or with its own offset or zone)."""
         try:
-            item = pin(self.queue, item_id, parse_when(when, self.config.timezone), str(self.settings.get("author")))
+            moment = parse_when(when, self.zone.value)
+        except WorkbenchError as exc:
+            _status(self.status, str(exc), Tone.ERROR)
+            return None
+        return self._pin(item_id, moment)
+
+    def _pin(self, item_id: int | None, when: datetime) -> Item | None:
+        if item_id is None:
+            _status(self.status, "choose a post to move.", Tone.ERROR)
+            return None
+        try:  # a time that has passed, or is too close, is refused with the reason
+            item = pin(self.queue, item_id, when, str(self.settings.get("author")), now=now_utc())
         except WorkbenchError as exc:
             _status(self.status, str(exc), Tone.ERROR)
             return None
         if item.scheduled_at is None:  # pin always sets the time
             raise AttributeError(f"item {item.id} has no scheduled time after pin")
-        _status(self.status, f"#{item.id} moved to {item.scheduled_at.astimezone(self.config.zone):%a %d %b %H:%M}.")
+        _status(self.status, f"#{item.id} moved to {item.scheduled_at.astimezone(self.shown_zone):%a %d %b %H:%M} "
+                             f"({self.zone.value}).")
         self.refresh()
         return item
 
