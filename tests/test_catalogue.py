@@ -70,7 +70,7 @@ def test_a_catalogue_entry_gets_drafts_validation_preview_and_a_slot(workspace: 
 
     # a preview in the entry's style (a caption under its picture, cut at the hook window)
     html = render_preview(mine, spec)
-    assert "<b>caption</b>" in html and "/240 (graphemes)" in html
+    assert "class='wb-square'" in html and "<b>Your brand</b> " in html and "/240 (graphemes)" in html
 
     # a slot from the entry: approve the queued draft and plan it
     queue = settings.queue()

@@ -52,12 +52,32 @@ def test_typing_updates_counters_problems_and_score(composer: Composer) -> None:
     assert "too_long" in editor.problems.value and "3500/3000" in editor.preview.value
 
 
-def test_variants_sit_side_by_side(settings) -> None:  # noqa: ANN001
+def test_variants_sit_side_by_side_and_the_one_picked_goes_to_the_queue(settings) -> None:  # noqa: ANN001
     c = Composer(settings, pillar=SAMPLE)
-    c.platforms.value = ("linkedin",)
+    c.platforms.value = ("linkedin", "x")
     c.variants.value = 2
-    c.generate()
-    assert len(c.tabs.children[0].children) == 2
+    drafts = c.generate()
+    picker, row = c.tabs.children[0].children
+    assert len(row.children) == 2 and all(e.layout.width == "480px" for e in row.children)  # 2 fit 1280 px
+    assert picker.description == "Use this one:" and picker.value == 0  # the best first, picked by default
+    assert "Variant 2 · score" in picker.options[1][0]
+    picker.value = 1
+    linkedin = [d for d in drafts if d.platform == "linkedin"]
+    assert c.chosen()[0] is linkedin[1] and len(c.chosen()) == 2  # one per platform
+    assert c.send_to_queue() == 2
+    queued = settings.queue().list(platform="linkedin")
+    assert [q.draft.parts for q in queued] == [linkedin[1].parts]
+
+
+def test_a_preview_is_drawn_as_its_platform_shows_it(composer: Composer) -> None:
+    linkedin, thread, instagram = (e.preview.value for e in composer.editors[:3])
+    for preview in (linkedin, thread, instagram):  # the brand's avatar and name above the post
+        assert "class='wb-avatar'" in preview and "<b>Northwind Advisory</b>" in preview
+    assert "…see more" in linkedin
+    posts = thread.count("class='wb-post'")
+    assert posts == len(composer.editors[1].draft.parts) and thread.count("wb-thread-line") == posts - 1
+    assert f"1/{posts}</span>" in thread
+    assert "class='wb-square'" in instagram and "width:400px;height:400px" in instagram
 
 
 def test_a_bad_pillar_shows_the_error(settings, tmp_path: Path) -> None:  # noqa: ANN001

@@ -25,7 +25,7 @@ ADDED = "var(--jp-success-color3, #d7f5dc)"
 REMOVED = "var(--jp-error-color3, #fbd9dd)"
 
 CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
-        "max-width:520px;background:#fff;color:#111;white-space:pre-wrap")
+        "max-width:480px;box-sizing:border-box;background:#fff;color:#111;white-space:pre-wrap")
 
 
 def esc(value: object) -> str:
@@ -40,13 +40,18 @@ def _count(spec: PlatformSpec, text: str) -> str:
     return f"<div style='color:{colour};font-size:12px'>{n}/{spec.limit} ({spec.counting.value})</div>"
 
 
-def _image_tag(path: str, width: int = 480) -> str:
-    p = Path(path)
-    if not p.exists() or p.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        return ""
-    data = base64.b64encode(p.read_bytes()).decode()
+def _data_uri(path: str | Path | None) -> str | None:
+    """A PNG or JPEG as a data URI (the widget's HTML can load no file), or None where there is none."""
+    p = Path(path) if path else None
+    if p is None or not p.is_file() or p.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return None
     kind = "png" if p.suffix.lower() == ".png" else "jpeg"
-    return f"<img src='data:image/{kind};base64,{data}' style='width:{width}px;border-radius:6px'/>"
+    return f"data:image/{kind};base64,{base64.b64encode(p.read_bytes()).decode()}"
+
+
+def _image_tag(path: str, width: int = 480) -> str:
+    uri = _data_uri(path)
+    return f"<img src='{uri}' style='width:{width}px;max-width:100%;border-radius:6px'/>" if uri else ""
 
 
 def marked(text: str, offset: int, notes: list[DefectNote]) -> str:
@@ -70,13 +75,50 @@ def marked(text: str, offset: int, notes: list[DefectNote]) -> str:
     return "".join(out)
 
 
-def render_preview(draft: Draft, spec: PlatformSpec) -> str:
-    """Drawn in the platform's `preview` style: a feed post cut at its 'see more' (LinkedIn), posts as
-    numbered cards with their counts (X), a caption under its image or poster (Instagram, TikTok), or the
-    post with its count. The words each defect of the draft's score is about are underlined."""
+def _avatar(brand: Any | None, size: int = 40) -> str:
+    """The brand's logo in a circle (its primary colour and initial where it has no logo)."""
+    visual = getattr(brand, "visual", None)
+    uri = _data_uri(getattr(visual, "logo", None))
+    if uri:
+        return (f"<img class='wb-avatar' alt='' src='{uri}' style='width:{size}px;height:{size}px;"
+                "border-radius:50%;object-fit:cover;flex:none'/>")
+    colour = getattr(visual, "primary", "#1F3A5F")
+    initial = esc((getattr(brand, "name", "") or "?")[:1].upper())
+    return (f"<div class='wb-avatar' style='width:{size}px;height:{size}px;border-radius:50%;background:{colour};"
+            f"color:#fff;display:flex;align-items:center;justify-content:center;font-weight:bold;flex:none'>"
+            f"{initial}</div>")
+
+
+def _author(brand: Any | None, spec: PlatformSpec) -> str:
+    """The row above a post: avatar, the brand's name, its handle and when (as the platform shows it)."""
+    name = getattr(brand, "name", None) or "Your brand"
+    handle = "@" + "".join(ch for ch in name.lower() if ch.isalnum())
+    return (f"<div class='wb-author' style='display:flex;gap:8px;align-items:center;margin-bottom:6px'>"
+            f"{_avatar(brand)}<div style='line-height:1.2'><b>{esc(name)}</b><br>"
+            f"<span style='color:#666;font-size:12px'>{esc(handle)} · now · {esc(spec.label)}</span></div></div>")
+
+
+def _square(draft: Draft, size: int = 400) -> str:
+    """The picture an Instagram-like post leads with, cropped square as the feed shows it: the quote card, or
+    the reel's poster frame; a grey square where the draft has none yet."""
+    for m in draft.media:
+        uri = _data_uri(m.path) if m.kind in ("image", "poster") else None
+        if uri:
+            return (f"<img class='wb-square' alt='{esc(m.alt_text)}' src='{uri}' "
+                    f"style='width:{size}px;height:{size}px;object-fit:cover;display:block'/>")
+    return (f"<div class='wb-square' style='width:{size}px;height:{size}px;background:#eee;display:flex;"
+            "align-items:center;justify-content:center;color:#888'>image or reel poster</div>")
+
+
+def render_preview(draft: Draft, spec: PlatformSpec, brand: Any | None = None) -> str:
+    """Drawn in the platform's `preview` style, under the brand's name and avatar row (`brand`: its logo): a
+    feed post cut at its 'see more' (LinkedIn), a thread as connected posts with the thread line and each
+    post's count (X), a square picture with the caption under it (Instagram, TikTok, Reels), or a post card
+    (Bluesky, Threads, Mastodon). The words each defect of the draft's score is about are underlined."""
     parts = draft.parts or [""]
     notes = defect_notes(draft.score, draft.text)
     starts = list(itertools.accumulate((len(p) + 2 for p in parts[:-1]), initial=0))  # parts join with "\n\n"
+    author = _author(brand, spec)
     if spec.preview is PreviewStyle.FEED:
         text = parts[0]
         lines = text.split("\n")
@@ -85,23 +127,31 @@ def render_preview(draft: Draft, spec: PlatformSpec) -> str:
         more = (f"<span style='color:#666'>…{esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
                 f"<details><summary style='color:#0a66c2'>expand"
                 f"</summary>{marked(hidden, cut, notes)}</details>") if hidden else ""
-        image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
-        return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{marked(shown, 0, notes)}{more}{image}"
+        image = next((_image_tag(m.path, 440) for m in draft.media if m.kind == "image"), "")
+        return (f"<div class='wb-post' style='{CARD}'>{author}{marked(shown, 0, notes)}{more}{image}"
                 f"{_count(spec, text)}</div>")
     if spec.is_thread or spec.preview is PreviewStyle.CARDS:
-        cards = "".join(f"<div style='{CARD}'>{marked(p, at, notes)}{_count(spec, p)}</div>"
-                        for p, at in zip(parts, starts, strict=True))
-        return f"<div><b>{esc(spec.label)}</b> ({len(parts)} post{'s' if len(parts) != 1 else ''}){cards}</div>"
+        posts = []
+        for n, (p, at) in enumerate(zip(parts, starts, strict=True), 1):
+            line = ("<div class='wb-thread-line' style='position:absolute;left:19px;top:46px;bottom:-6px;"
+                    "width:2px;background:#cfd9de'></div>") if n < len(parts) else ""
+            number = f"<span style='color:#666;font-size:12px'> {n}/{len(parts)}</span>" if len(parts) > 1 else ""
+            posts.append(f"<div class='wb-post' style='position:relative;padding:6px 0 10px 0'>{line}"
+                         f"{author.replace('</b><br>', f'</b>{number}<br>', 1)}"
+                         f"<div style='margin-left:48px'>{marked(p, at, notes)}{_count(spec, p)}</div></div>")
+        return (f"<div class='wb-thread' style='{CARD}'><b>{esc(spec.label)}</b> ({len(parts)} "
+                f"post{'s' if len(parts) != 1 else ''}){''.join(posts)}</div>")
     if spec.preview is PreviewStyle.MEDIA:
         text = parts[0]
         window = spec.hook_window or 125
-        image = next((_image_tag(m.path) for m in draft.media if m.kind in ("image", "poster")), "")
-        image = image or "<div style='width:480px;height:300px;background:#eee;border-radius:6px'></div>"
+        name = esc(getattr(brand, "name", None) or "Your brand")
         shown = marked(text[:window], 0, notes) + ("<span style='color:#666'>… more</span>" if len(text) > window
                                                    else "")
-        return f"<div style='{CARD}'>{image}<br><b>caption</b> {shown}{_count(spec, text)}</div>"
+        return (f"<div class='wb-post' style='{CARD};padding:0;overflow:hidden;width:400px'>"
+                f"<div style='padding:8px'>{author}</div>{_square(draft)}"
+                f"<div style='padding:8px'><b>{name}</b> {shown}{_count(spec, text)}</div></div>")
     title = f"<b>{esc(draft.title)}</b><br>" if draft.title else ""
-    return (f"<div style='{CARD}'><b>{esc(spec.label)}</b><br>{title}{marked(parts[0], 0, notes)}"
+    return (f"<div class='wb-post' style='{CARD}'>{author}{title}{marked(parts[0], 0, notes)}"
             f"{_count(spec, parts[0])}</div>")
 
 

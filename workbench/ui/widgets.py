@@ -77,14 +77,14 @@ class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     def __init__(self, draft: Draft, spec: PlatformSpec, brand: Any, pillar: Pillar | None = None) -> None:
         self.draft, self.spec, self.brand, self.pillar = draft, spec, brand, pillar
         self.text = w.Textarea(value=text_from_parts(draft.parts),
-                               layout=w.Layout(width="520px", height="180px"))
+                               layout=w.Layout(width="100%", height="180px"))
         self.preview, self.defects, self.problems, self.score_html = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.text.observe(self._changed, names="value")
         children: list[w.Widget] = [self.preview, self.defects, self.text, self.problems, self.score_html]
         reel = next((m for m in draft.media if m.kind == "reel" and Path(m.path).exists()), None)
         if reel is not None:
             children.insert(0, w.Video.from_file(reel.path, autoplay=False, loop=False, width=270))
-        super().__init__(children)
+        super().__init__(children, layout=w.Layout(width="480px"))  # two side by side fit a 1280 px screen
         if draft.score is None:
             self.refresh()
         else:  # scored with the run's other drafts: keep what that found until the text changes
@@ -104,7 +104,7 @@ class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self._show()
 
     def _show(self) -> None:
-        self.preview.value = render_preview(self.draft, self.spec)
+        self.preview.value = render_preview(self.draft, self.spec, self.brand)
         self.defects.value = render_defects(self.draft)
         self.problems.value = render_problems(self.draft.problems)
         self.score_html.value = render_score(self.draft.score)
@@ -152,6 +152,7 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.charts = w.HTML()  # the run's scores, and a talk's candidate clips
         self.drafts: list[Draft] = []
         self.editors: list[DraftEditor] = []
+        self.pickers: dict[str, w.ToggleButtons] = {}  # platform -> the variant to send, where there are several
         self.generate_button.on_click(lambda _: self.generate())
         self.queue_button.on_click(lambda _: self.send_to_queue())
         super().__init__([self.pillar, self.brand, self.platforms, self.engine, self.model, self.base_url,
@@ -199,20 +200,41 @@ class Composer(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         return self.drafts
 
     def _show(self, specs: list[PlatformSpec], brand: Any, pillar: Pillar, notes: list[str]) -> None:
-        self.editors = []
+        self.editors, self.pickers = [], {}
         pages = []
         for spec in specs:
             editors = [DraftEditor(d, spec, brand, pillar) for d in self.drafts if d.platform == spec.name]
             self.editors += editors
             why = next((n for n in notes if n.startswith(f"{SKIPPED_NOTE} {spec.name} ")), "no draft")
-            pages.append(w.HBox(editors) if editors else w.HTML(f"<div style='color:{WARN}'>{_esc(why)}</div>"))
+            if not editors:
+                pages.append(w.HTML(f"<div style='color:{WARN}'>{_esc(why)}</div>"))
+                continue
+            row = w.HBox(editors, layout=w.Layout(flex_flow="row wrap", grid_gap="12px"))
+            if len(editors) > 1 and not spec.clips:  # variants of one post: the editor picks the one to send
+                picker = w.ToggleButtons(options=[(f"Variant {n} · score {e.draft.score['overall']}"
+                                                   if e.draft.score else f"Variant {n}", n - 1)
+                                                  for n, e in enumerate(editors, 1)],
+                                         value=0, description="Use this one:", style={"description_width": "initial"})
+                self.pickers[spec.name] = picker
+                pages.append(w.VBox([picker, row]))
+            else:
+                pages.append(row)
         self.tabs.children = pages
         for i, spec in enumerate(specs):
             self.tabs.set_title(i, spec.label)
 
+    def chosen(self) -> list[Draft]:
+        """What Send to queue sends: each platform's picked variant (the best by default), and every reel."""
+        out: list[Draft] = []
+        for platform in dict.fromkeys(e.draft.platform for e in self.editors):
+            mine = [e.draft for e in self.editors if e.draft.platform == platform]
+            picker = self.pickers.get(platform)
+            out += [mine[picker.value]] if picker is not None else mine
+        return out
+
     def send_to_queue(self, queue: Queue | None = None) -> int:
         queue = queue or self.settings.queue()
-        added, present = queue_drafts(queue, [e.draft for e in self.editors], self._pillar_path, self.brand.value,
+        added, present = queue_drafts(queue, self.chosen(), self._pillar_path, self.brand.value,
                                       author=str(self.settings.get("author")))
         _status(self.status, f"{added} draft(s) sent to the review queue"
                              + (f", {present} already there." if present else "."))
@@ -331,13 +353,21 @@ class ReviewQueue(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
                 self._listing = False
         spec = self.settings.platform(item.platform)
         self.detail.value = (f"<b>#{item.id}</b> {_esc(item.platform)} · {_esc(item.brand)} · "
-                             f"<b>{_esc(item.state)}</b> · revision {item.revision}" + render_preview(item.draft, spec)
+                             f"<b>{_esc(item.state)}</b> · revision {item.revision}"
+                             + render_preview(item.draft, spec, self._brand(item.brand))
                              + render_defects(item.draft) + render_problems(item.problems)
                              + render_score(item.draft.score))
         if shown is None or shown.id != item.id or not self.unsaved(shown):
             self.editor.value = text_from_parts(item.draft.parts)
         self.history.value = self._history(item_id)
         return item
+
+    def _brand(self, name: str) -> Any:
+        """The item's brand voice for its avatar row (None for a brand this workspace does not have)."""
+        try:
+            return load_brand(name, self.settings.workspace)
+        except WorkbenchError:
+            return None
 
     def unsaved(self, item: Item | None = None) -> bool:
         """Whether the editor holds text that differs from the revision on screen."""
