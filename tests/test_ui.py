@@ -58,7 +58,7 @@ def test_variants_sit_side_by_side_and_the_one_picked_goes_to_the_queue(settings
     c.variants.value = 2
     drafts = c.generate()
     picker, row = c.tabs.children[0].children
-    assert len(row.children) == 2 and all(e.layout.width == "480px" for e in row.children)  # 2 fit 1280 px
+    assert len(row.children) == 2 and all(e.layout.width == "390px" for e in row.children)  # 2 fit 1280 px
     assert picker.description == "Use this one:" and picker.value == 0  # the best first, picked by default
     assert "Variant 2 · score" in picker.options[1][0]
     picker.value = 1
@@ -77,7 +77,7 @@ def test_a_preview_is_drawn_as_its_platform_shows_it(composer: Composer) -> None
     posts = thread.count("class='wb-post'")
     assert posts == len(composer.editors[1].draft.parts) and thread.count("wb-thread-line") == posts - 1
     assert f"1/{posts}</span>" in thread
-    assert "class='wb-square'" in instagram and "width:400px;height:400px" in instagram
+    assert "class='wb-square'" in instagram and "aspect-ratio:1/1" in instagram
 
 
 def test_a_bad_pillar_shows_the_error(settings, tmp_path: Path) -> None:  # noqa: ANN001

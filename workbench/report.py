@@ -95,7 +95,7 @@ def posting_heatmap(times: Sequence[datetime], zone: ZoneInfo, title: str = "Whe
     image = axes.imshow(grid, aspect="auto", cmap="Blues", vmin=0)
     axes.set_yticks(range(7), WEEKDAYS)
     axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-    axes.set(title=f"{title} ({len(times)} posts, {zone.key})", xlabel="hour")
+    axes.set(title=f"{title} ({len(times)} post{'' if len(times) == 1 else 's'}, {zone.key})", xlabel="hour")
     figure.colorbar(image, ax=axes, label="posts")
     return figure
 
@@ -121,7 +121,7 @@ def mix_per_week(posts: Sequence[Placed], zone: ZoneInfo) -> Any:
         counts = [sum(1 for p in posts if p.platform == platform and _week(p.when, zone) == w) for w in weeks]
         top.bar(labels, counts, bottom=base, color=colour, label=platform)
         base = [b + c for b, c in zip(base, counts, strict=True)]
-    top.set(title=f"Platform mix per week ({len(posts)} posts)", ylabel="posts")
+    top.set(title=f"Platform mix per week ({len(posts)} post{'' if len(posts) == 1 else 's'})", ylabel="posts")
     if colours:
         top.legend(loc="upper left", fontsize="small", ncols=min(len(colours), 4))
     shares = [100 * sum(1 for p in posts if p.promotional and _week(p.when, zone) == w)

@@ -25,7 +25,7 @@ ADDED = "var(--jp-success-color3, #d7f5dc)"
 REMOVED = "var(--jp-error-color3, #fbd9dd)"
 
 CARD = ("font-family:system-ui,sans-serif;border:1px solid #ddd;border-radius:10px;padding:12px;margin:6px 0;"
-        "max-width:480px;box-sizing:border-box;background:#fff;color:#111;white-space:pre-wrap")
+        "max-width:100%;box-sizing:border-box;background:#fff;color:#111;white-space:pre-wrap")
 
 
 def esc(value: object) -> str:
@@ -49,9 +49,9 @@ def _data_uri(path: str | Path | None) -> str | None:
     return f"data:image/{kind};base64,{base64.b64encode(p.read_bytes()).decode()}"
 
 
-def _image_tag(path: str, width: int = 480) -> str:
+def _image_tag(path: str) -> str:
     uri = _data_uri(path)
-    return f"<img src='{uri}' style='width:{width}px;max-width:100%;border-radius:6px'/>" if uri else ""
+    return f"<img src='{uri}' style='width:100%;border-radius:6px'/>" if uri else ""
 
 
 def marked(text: str, offset: int, notes: list[DefectNote]) -> str:
@@ -98,15 +98,15 @@ def _author(brand: Any | None, spec: PlatformSpec) -> str:
             f"<span style='color:#666;font-size:12px'>{esc(handle)} · now · {esc(spec.label)}</span></div></div>")
 
 
-def _square(draft: Draft, size: int = 400) -> str:
+def _square(draft: Draft) -> str:
     """The picture an Instagram-like post leads with, cropped square as the feed shows it: the quote card, or
     the reel's poster frame; a grey square where the draft has none yet."""
     for m in draft.media:
         uri = _data_uri(m.path) if m.kind in ("image", "poster") else None
         if uri:
             return (f"<img class='wb-square' alt='{esc(m.alt_text)}' src='{uri}' "
-                    f"style='width:{size}px;height:{size}px;object-fit:cover;display:block'/>")
-    return (f"<div class='wb-square' style='width:{size}px;height:{size}px;background:#eee;display:flex;"
+                    "style='width:100%;aspect-ratio:1/1;object-fit:cover;display:block'/>")
+    return ("<div class='wb-square' style='width:100%;aspect-ratio:1/1;background:#eee;display:flex;"
             "align-items:center;justify-content:center;color:#888'>image or reel poster</div>")
 
 
@@ -127,7 +127,7 @@ def render_preview(draft: Draft, spec: PlatformSpec, brand: Any | None = None) -
         more = (f"<span style='color:#666'>…{esc(spec.more_label.strip(chr(39)).lstrip('.'))}</span>"
                 f"<details><summary style='color:#0a66c2'>expand"
                 f"</summary>{marked(hidden, cut, notes)}</details>") if hidden else ""
-        image = next((_image_tag(m.path, 440) for m in draft.media if m.kind == "image"), "")
+        image = next((_image_tag(m.path) for m in draft.media if m.kind == "image"), "")
         return (f"<div class='wb-post' style='{CARD}'>{author}{marked(shown, 0, notes)}{more}{image}"
                 f"{_count(spec, text)}</div>")
     if spec.is_thread or spec.preview is PreviewStyle.CARDS:
@@ -147,7 +147,7 @@ def render_preview(draft: Draft, spec: PlatformSpec, brand: Any | None = None) -
         name = esc(getattr(brand, "name", None) or "Your brand")
         shown = marked(text[:window], 0, notes) + ("<span style='color:#666'>… more</span>" if len(text) > window
                                                    else "")
-        return (f"<div class='wb-post' style='{CARD};padding:0;overflow:hidden;width:400px'>"
+        return (f"<div class='wb-post' style='{CARD};padding:0;overflow:hidden'>"
                 f"<div style='padding:8px'>{author}</div>{_square(draft)}"
                 f"<div style='padding:8px'><b>{name}</b> {shown}{_count(spec, text)}</div></div>")
     title = f"<b>{esc(draft.title)}</b><br>" if draft.title else ""

@@ -84,7 +84,8 @@ class DraftEditor(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         reel = next((m for m in draft.media if m.kind == "reel" and Path(m.path).exists()), None)
         if reel is not None:
             children.insert(0, w.Video.from_file(reel.path, autoplay=False, loop=False, width=270))
-        super().__init__(children, layout=w.Layout(width="480px"))  # two side by side fit a 1280 px screen
+        # a phone's width, as most people see the post: two side by side fit a 1280 px screen, file browser open
+        super().__init__(children, layout=w.Layout(width="390px"))
         if draft.score is None:
             self.refresh()
         else:  # scored with the run's other drafts: keep what that found until the text changes
@@ -550,8 +551,9 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         keep = self.item.value
         self.item.options = [(f"#{r.item} {r.platform} · {r.weekday} {r.when_local:%d %b %H:%M} · {r.text[:40]}",
                               r.item) for r in frame.itertuples()]
-        if keep in [value for _, value in self.item.options]:
-            self.item.value = keep
+        values = [value for _, value in self.item.options]
+        if values:  # the post chosen before, else the first: its free slots are on offer at once
+            self.item.value = keep if keep in values else values[0]
         self._offer_slots()
         placed = [Placed(r.when_utc.to_pydatetime(), r.platform, bool(r.promotional)) for r in frame.itertuples()]
         self.charts.value = (chart(posting_heatmap([p.when for p in placed], zone),
