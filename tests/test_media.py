@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -249,6 +250,11 @@ def test_reels_command(talk: Path, tmp_path: Path) -> None:
                                        "-o", str(tmp_path / "r"), "--no-captions"])
     assert result.exit_code == 0, result.output
     assert "opens with a question" in result.output and len(list((tmp_path / "r").glob("*.mp4"))) == 1
+    listed = CliRunner().invoke(main, ["reels", str(talk), "-n", "1", "--min-seconds", "3", "--max-seconds", "6",
+                                       "-o", str(tmp_path / "j"), "--no-captions", "--json"])
+    [clip] = json.loads(listed.output)
+    assert listed.exit_code == 0 and clip["video"].endswith(".mp4") and clip["layout"] == "center"
+    assert clip["end"] > clip["start"] and "opens with a question" in " ".join(clip["reasons"])
 
 
 def test_platform_video_specs() -> None:

@@ -212,8 +212,11 @@ def test_cli_from_repurpose_to_export_and_publish(queue_url: str, tmp_path: Path
     assert [p.name.split("-")[1] for p in channels] == ["linkedin", "x"]
     assert all(p.read_text().startswith("Text,Image URL,Tags,Posting Time\n") for p in channels)
     first = listed[0]["id"]
-    past = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M+00:00")
-    assert runner.invoke(main, ["schedule", "pin", str(first), past, "--db", queue_url]).exit_code == 0
+    past = datetime.now(UTC) - timedelta(minutes=5)
+    refused = runner.invoke(main, ["schedule", "pin", str(first), past.strftime("%Y-%m-%dT%H:%M+00:00"),
+                                   "--db", queue_url])
+    assert refused.exit_code == 2 and "has passed" in refused.output  # an editor cannot pin into the past
+    Queue(queue_url, workspace=tmp_path).set_schedule(first, past, "test")  # the clock moved on: it is due
     dry = runner.invoke(main, ["publish", "--due", "--dry-run", "--db", queue_url])
     assert dry.exit_code == 0 and "would publish" in dry.output and "1 due" in dry.output
     assert json.loads(runner.invoke(main, ["queue", "list", "--json", "--db", queue_url]).output)[0]["state"] == \

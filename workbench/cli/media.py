@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -34,9 +35,10 @@ from ._base import HandledCommand, console
 @click.option("--intro", help="Text of a card shown before each clip (brand colours).")
 @click.option("--outro", help="Text of a card shown after each clip, e.g. your call to action.")
 @click.option("--brand", "-b", help="Brand voice for the cards' colours, font and logo.")
+@click.option("--json", "as_json", is_flag=True, help="The clips as JSON (for scripts).")
 def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platform: str, min_seconds: float,
               max_seconds: float, layout: str, face_model: Path | None, no_captions: bool, intro: str | None,
-              outro: str | None, brand: str | None) -> None:
+              outro: str | None, brand: str | None, as_json: bool) -> None:
     """Cut vertical clips with burned-in captions from a talk video, best moments first."""
     from ..media.reels import make_reels
 
@@ -58,6 +60,13 @@ def reels_cmd(video: Path, transcript: Path | None, count: int, out: Path, platf
         click.echo(f"no clip of {min_seconds:g}-{max_seconds:g} s fits between sentence boundaries in {video}: "
                    "widen --min-seconds / --max-seconds.")
         sys.exit(1)
+    if as_json:
+        click.echo(json.dumps([{"start": r.clip.start, "end": r.clip.end, "score": r.clip.score,
+                                "reasons": r.clip.reasons, "layout": r.describe_layout(layout),
+                                "video": str(r.video) if r.video else None, "srt": str(r.srt) if r.srt else None,
+                                "poster": str(r.poster) if r.poster else None, "skipped": r.skipped or None,
+                                "problems": r.problems} for r in reels], ensure_ascii=False))
+        sys.exit(1 if any(r.video is None for r in reels) else 0)
     table = Table("clip", "from", "to", "score", "why", "layout", "file / skipped", title=f"{len(reels)} clip(s)")
     for n, r in enumerate(reels, 1):
         table.add_row(str(n), f"{r.clip.start:.1f}", f"{r.clip.end:.1f}", f"{r.clip.score:g}",
