@@ -309,6 +309,7 @@ def test_approve_refuses_unsaved_edits_and_acts_only_on_the_revision_shown(setti
     Queue(queue_url, workspace=settings.workspace).edit(item_id, ["Bob's post. Follow us."], "bob", 1)
     ana.save_button.click()
     assert "changed since revision 1" in ana.status.value and "revision 2" in ana.detail.value
+    assert "save again." in ana.status.value and not re.search(r"(?<![(\w-])--[a-z]", ana.status.value)
     assert "Bob&#x27;s post" in ana.detail.value and ana.editor.value == "Ana's better post. Follow us."
     ana.approve_button.click()  # still unsaved: revision 2, which she has now seen, is not approved behind her back
     assert queue.get(item_id).state == "in_review" and "unsaved edit" in ana.status.value

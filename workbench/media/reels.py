@@ -11,7 +11,7 @@ from ..brand import BrandVoice
 from ..pillar import Pillar, load_pillar
 from ..platforms import PlatformSpec, get_platform
 from .captions import Line, Word, group_lines, spread_words, write_captions
-from .clips import Clip, choose
+from .clips import Clip, choose, ranked
 from .faces import FaceTrack, detector, track
 from .images import title_card
 from .transcribe import Word as HeardWord
@@ -93,6 +93,14 @@ def _spread(clip: Clip) -> list[Word]:
         group.append((s.text, s.start, s.end))
     flush()
     return words
+
+
+def candidates_heard(video: Path, pillar: Pillar, min_seconds: float = 15, max_seconds: float = 60) -> list[Clip]:
+    """Every candidate clip of a talk scored as `make_reels` scores them (the audio's energy, and the words as
+    the model heard them where `workbench transcribe` ran), best first: what the reel timeline draws."""
+    info = probe(video)
+    return ranked(pillar, min_seconds, max_seconds, audio_energy(video) if info.has_audio else None,
+                  words_beside(video))
 
 
 def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = "reels", count: int = 3,

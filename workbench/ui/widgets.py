@@ -58,9 +58,16 @@ _CONTROLS = {"use --engine extractive": "choose extractive under Engine",
 _FLAG = re.compile("(?:" + "|".join(re.escape(f) for f in sorted(_CONTROLS, key=len, reverse=True)) + r")(?![\w-])")
 
 
+# what the widget does by itself: it shows the newest revision after a refusal, so no revision is named
+_DONE_FOR_YOU = [(re.compile(r" with --(?:base-)?revision \d+"), ""),
+                 (re.compile(r" \(`workbench queue show \d+`\)"), " (it is on screen now)")]
+
+
 def in_widget_words(message: str) -> str:
     """A library message as the widgets should say it: command-line flags become the controls that do the
     same thing (the widgets and the CLI share one set of errors)."""
+    for pattern, plain in _DONE_FOR_YOU:
+        message = pattern.sub(plain, message)
     return _FLAG.sub(lambda m: _CONTROLS[m.group(0)], message)
 
 
@@ -118,11 +125,11 @@ def run_charts(drafts: list[Draft], pillar: Pillar) -> str:
     out = chart(score_distribution([d.score["overall"] if d.score else None for d in drafts],
                                    "Scores of this run's drafts"), f"Histogram of the scores of {len(drafts)} drafts")
     if pillar.video_path is not None and pillar.duration:
-        from ..media.clips import ranked
+        from ..media.reels import candidates_heard
 
         cut = [(float(c["start"]), float(c["end"]), float(c["score"])) for d in drafts
                if d.score and isinstance(c := d.score.get("clip"), dict)]
-        every = ranked(pillar, 15, 60)
+        every = candidates_heard(pillar.video_path, pillar)
         out += chart(clip_timeline(every, pillar.duration, cut),
                      f"Timeline of {len(every)} candidate clips by score, the {len(cut)} cut as reels in orange")
     return out
