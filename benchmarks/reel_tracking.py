@@ -21,7 +21,7 @@ from timing import best_of
 
 from workbench.media.captions import group_lines, spread_words, write_captions
 from workbench.media.faces import detector, track
-from workbench.media.video import RenderPlan, ffmpeg_exe, probe
+from workbench.media.video import RenderPlan, crop_width, ffmpeg_exe, probe
 
 START, LENGTH = 5.0, 30.0
 SOURCE = 40.0
@@ -53,7 +53,7 @@ def main() -> None:
         folder = Path(tmp)
         src = walking_source(folder)
         info = probe(src)
-        crop_width = int(info.height * 9 / 16 / 2) * 2
+        width = crop_width(info.height)
         found = detector()
         assert found is not None, "OpenCV (the [faces] extra) is needed: pip install -e '.[faces]'"
         words = spread_words("Did you know it takes twenty three minutes to refocus after an interruption " * 8,
@@ -64,10 +64,10 @@ def main() -> None:
 
         def ours() -> None:
             t = time.perf_counter()
-            followed = track(src, START, START + LENGTH, (info.width, info.height), found, crop_width)
+            followed = track(src, START, START + LENGTH, (info.width, info.height), found, width)
             seconds["track"] = time.perf_counter() - t
             assert followed is not None and followed.shots, "the walking face and the cut should both be found"
-            commands.write_text(followed.commands(info.width, crop_width, 30, LENGTH, "crop@face"))
+            commands.write_text(followed.commands(info.width, width, 30, LENGTH, "crop@face"))
             plan = RenderPlan(source=src, start=START, end=START + LENGTH, output=folder / "ours.mp4",
                               layout="face", crop_x=followed.at(0), crop_commands=commands, captions=ass)
             subprocess.run(plan.command(), check=True)
@@ -83,7 +83,7 @@ def main() -> None:
         tracked = best_of(ours, runs=2)
         # the same moving picture from one plain pass (the crop path given, nothing else): a picture that pans
         # costs the encoder more than a still one, whoever cuts it
-        same = seek + ["-vf", f"sendcmd=f={commands},crop@face={crop_width}:ih:0:0,scale=1080:1920", *encoder,
+        same = seek + ["-vf", f"sendcmd=f={commands},crop@face={width}:ih:0:0,scale=1080:1920", *encoder,
                        str(folder / "same.mp4")]
         plain_moving = best_of(lambda: subprocess.run(same, check=True), runs=2)
         assert abs(probe(folder / "ours.mp4").duration - LENGTH) < 0.2

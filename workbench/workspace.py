@@ -65,8 +65,8 @@ def init_workspace(folder: str | Path, timezone: str = "UTC") -> InitReport:
     if root.exists() and not root.is_dir():
         raise ConfigError("is a file, not a folder.", path=root, field="DIR",
                           fix="choose a new or existing folder for the workspace.")
-    if (root / CONFIG_NAME).is_file():
-        load_settings(workspace=root)  # a broken workbench.yaml is said before anything is added beside it
+    # a broken workbench.yaml is said before anything is added beside it
+    existing = load_settings(workspace=root) if (root / CONFIG_NAME).is_file() else None
     root.mkdir(parents=True, exist_ok=True)
     report = InitReport(root)
 
@@ -87,7 +87,7 @@ def init_workspace(folder: str | Path, timezone: str = "UTC") -> InitReport:
     put(pillars / SAMPLE, (data_path("samples") / SAMPLE).read_bytes())
     for book in sorted(data_path("notebooks").glob("*.ipynb")):
         put(root / "notebooks" / book.name, book.read_bytes())
-    settings = load_settings(workspace=root)  # also checks the workbench.yaml that was there
+    settings = existing or load_settings(workspace=root)
     queue_file = root / ".workbench" / "queue.sqlite"
     had_queue = queue_file.exists()
     settings.queue()  # creates the database (or upgrades an old one) and its tables

@@ -16,7 +16,7 @@ from .faces import FaceTrack, detector, track
 from .images import title_card
 from .transcribe import Word as HeardWord
 from .transcribe import words_beside
-from .video import MediaError, RenderPlan, audio_energy, check_against, poster_frame, probe, render
+from .video import MediaError, RenderPlan, audio_energy, check_against, crop_width, poster_frame, probe, render
 
 
 @dataclass
@@ -134,7 +134,7 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
     intro_card = title_card(intro, out_dir / f"{pillar.stem}-intro.png", size, brand).path if intro else None
     outro_card = title_card(outro, out_dir / f"{pillar.stem}-outro.png", size, brand).path if outro else None
     faces = detector(face_model) if layout == "face" else None
-    crop_width = int(info.height * 9 / 16 / 2) * 2  # as the render's crop takes it
+    width = crop_width(info.height)
     reels = []
     for n, clip in enumerate(chosen, 1):
         end = min(clip.end, info.duration)
@@ -149,8 +149,8 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
             ass, srt_path = stem.with_suffix(".ass"), stem.with_suffix(".srt")
             write_captions(lines, ass, srt_path, safe_bottom=max(spec.video.safe_bottom, 200))
         chosen_layout, followed = layout, None
-        if layout == "face" and crop_width < info.width:
-            followed = track(video, clip.start, end, (info.width, info.height), faces, crop_width) if faces else None
+        if layout == "face" and width < info.width:
+            followed = track(video, clip.start, end, (info.width, info.height), faces, width) if faces else None
             if followed is None:
                 chosen_layout = "blur"  # no face found (or no OpenCV): show the whole frame rather than guess
         elif info.width < info.height or layout == "face":
@@ -163,7 +163,7 @@ def make_reels(video: str | Path, out_dir: Path, platform: str | PlatformSpec = 
             if followed is not None:
                 plan.crop_x = followed.at(0.0)
                 plan.crop_commands = Path(tmp) / "crop.cmd"
-                plan.crop_commands.write_text(followed.commands(info.width, crop_width, spec.video.fps,
+                plan.crop_commands.write_text(followed.commands(info.width, width, spec.video.fps,
                                                                 end - clip.start, "crop@face"))
             render(plan)
         out = probe(plan.output)

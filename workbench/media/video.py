@@ -123,6 +123,12 @@ def audio_energy(path: str | Path, seconds: float | None = None, rate: int = 800
 
 # ---------------------------------------------------------------------------------------------
 
+def crop_width(height: int) -> int:
+    """The width of the 9:16 slice of a frame `height` tall, even, as the render's crop takes it
+    (`trunc(ih*9/16/2)*2` in its filter)."""
+    return int(height * 9 / 16 / 2) * 2
+
+
 @dataclass
 class RenderPlan:
     """Everything one clip's ffmpeg call needs; `command()` is that call."""

@@ -211,9 +211,7 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
         spacing = config.spacing(item.platform, spec)
         share = mix_promotion.get(item.brand, 100) / 100
         chosen = None
-        # on a thread platform, more than LEAD: a post exactly one thread gap after a thread's last post would
-        # read back (`schedule import`) as more of that thread
-        room = LEAD + (timedelta(minutes=1) if spec is not None and spec.is_thread else timedelta(0))
+        room = _room(spec)
         for when in _slots_between(config, slots, start, config.horizon_days):
             if clashes(item, when, spacing, room):
                 continue
@@ -234,6 +232,12 @@ def plan(queue: Queue, config: ScheduleConfig, mix_promotion: dict[str, int] | N
     return placements
 
 
+def _room(spec: PlatformSpec | None) -> timedelta:
+    """The least gap to another post on the channel: LEAD, and on a thread platform more than it, since a post
+    exactly one thread gap after a thread's last post would read back (`schedule import`) as more of it."""
+    return LEAD + (timedelta(minutes=1) if spec is not None and spec.is_thread else timedelta(0))
+
+
 def _clashes(item: Item, when: datetime, spacing: timedelta, room: timedelta,
              taken: Iterable[tuple[datetime, datetime]]) -> bool:
     """Too close to a post on the same channel (`taken`: its posts, first and last): within the platform's
@@ -250,7 +254,7 @@ def free_slots(queue: Queue, config: ScheduleConfig, item_id: int, count: int = 
     item = queue.get(item_id)
     specs: Mapping[str, PlatformSpec] = getattr(queue, "specs", None) or registry()
     spec = specs.get(item.platform)
-    room = LEAD + (timedelta(minutes=1) if spec is not None and spec.is_thread else timedelta(0))
+    room = _room(spec)
     taken = [span(other, other.scheduled_at) for other in queue.list(state="scheduled", brand=item.brand,
                                                                      platform=item.platform)
              if other.id != item.id and other.scheduled_at is not None]

@@ -89,12 +89,13 @@ def _avatar(brand: Any | None, size: int = 40) -> str:
             f"{initial}</div>")
 
 
-def _author(brand: Any | None, spec: PlatformSpec) -> str:
-    """The row above a post: avatar, the brand's name, its handle and when (as the platform shows it)."""
+def _author(brand: Any | None, spec: PlatformSpec, after_name: str = "") -> str:
+    """The row above a post: avatar, the brand's name (and `after_name`: a thread post's n/N), its handle and
+    when (as the platform shows it)."""
     name = getattr(brand, "name", None) or "Your brand"
     handle = "@" + "".join(ch for ch in name.lower() if ch.isalnum())
     return (f"<div class='wb-author' style='display:flex;gap:8px;align-items:center;margin-bottom:6px'>"
-            f"{_avatar(brand)}<div style='line-height:1.2'><b>{esc(name)}</b><br>"
+            f"{_avatar(brand)}<div style='line-height:1.2'><b>{esc(name)}</b>{after_name}<br>"
             f"<span style='color:#666;font-size:12px'>{esc(handle)} · now · {esc(spec.label)}</span></div></div>")
 
 
@@ -137,7 +138,7 @@ def render_preview(draft: Draft, spec: PlatformSpec, brand: Any | None = None) -
                     "width:2px;background:#cfd9de'></div>") if n < len(parts) else ""
             number = f"<span style='color:#666;font-size:12px'> {n}/{len(parts)}</span>" if len(parts) > 1 else ""
             posts.append(f"<div class='wb-post' style='position:relative;padding:6px 0 10px 0'>{line}"
-                         f"{author.replace('</b><br>', f'</b>{number}<br>', 1)}"
+                         f"{_author(brand, spec, number)}"
                          f"<div style='margin-left:48px'>{marked(p, at, notes)}{_count(spec, p)}</div></div>")
         return (f"<div class='wb-thread' style='{CARD}'><b>{esc(spec.label)}</b> ({len(parts)} "
                 f"post{'s' if len(parts) != 1 else ''}){''.join(posts)}</div>")

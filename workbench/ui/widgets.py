@@ -555,13 +555,14 @@ class Calendar(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped
         self.grid.value = (f"<table style='border-collapse:collapse'>{caption}<tr><th></th>{head}</tr>"
                            f"{''.join(rows)}</table>" if rows else
                            f"<i>nothing scheduled (times in {_esc(zone.key)})</i>")
-        keep = self.item.value
+        keep = before = self.item.value
         self.item.options = [(f"#{r.item} {r.platform} · {r.weekday} {r.when_local:%d %b %H:%M} · {r.text[:40]}",
                               r.item) for r in frame.itertuples()]
         values = [value for _, value in self.item.options]
         if values:  # the post chosen before, else the first: its free slots are on offer at once
             self.item.value = keep if keep in values else values[0]
-        self._offer_slots()
+        if self.item.value == before:  # a new choice offered its slots already (the picker's observer)
+            self._offer_slots()
         placed = [Placed(r.when_utc.to_pydatetime(), r.platform, bool(r.promotional)) for r in frame.itertuples()]
         self.charts.value = (chart(posting_heatmap([p.when for p in placed], zone),
                                    f"Heatmap of {len(placed)} posts by weekday and hour")
